@@ -1,0 +1,6 @@
+export { parseCommand, parseCommandList, type RedisCommand } from "./commands";
+export { CommandRejectedError, RedisReplyError, RedisTimeoutError, RedisUnavailableError, RestError } from "./errors";
+export { RedisExecutor, type CommandOutcome, type ExecutorOptions } from "./executor";
+export { encodeReply, type JsonReply, type RedisReply, type ReplyEncoding } from "./replies";
+export { answerRestRequest, restEndpointOf, type RestBody, type RestEndpoint, type RestItem, type RestResponse } from "./rest";
+export { scriptSha, stripShebang } from "./scripts";

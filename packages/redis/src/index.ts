@@ -1,0 +1,5 @@
+export { createRedisClient, type RedisClient, type RedisClientOptions, type RedisTransport } from "./client";
+export { redisEnvSchema, type RedisEnv } from "./env";
+export { redisKeys } from "./keys";
+export { TcpRequester } from "./tcp-requester";
+export type { Redis } from "@upstash/redis";

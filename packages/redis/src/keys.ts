@@ -1,0 +1,23 @@
+/**
+ * Every Redis key Hop writes, in one place, under one prefix, so that a
+ * shared Redis can be inspected (SCAN hop:*) and nothing collides.
+ */
+const prefix = "hop";
+
+export const redisKeys = {
+  /** A live process's record; it expires unless the process heartbeats. */
+  instance: (kind: string, id: string) => `${prefix}:instance:${kind}:${id}`,
+  instancePattern: () => `${prefix}:instance:*`,
+  /** The server-side part of a session. */
+  session: (sessionId: string) => `${prefix}:session:${sessionId}`,
+  /** The set of a user's session ids. */
+  userSessions: (userId: string) => `${prefix}:user-sessions:${userId}`,
+  /** The cached form of a link for the redirect, by slug. */
+  link: (slug: string) => `${prefix}:link:${slug}`,
+  /** The stream clicks are appended to on redirect and drained by workers. */
+  clickStream: () => `${prefix}:clicks`,
+  /** The prefix @upstash/ratelimit puts before its own keys, by limiter. */
+  rateLimit: (limiter: string) => `${prefix}:ratelimit:${limiter}`,
+  /** A lock that one process of the cluster holds at a time. */
+  lock: (name: string) => `${prefix}:lock:${name}`,
+} as const;

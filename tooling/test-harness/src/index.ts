@@ -1,0 +1,2 @@
+export { freePort, waitForPort } from "./ports";
+export { startRedisServer, type RedisServer } from "./redis-server";
