@@ -1,12 +1,14 @@
 import { defineConfig } from "tsup";
 
-// Workspace packages ship TypeScript source, so they are bundled in; npm
-// dependencies stay external and load from node_modules.
+// One self-contained file: workspace packages ship TypeScript source and npm
+// dependencies are bundled too, so dist/main.js runs anywhere with only Node.
+// The banner gives bundled CommonJS code (ioredis) the `require` it expects.
 export default defineConfig({
   entry: ["src/main.ts"],
   format: ["esm"],
   platform: "node",
   target: "node20",
   clean: true,
-  noExternal: [/^@hop\//],
+  noExternal: [/.*/],
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

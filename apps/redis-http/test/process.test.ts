@@ -1,16 +1,19 @@
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { freePort, startRedisServer, waitForPort, type RedisServer } from "@hop/test-harness";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// The gateway as operators run it: a process configured by the environment.
+// The gateway as operators run it: the build artefact, configured by the environment.
 const appDir = fileURLToPath(new URL("..", import.meta.url));
+const entry = "dist/main.js";
 const token = "process-test-token-0123456789";
 let redisServer: RedisServer;
 
 beforeAll(async () => {
+  if (!existsSync(`${appDir}/${entry}`)) throw new Error(`${entry} is missing: run \`pnpm build\` (pnpm test does) first`);
   redisServer = await startRedisServer();
 });
 afterAll(async () => {
@@ -18,7 +21,7 @@ afterAll(async () => {
 });
 
 function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [entry], {
     cwd: appDir,
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -29,7 +32,7 @@ function startProcess(env: Record<string, string>) {
 
 describe("configuration", () => {
   it("stops at start with one clear line naming each missing or malformed variable", () => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const result = spawnSync(process.execPath, [entry], {
       cwd: appDir,
       env: { PATH: process.env.PATH ?? "", REDIS_URL: "http://not-redis", PORT: "eighty" },
       encoding: "utf8",
