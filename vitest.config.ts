@@ -1,12 +1,14 @@
 import { defineConfig } from "vitest/config";
 
-// One run for the whole tree: every test starts its own real services
-// (tooling/test-harness), so files can run in parallel on free ports.
+// One run for the whole tree. test/global-setup.ts starts one PostgreSQL and
+// migrates a template; each test file copies it and starts its own Redis,
+// so files run in parallel on free ports.
 export default defineConfig({
   test: {
-    include: ["{apps,packages,tooling}/*/{src,test}/**/*.test.ts"],
+    include: ["{apps,packages,tooling}/*/{src,test}/**/*.test.ts", "test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: "forks",
   },
 });

@@ -18,6 +18,8 @@ export const redisKeys = {
   clickStream: () => `${prefix}:clicks`,
   /** The prefix @upstash/ratelimit puts before its own keys, by limiter. */
   rateLimit: (limiter: string) => `${prefix}:ratelimit:${limiter}`,
+  /** What happened to a job-pipeline probe sent from /system (a list of events). */
+  probe: (probeId: string) => `${prefix}:probe:${probeId}`,
   /** A lock that one process of the cluster holds at a time. */
   lock: (name: string) => `${prefix}:lock:${name}`,
 } as const;

@@ -1,2 +1,5 @@
+export { startHopProcess, type HopProcess, type HopProcessKind } from "./hop-processes";
 export { freePort, waitForPort } from "./ports";
-export { startRedisServer, type RedisServer } from "./redis-server";
+export { startPostgresServer, type PostgresServer, type PostgresServerOptions } from "./postgres-server";
+export { startRedisServer, type RedisServer, type RedisServerOptions } from "./redis-server";
+export { createTestDatabase, type ProvidedPostgres } from "./test-database";

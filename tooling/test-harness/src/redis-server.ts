@@ -17,15 +17,23 @@ export interface RedisServer {
 
 const installHint = "redis-server was not found on PATH: install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)";
 
-/** A real redis-server of our own on a free port, with nothing persisted. */
-export async function startRedisServer(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** Keep data here across runs (append-only file); default: a temp folder, nothing persisted. */
+  dataDir?: string;
+  port?: number;
+}
+
+/** A real redis-server of our own (from PATH) on a free port. */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   if (spawnSync("redis-server", ["--version"]).error) throw new Error(installHint);
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "hop-redis-"));
+  const port = options.port ?? (await freePort());
+  const persistent = options.dataDir !== undefined;
+  const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), "hop-redis-"));
   let child: ChildProcess | undefined;
 
   const start = async () => {
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--loglevel", "warning"];
+    const persistence = persistent ? ["--appendonly", "yes", "--save", "60 1"] : ["--save", "", "--appendonly", "no"];
+    const args = ["--port", String(port), "--bind", "127.0.0.1", ...persistence, "--dir", dir, "--daemonize", "no", "--loglevel", "warning"];
     child = spawn("redis-server", args, { stdio: "ignore" });
     await waitForPort(port);
   };
@@ -47,7 +55,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     stop,
     dispose: async () => {
       await stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!persistent) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,16 @@
+import type { NextConfig } from "next";
+import { fileURLToPath } from "node:url";
+
+const config: NextConfig = {
+  // Workspace packages ship TypeScript source.
+  transpilePackages: ["@hop/api", "@hop/config", "@hop/db", "@hop/jobs", "@hop/logger", "@hop/presence", "@hop/redis", "@hop/redis-protocol", "@hop/validators"],
+  // Node-only libraries with native or dynamic requires stay out of the bundle.
+  serverExternalPackages: ["ioredis", "pino", "pino-pretty", "pg", "graphile-worker", "@prisma/client", "@prisma/adapter-pg"],
+  outputFileTracingRoot: fileURLToPath(new URL("../..", import.meta.url)),
+  // One build runs as every instance: nothing is generated per instance.
+  poweredByHeader: false,
+  reactStrictMode: true,
+  typedRoutes: false,
+};
+
+export default config;

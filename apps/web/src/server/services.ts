@@ -1,0 +1,41 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { parseEnv } from "@hop/config";
+import { createDatabase, type Database } from "@hop/db";
+import { createLogger, type Logger } from "@hop/logger";
+import { createRedisClient, type RedisClient } from "@hop/redis";
+import { webEnvSchema, type WebEnv } from "./env";
+
+/**
+ * The connections one web process holds (database pool, Redis client) and
+ * who it is. They are resources, not state: nothing a request needs later is
+ * kept here. They live on globalThis because the custom server and Next's
+ * separately bundled route handlers run in the same process and must share
+ * one pool instead of opening two.
+ */
+export interface WebServices {
+  env: WebEnv;
+  log: Logger;
+  db: Database;
+  redis: RedisClient;
+  instance: { id: string; host: string; startedAt: string };
+}
+
+const servicesKey = Symbol.for("hop.web.services");
+type GlobalWithServices = typeof globalThis & { [servicesKey]?: WebServices };
+
+export function getWebServices(): WebServices {
+  const holder = globalThis as GlobalWithServices;
+  if (!holder[servicesKey]) {
+    const env = parseEnv(webEnvSchema);
+    const log = createLogger("web", env.LOG_LEVEL);
+    holder[servicesKey] = {
+      env,
+      log,
+      db: createDatabase(env.DATABASE_URL),
+      redis: createRedisClient(env, { connectionName: "hop-web", onConnectionError: (error) => log.warn({ err: error.message }, "Redis connection error") }),
+      instance: { id: `web-${randomUUID().slice(0, 8)}`, host: hostname(), startedAt: new Date().toISOString() },
+    };
+  }
+  return holder[servicesKey];
+}

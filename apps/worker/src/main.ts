@@ -1,0 +1,98 @@
+/**
+ * The worker process: runs queued jobs (graphile-worker, durable in
+ * PostgreSQL) with typed handlers.
+ *
+ * Life: read config -> connect -> start the job runner -> heartbeat (with its
+ * job-engine worker ids) -> hand back jobs of dead workers every few seconds
+ * -> on SIGTERM finish running jobs (or hand them back), leave, exit.
+ */
+import { EventEmitter } from "node:events";
+import { createHash, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
+import { loadEnvOrExit } from "@hop/config";
+import { createLogger } from "@hop/logger";
+import { heartbeatIntervalMs, startHeartbeat } from "@hop/presence";
+import { createRedisClient } from "@hop/redis";
+import { Logger as JobLogger, makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
+import pg from "pg";
+import { releaseJobsOfDeadWorkers } from "./dead-workers";
+import { workerEnvSchema } from "./env";
+import { createTaskList } from "./tasks";
+
+const env = loadEnvOrExit("worker", workerEnvSchema);
+const log = createLogger("worker", env.LOG_LEVEL);
+const instance = { id: `worker-${randomUUID().slice(0, 8)}`, host: hostname(), startedAt: new Date().toISOString() };
+const entryFile = fileURLToPath(import.meta.url);
+const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+// Equal for every process started from the same bundle.
+const buildId = createHash("sha256").update(readFileSync(entryFile)).digest("hex").slice(0, 16);
+
+const redis = createRedisClient(env, {
+  connectionName: "hop-worker",
+  onConnectionError: (error) => log.warn({ err: error.message }, "Redis connection error"),
+});
+const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.WORKER_CONCURRENCY + 2 });
+const jobLogger = new JobLogger((scope) => (level, message, meta) => {
+  const line = { scope: scope.label, jobId: scope.jobId, task: scope.taskIdentifier, ...meta };
+  if (level === "error") log.error(line, message);
+  else if (level === "warning") log.warn(line, message);
+  else log.debug(line, message);
+});
+
+const jobWorkerIds = new Set<string>();
+const events: WorkerEvents = new EventEmitter();
+events.on("worker:create", ({ worker }) => jobWorkerIds.add(worker.workerId));
+events.on("worker:stop", ({ worker }) => jobWorkerIds.delete(worker.workerId));
+events.on("job:start", ({ job, worker }) => log.info({ jobId: job.id, task: job.task_identifier, attempt: job.attempts, workerId: worker.workerId }, "job started"));
+events.on("job:success", ({ job }) => log.info({ jobId: job.id, task: job.task_identifier }, "job done"));
+events.on("job:error", ({ job, error }) => log.warn({ jobId: job.id, task: job.task_identifier, err: String(error) }, "job failed; will retry"));
+
+const runner = await run({
+  pgPool: pool,
+  concurrency: env.WORKER_CONCURRENCY,
+  noHandleSignals: true,
+  logger: jobLogger,
+  events,
+  taskList: createTaskList({ redis: redis.redis, instanceId: instance.id }),
+});
+const workerUtils = await makeWorkerUtils({ pgPool: pool, logger: jobLogger });
+
+const heartbeat = await startHeartbeat({
+  redis: redis.redis,
+  describe: () => ({ kind: "worker", id: instance.id, host: instance.host, pid: process.pid, version, buildId, url: null, startedAt: instance.startedAt, jobWorkerIds: [...jobWorkerIds] }),
+  onError: (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, "heartbeat failed"),
+});
+
+const reaper = setInterval(() => {
+  releaseJobsOfDeadWorkers({ pool, redis: redis.redis, workerUtils }).then(
+    (dead) => dead.length > 0 && log.warn({ deadWorkerIds: dead }, "handed back the jobs of dead workers"),
+    (error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not check for dead workers"),
+  );
+}, heartbeatIntervalMs);
+reaper.unref();
+
+log.info({ instanceId: instance.id, buildId, concurrency: env.WORKER_CONCURRENCY, startupMs: Math.round(performance.now()) }, "worker ready");
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "stopping: finishing running jobs");
+  const forceExit = setTimeout(() => {
+    // Jobs still locked by this process are handed back by a live worker once our heartbeat is gone.
+    log.error("jobs did not finish in time; exiting, they will run elsewhere");
+    process.exit(1);
+  }, env.SHUTDOWN_TIMEOUT_MS);
+  forceExit.unref();
+  clearInterval(reaper);
+  await runner.stop();
+  await heartbeat.stop();
+  await workerUtils.release();
+  await Promise.allSettled([pool.end(), redis.close()]);
+  log.info("stopped");
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));

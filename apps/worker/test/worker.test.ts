@@ -1,0 +1,107 @@
+import { createDatabase, type Database } from "@hop/db";
+import { enqueueJob } from "@hop/jobs";
+import { listLiveInstances } from "@hop/presence";
+import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
+import { createTestDatabase, startHopProcess, startRedisServer, type HopProcess, type RedisServer } from "@hop/test-harness";
+import { probeEventSchema, type ProbeEvent } from "@hop/validators";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// Two real worker processes (the build artefact) on one database and one Redis.
+let redisServer: RedisServer;
+let redis: RedisClient;
+let db: Database;
+let env: Record<string, string>;
+const workers: HopProcess[] = [];
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  const databaseUrl = await createTestDatabase();
+  env = { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, WORKER_CONCURRENCY: "2" };
+  redis = createRedisClient({ REDIS_URL: redisServer.url });
+  db = createDatabase(databaseUrl);
+  workers.push(...(await Promise.all([startHopProcess("worker", env), startHopProcess("worker", env)])));
+});
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.kill()));
+  await db.$disconnect();
+  await redis.close();
+  await redisServer.dispose();
+});
+
+async function sendProbe(holdMs = 0): Promise<string> {
+  const probeId = randomUUID();
+  await db.$transaction(async (tx) => enqueueJob(tx, "system.probe", { probeId, holdMs }));
+  return probeId;
+}
+
+async function probeEvents(probeId: string): Promise<ProbeEvent[]> {
+  const raw = await redis.redis.lrange<unknown>(redisKeys.probe(probeId), 0, -1);
+  return raw.map((entry) => probeEventSchema.parse(entry));
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("worker processes", () => {
+  it("report themselves alive with their job-engine worker ids", async () => {
+    const live = await listLiveInstances(redis.redis);
+    const liveWorkers = live.filter((instance) => instance.kind === "worker");
+    expect(liveWorkers.map((instance) => instance.id).sort()).toEqual(workers.map((worker) => worker.instanceId).sort());
+    for (const instance of liveWorkers) expect(instance.jobWorkerIds).toHaveLength(2);
+    expect(new Set(liveWorkers.map((instance) => instance.buildId)).size).toBe(1);
+  });
+
+  it("run each job exactly once", async () => {
+    const probes = await Promise.all(Array.from({ length: 20 }, () => sendProbe()));
+    for (const probeId of probes) {
+      await waitFor(() => probeEvents(probeId), (events) => events.some((event) => event.event === "finished"), 10_000);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const probeId of probes) {
+      const events = await probeEvents(probeId);
+      expect(events.map((event) => event.event)).toEqual(["started", "finished"]);
+    }
+  });
+
+  it("hand a killed worker's job to a live one within seconds", async () => {
+    const probeId = await sendProbe(30_000);
+    const [started] = await waitFor(() => probeEvents(probeId), (events) => events.length > 0, 10_000);
+    const holder = workers.find((worker) => worker.instanceId === started?.instanceId);
+    expect(holder).toBeDefined();
+    const killedAt = Date.now();
+    await holder!.kill();
+    const events = await waitFor(() => probeEvents(probeId), (all) => all.filter((event) => event.event === "started").length >= 2, 20_000);
+    const takeover = events.filter((event) => event.event === "started")[1]!;
+    expect(takeover.instanceId).not.toBe(holder!.instanceId);
+    expect(Date.parse(takeover.at) - killedAt).toBeLessThan(15_000);
+    workers.splice(workers.indexOf(holder!), 1);
+    // The dead worker drops out of the live list once its heartbeat expires.
+    await waitFor(() => listLiveInstances(redis.redis), (live) => !live.some((instance) => instance.id === holder!.instanceId), 10_000);
+  });
+
+  it("finish a running job on SIGTERM, leave the live list at once and exit 0", async () => {
+    workers.push(await startHopProcess("worker", env));
+    // Let every worker pick up whatever is queued, then give the newest one a job of its own.
+    const probeId = await sendProbe(2_000);
+    const [started] = await waitFor(() => probeEvents(probeId), (events) => events.length > 0, 10_000);
+    const holder = workers.find((worker) => worker.instanceId === started?.instanceId)!;
+    const exit = holder.stop();
+    const events = await waitFor(() => probeEvents(probeId), (all) => all.some((event) => event.event === "finished"), 15_000);
+    expect(events.map((event) => [event.event, event.instanceId])).toEqual([
+      ["started", holder.instanceId],
+      ["finished", holder.instanceId],
+    ]);
+    expect(await exit).toEqual({ code: 0, signal: null });
+    const live = await listLiveInstances(redis.redis);
+    expect(live.some((instance) => instance.id === holder.instanceId)).toBe(false);
+    workers.splice(workers.indexOf(holder), 1);
+  });
+});

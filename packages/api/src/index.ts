@@ -1,0 +1,12 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { appRouter, type AppRouter } from "./root";
+import { createCallerFactory } from "./trpc";
+
+/** Calls procedures from server code without HTTP: `createCaller(ctx).system.instances()`. */
+export const createCaller = createCallerFactory(appRouter);
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export { appRouter, type AppRouter };
+export { createTRPCContext, type CreateContextOptions, type SessionUser, type TRPCContext } from "./context";

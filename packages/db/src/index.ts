@@ -1,0 +1,5 @@
+export { createDatabase, type Database, type DatabaseOptions } from "./client";
+export { databaseEnvSchema, type DatabaseEnv } from "./env";
+export { Prisma } from "./generated/prisma/client";
+export type * from "./generated/prisma/models";
+export * from "./generated/prisma/enums";

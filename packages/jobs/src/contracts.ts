@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/**
+ * Every job Hop runs: its name and the zod schema of its payload. The web
+ * enqueues with these names and the worker handles them; both sides parse the
+ * payload with the same schema, so a job that does not match its contract
+ * is refused on the way in and on the way out.
+ */
+export const jobContracts = {
+  /**
+   * An operator's probe of the job pipeline, sent from /system: the worker
+   * that runs it records who ran it and when, so the page can show the round
+   * trip. `holdMs` keeps the job running for a while (to watch a hand-over).
+   */
+  "system.probe": z.object({
+    probeId: z.string().min(1).max(64),
+    holdMs: z.number().int().min(0).max(120_000).default(0),
+  }),
+} as const;
+
+export type JobName = keyof typeof jobContracts;
+export type JobPayloadInput<Name extends JobName> = z.input<(typeof jobContracts)[Name]>;
+export type JobPayload<Name extends JobName> = z.output<(typeof jobContracts)[Name]>;
+
+export function parseJobPayload<Name extends JobName>(name: Name, payload: unknown): JobPayload<Name> {
+  return jobContracts[name].parse(payload) as JobPayload<Name>;
+}

@@ -1,0 +1,42 @@
+import { redisKeys, type Redis } from "@hop/redis";
+import type { InstanceRecord } from "@hop/validators";
+
+export interface HeartbeatOptions {
+  redis: Redis;
+  /** The process's description; lastHeartbeatAt is filled in on every beat. */
+  describe: () => Omit<InstanceRecord, "lastHeartbeatAt">;
+  intervalMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export const heartbeatIntervalMs = 2_000;
+/** A record outlives its last heartbeat by this much: a process missing three beats is gone. */
+export const heartbeatTtlMs = 3 * heartbeatIntervalMs;
+
+export interface Heartbeat {
+  /** Deletes the record at once, so a process that stops cleanly leaves the list immediately. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Writes the process's record to Redis now and every interval, with a TTL,
+ * so that the records in Redis are exactly the processes that are alive. A
+ * failed beat (Redis away) is reported and retried on the next tick.
+ */
+export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbeat> {
+  const intervalMs = options.intervalMs ?? heartbeatIntervalMs;
+  const ttlMs = 3 * intervalMs;
+  const { kind, id } = options.describe();
+  const key = redisKeys.instance(kind, id);
+  const beat = () =>
+    options.redis.set(key, { ...options.describe(), lastHeartbeatAt: new Date().toISOString() } satisfies InstanceRecord, { px: ttlMs });
+  await beat().catch((error: unknown) => options.onError?.(error));
+  const timer = setInterval(() => void beat().catch((error: unknown) => options.onError?.(error)), intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await options.redis.del(key).catch((error: unknown) => options.onError?.(error));
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/** The kinds of long-running Hop processes that report themselves alive. */
+export const processKindSchema = z.enum(["web", "worker"]);
+export type ProcessKind = z.infer<typeof processKindSchema>;
+
+/**
+ * What a live process writes about itself to Redis on every heartbeat. The
+ * record expires shortly after the last heartbeat, so the set of records is
+ * exactly the set of live processes.
+ */
+export const instanceRecordSchema = z.object({
+  kind: processKindSchema,
+  /** Unique per process start. */
+  id: z.string().min(1),
+  host: z.string(),
+  pid: z.number().int(),
+  /** The package version of the running build. */
+  version: z.string(),
+  /** Next's build id for web processes, the worker bundle's hash for workers: equal across instances of one build. */
+  buildId: z.string(),
+  /** Where a web process listens, e.g. http://127.0.0.1:3000; null for workers. */
+  url: z.string().nullable(),
+  startedAt: z.iso.datetime(),
+  lastHeartbeatAt: z.iso.datetime(),
+  /** The job engine's worker ids inside a worker process: jobs locked by an id no live process claims are handed back. */
+  jobWorkerIds: z.array(z.string()).default([]),
+});
+export type InstanceRecord = z.infer<typeof instanceRecordSchema>;
+
+/** Job counts of the durable queue. */
+export const queueStatsSchema = z.object({
+  /** Waiting to run now or later (includes scheduled and retrying jobs). */
+  queued: z.number().int().nonnegative(),
+  /** Locked by a worker right now. */
+  running: z.number().int().nonnegative(),
+  /** Out of attempts: will not run again on their own. */
+  failed: z.number().int().nonnegative(),
+});
+export type QueueStats = z.infer<typeof queueStatsSchema>;

