@@ -1,0 +1,59 @@
+import type { AppRouter } from "@hop/api";
+import { createTestDatabase, startHopProcess, startRedisServer, type HopProcess, type RedisServer } from "@hop/test-harness";
+import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
+import superjson from "superjson";
+
+/**
+ * Hop as operators run it, for the tests of DESIGN.md's rules: several web
+ * and worker processes from one build, sharing one PostgreSQL database and
+ * one Redis that the harness started.
+ */
+export interface Cluster {
+  env: Record<string, string>;
+  redisServer: RedisServer;
+  webs: HopProcess[];
+  workers: HopProcess[];
+  api(web: HopProcess): TRPCClient<AppRouter>;
+  addWeb(): Promise<HopProcess>;
+  addWorker(): Promise<HopProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(shape: { web: number; workers: number }): Promise<Cluster> {
+  const redisServer = await startRedisServer();
+  const env = { DATABASE_URL: await createTestDatabase(), REDIS_URL: redisServer.url, WORKER_CONCURRENCY: "2" };
+  const webs = await Promise.all(Array.from({ length: shape.web }, () => startHopProcess("web", env)));
+  const workers = await Promise.all(Array.from({ length: shape.workers }, () => startHopProcess("worker", env)));
+  const cluster: Cluster = {
+    env,
+    redisServer,
+    webs,
+    workers,
+    api: (web) => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${web.url}/api/trpc`, transformer: superjson })] }),
+    addWeb: async () => {
+      const web = await startHopProcess("web", env);
+      webs.push(web);
+      return web;
+    },
+    addWorker: async () => {
+      const worker = await startHopProcess("worker", env);
+      workers.push(worker);
+      return worker;
+    },
+    stop: async () => {
+      await Promise.all([...webs, ...workers].map((process) => process.kill()));
+      await redisServer.dispose();
+    },
+  };
+  return cluster;
+}
+
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
