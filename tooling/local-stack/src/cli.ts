@@ -13,6 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -20,6 +21,26 @@ import { freePort, startPostgresServer, startRedisServer, waitForPort, type Post
 import { startProcess, stopProcess, type ManagedProcess } from "./processes";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
+
+type App = "web" | "worker" | "redis-http" | "release";
+/** dev: TypeScript sources under `tsx watch` (restart on change; Next hot-reloads pages); start: the build. */
+const commandFor = (app: App): { cwd: string; args: string[] } => {
+  const cwd = join(repoRoot, "apps", app);
+  if (mode === "start") return { cwd, args: ["dist/main.js"] };
+  switch (app) {
+    case "web":
+      return { cwd, args: [tsxCli, "watch", "--clear-screen=false", "--ignore", ".next/**", "server/main.ts", "--dev"] };
+    case "release":
+      return { cwd, args: [tsxCli, "src/main.ts"] };
+    default:
+      return { cwd, args: [tsxCli, "watch", "--clear-screen=false", "src/main.ts"] };
+  }
+};
+const run = (name: string, app: App, env: NodeJS.ProcessEnv, index: number) => {
+  const { cwd, args } = commandFor(app);
+  return startProcess(name, process.execPath, args, { cwd, env, index });
+};
 const dataDir = join(repoRoot, ".data");
 const [mode = "dev", ...rest] = process.argv.slice(2).filter((arg) => arg !== "--");
 if (mode !== "dev" && mode !== "start") fail(`unknown mode "${mode}": use dev or start`);
@@ -29,7 +50,7 @@ const workerCount = positiveInt(values.workers, "--workers");
 const basePort = process.env.PORT ? positiveInt(process.env.PORT, "PORT") : 3000;
 
 if (mode === "start") {
-  for (const entry of ["apps/web/dist/main.js", "apps/worker/dist/main.js", "apps/redis-http/dist/main.js"]) {
+  for (const entry of ["apps/web/dist/main.js", "apps/worker/dist/main.js", "apps/redis-http/dist/main.js", "apps/release/dist/main.js"]) {
     if (!existsSync(join(repoRoot, entry))) fail(`${entry} is missing: run \`pnpm build\` first (pnpm start does)`);
   }
 }
@@ -58,7 +79,11 @@ process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 try {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: process.stdout.isTTY ? "pretty" : "json" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? "pretty" : "json"),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
 
   if (!env.DATABASE_URL) {
     log("starting PostgreSQL (embedded, data in .data/postgres)");
@@ -76,35 +101,23 @@ try {
   if (env.REDIS_URL) {
     const gatewayPort = env.REDIS_HTTP_PORT ? positiveInt(env.REDIS_HTTP_PORT, "REDIS_HTTP_PORT") : await preferredPort(8079);
     const gatewayEnv = { ...env, PORT: String(gatewayPort), REDIS_HTTP_TOKEN: gatewayToken };
-    children.push(
-      mode === "dev"
-        ? startProcess("redis-http", "pnpm", ["--filter", "@hop/redis-http", "dev"], { cwd: repoRoot, env: gatewayEnv, index: 0 })
-        : startProcess("redis-http", process.execPath, ["apps/redis-http/dist/main.js"], { cwd: repoRoot, env: gatewayEnv, index: 0 }),
-    );
+    children.push(run("redis-http", "redis-http", gatewayEnv, 0));
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   }
 
   log("applying migrations (the release step)");
-  const release = startProcess("release", "pnpm", ["--filter", "@hop/release", "migrate"], { cwd: repoRoot, env, index: 1 });
+  const release = run("release", "release", env, 1);
   if ((await release.exited) !== 0) throw new Error("migrations failed (see the release lines above)");
 
   const webUrls: string[] = [];
   for (let i = 0; i < webCount; i++) {
     const port = basePort + i;
     const webEnv = { ...env, PORT: String(port) };
-    children.push(
-      mode === "dev"
-        ? startProcess(`web-${i + 1}`, "pnpm", ["--filter", "@hop/web", "dev"], { cwd: repoRoot, env: webEnv, index: 2 + i })
-        : startProcess(`web-${i + 1}`, process.execPath, ["apps/web/dist/main.js"], { cwd: repoRoot, env: webEnv, index: 2 + i }),
-    );
+    children.push(run(`web-${i + 1}`, "web", webEnv, 2 + i));
     webUrls.push(`http://127.0.0.1:${port}`);
   }
   for (let i = 0; i < workerCount; i++) {
-    children.push(
-      mode === "dev"
-        ? startProcess(`worker-${i + 1}`, "pnpm", ["--filter", "@hop/worker", "dev"], { cwd: repoRoot, env, index: 2 + webCount + i })
-        : startProcess(`worker-${i + 1}`, process.execPath, ["apps/worker/dist/main.js"], { cwd: repoRoot, env, index: 2 + webCount + i }),
-    );
+    children.push(run(`worker-${i + 1}`, "worker", env, 2 + webCount + i));
   }
   await Promise.all(webUrls.map((url) => waitForPort(Number(new URL(url).port), 120_000)));
 

@@ -33,7 +33,7 @@ export async function startHopProcess(kind: HopProcessKind, env: Record<string, 
   const port = kind === "web" ? String(env.PORT ?? (await freePort())) : undefined;
   const child = spawn(process.execPath, [entry], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", LOG_FORMAT: "json", LOG_LEVEL: "info", ...env, ...(port ? { PORT: port } : {}) },
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", LOG_FORMAT: "json", LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1", ...env, ...(port ? { PORT: port } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: Array<Record<string, unknown>> = [];
