@@ -1,5 +1,7 @@
 import type { AppRouter } from "@hop/api";
 import { createTestDatabase, startHopProcess, startRedisServer, type HopProcess, type RedisServer } from "@hop/test-harness";
+
+export { waitFor } from "@hop/test-harness";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 
@@ -46,14 +48,4 @@ export async function startCluster(shape: { web: number; workers: number }): Pro
     },
   };
   return cluster;
-}
-
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -2,7 +2,7 @@ import { createDatabase, type Database } from "@hop/db";
 import { enqueueJob } from "@hop/jobs";
 import { listLiveInstances } from "@hop/presence";
 import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
-import { createTestDatabase, startHopProcess, startRedisServer, type HopProcess, type RedisServer } from "@hop/test-harness";
+import { createTestDatabase, startHopProcess, startRedisServer, waitFor, type HopProcess, type RedisServer } from "@hop/test-harness";
 import { probeEventSchema, type ProbeEvent } from "@hop/validators";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,16 +38,6 @@ async function sendProbe(holdMs = 0): Promise<string> {
 async function probeEvents(probeId: string): Promise<ProbeEvent[]> {
   const raw = await redis.redis.lrange<unknown>(redisKeys.probe(probeId), 0, -1);
   return raw.map((entry) => probeEventSchema.parse(entry));
-}
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe("worker processes", () => {

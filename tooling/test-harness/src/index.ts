@@ -3,3 +3,4 @@ export { freePort, waitForPort } from "./ports";
 export { startPostgresServer, type PostgresServer, type PostgresServerOptions } from "./postgres-server";
 export { startRedisServer, type RedisServer, type RedisServerOptions } from "./redis-server";
 export { createTestDatabase, type ProvidedPostgres } from "./test-database";
+export { waitFor } from "./wait-for";
