@@ -43,8 +43,10 @@ const jobLogger = new JobLogger((scope) => (level, message, meta) => {
   else log.debug(line, message);
 });
 
+// graphile-worker locks jobs under its pool's id (batched fetches), and under a worker's id in some paths.
 const jobWorkerIds = new Set<string>();
 const events: WorkerEvents = new EventEmitter();
+events.on("pool:create", ({ workerPool }) => jobWorkerIds.add(workerPool.id));
 events.on("worker:create", ({ worker }) => jobWorkerIds.add(worker.workerId));
 events.on("worker:stop", ({ worker }) => jobWorkerIds.delete(worker.workerId));
 events.on("job:start", ({ job, worker }) => log.info({ jobId: job.id, task: job.task_identifier, attempt: job.attempts, workerId: worker.workerId }, "job started"));

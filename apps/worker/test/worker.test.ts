@@ -45,7 +45,8 @@ describe("worker processes", () => {
     const live = await listLiveInstances(redis.redis);
     const liveWorkers = live.filter((instance) => instance.kind === "worker");
     expect(liveWorkers.map((instance) => instance.id).sort()).toEqual(workers.map((worker) => worker.instanceId).sort());
-    for (const instance of liveWorkers) expect(instance.jobWorkerIds).toHaveLength(2);
+    // The pool's id (jobs are locked under it) and its two workers' ids.
+    for (const instance of liveWorkers) expect(instance.jobWorkerIds).toHaveLength(3);
     expect(new Set(liveWorkers.map((instance) => instance.buildId)).size).toBe(1);
   });
 
@@ -59,6 +60,13 @@ describe("worker processes", () => {
       const events = await probeEvents(probeId);
       expect(events.map((event) => event.event)).toEqual(["started", "finished"]);
     }
+  });
+
+  it("never hand back a long job while its worker is alive", async () => {
+    // Longer than a heartbeat's TTL (6 s): only a dead worker's jobs may be handed back.
+    const probeId = await sendProbe(9_000);
+    const events = await waitFor(() => probeEvents(probeId), (all) => all.some((event) => event.event === "finished"), 20_000);
+    expect(events.map((event) => event.event)).toEqual(["started", "finished"]);
   });
 
   it("hand a killed worker's job to a live one within seconds", async () => {

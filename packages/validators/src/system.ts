@@ -23,7 +23,7 @@ export const instanceRecordSchema = z.object({
   url: z.string().nullable(),
   startedAt: z.iso.datetime(),
   lastHeartbeatAt: z.iso.datetime(),
-  /** The job engine's worker ids inside a worker process: jobs locked by an id no live process claims are handed back. */
+  /** The ids the job engine locks jobs under in a worker process (its pool's and its workers'): jobs locked by an id no live process claims are handed back. */
   jobWorkerIds: z.array(z.string()).default([]),
 });
 export type InstanceRecord = z.infer<typeof instanceRecordSchema>;
