@@ -4,7 +4,8 @@
  * - job pickup (enqueue -> handler start, 1,000 jobs one at a time) against a
  *   bare PostgreSQL NOTIFY -> LISTEN round trip, the floor of any queue kept in
  *   PostgreSQL;
- * - web and worker start-up (spawn -> ready) against a bare `node -e ""`.
+ * - web and worker start-up (spawn -> ready) against a bare `node -e ""`,
+ *   and SIGTERM -> exit of an idle process against the 10 s budget.
  *
  *   pnpm bench:processes   (after pnpm build)
  */
@@ -33,7 +34,8 @@ const redisServer = await startRedisServer();
 const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
 await migrateJobQueue(databaseUrl);
-const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, LOG_LEVEL: "warn" };
+// Processes must log at info: the harness waits for their "ready" line.
+const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, LOG_LEVEL: "info" };
 
 try {
   // Baseline: NOTIFY on one connection, received by LISTEN on another.
@@ -52,7 +54,7 @@ try {
   await Promise.all([listener.end(), notifier.end()]);
 
   // Job pickup through a real worker process.
-  const worker = await startHopProcess("worker", { ...env, LOG_LEVEL: "info", WORKER_CONCURRENCY: "4" });
+  const worker = await startHopProcess("worker", { ...env, WORKER_CONCURRENCY: "4" });
   const db = createDatabase(databaseUrl);
   const raw = new RawRedis(redisServer.url);
   const pickupLatencies: number[] = [];
@@ -79,12 +81,15 @@ try {
     bareNode.push(performance.now() - t0);
   }
   const startups: Record<"web" | "worker", number[]> = { web: [], worker: [] };
+  const stops: Record<"web" | "worker", number[]> = { web: [], worker: [] };
   for (const kind of ["web", "worker"] as const) {
     for (let i = 0; i < startCount; i++) {
       const t0 = performance.now();
       const process = await startHopProcess(kind, env);
       startups[kind].push(performance.now() - t0);
+      const t1 = performance.now();
       await process.stop();
+      stops[kind].push(performance.now() - t1);
     }
   }
 
@@ -98,6 +103,9 @@ try {
   console.log("| --- | ---: | ---: | --- | ---: | ---: |");
   console.log(`| job pickup (enqueue -> handler start) | ${pickup.p50.toFixed(1)} | ${pickup.p99.toFixed(1)} | PostgreSQL NOTIFY -> LISTEN | ${notify.p50.toFixed(2)} | ${(pickup.p50 / notify.p50).toFixed(1)}x |`);
   console.log(`| web start-up (spawn -> ready) | ${web.p50.toFixed(0)} | ${Math.max(...startups.web).toFixed(0)} (max) | bare \`node -e ""\` | ${bare.p50.toFixed(0)} | ${(web.p50 / bare.p50).toFixed(1)}x |`);
+  for (const kind of ["web", "worker"] as const) {
+    console.log(`| ${kind} SIGTERM -> exit (idle) | ${summary(stops[kind]).p50.toFixed(0)} | ${Math.max(...stops[kind]).toFixed(0)} (max) | budget | 10000 | ${(summary(stops[kind]).p50 / 10_000).toFixed(2)}x |`);
+  }
   console.log(`| worker start-up (spawn -> ready) | ${workerStart.p50.toFixed(0)} | ${Math.max(...startups.worker).toFixed(0)} (max) | bare \`node -e ""\` | ${bare.p50.toFixed(0)} | ${(workerStart.p50 / bare.p50).toFixed(1)}x |`);
 } finally {
   await redisServer.dispose();
