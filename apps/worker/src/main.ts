@@ -36,6 +36,7 @@ const redis = createRedisClient(env, {
 const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.WORKER_CONCURRENCY + 2 });
 // An idle client losing its connection (database restart) must not crash the process; the pool reconnects.
 pool.on("error", (error) => log.warn({ err: error.message }, "PostgreSQL connection error"));
+pool.on("connect", (client) => client.on("error", (error) => log.warn({ err: error.message }, "PostgreSQL connection error")));
 const jobLogger = new JobLogger((scope) => (level, message, meta) => {
   const line = { scope: scope.label, jobId: scope.jobId, task: scope.taskIdentifier, ...meta };
   if (level === "error") log.error(line, message);

@@ -65,7 +65,11 @@ export async function startHopProcess(kind: HopProcessKind, env: Record<string, 
     void exited.then(({ code, signal }) => reject(new Error(`${kind} exited (code ${code}, signal ${signal}) before it was ready:\n${stderr}`)));
     setTimeout(() => reject(new Error(`${kind} was not ready within ${timeoutMs} ms:\n${stderr}`)), timeoutMs).unref();
   });
-  const instanceId = await ready;
+  const instanceId = await ready.catch((error: unknown) => {
+    // Never leave a half-started process behind.
+    child.kill("SIGKILL");
+    throw error;
+  });
   return {
     kind,
     instanceId,
