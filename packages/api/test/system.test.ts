@@ -1,0 +1,72 @@
+import { createDatabase, type Database } from "@hop/db";
+import { createRedisClient, type RedisClient } from "@hop/redis";
+import { startHeartbeat } from "@hop/presence";
+import { createTestDatabase, startRedisServer, type RedisServer } from "@hop/test-harness";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCaller, createTRPCContext } from "../src";
+import { createTRPCRouter, protectedProcedure } from "../src/trpc";
+
+// The contract through a server-side caller, on a real database and Redis.
+let redisServer: RedisServer;
+let redis: RedisClient;
+let db: Database;
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  redis = createRedisClient({ REDIS_URL: redisServer.url });
+  db = createDatabase(await createTestDatabase());
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await redis.close();
+  await redisServer.dispose();
+});
+
+const caller = () => createCaller(createTRPCContext({ db, redis: redis.redis, instanceId: "web-test", headers: new Headers() }));
+
+describe("system router", () => {
+  it("lists live processes from their heartbeats, and drops one that stops", async () => {
+    const now = new Date().toISOString();
+    const heartbeat = await startHeartbeat({
+      redis: redis.redis,
+      describe: () => ({ kind: "worker", id: "worker-a", host: "h", pid: 1, version: "0.1.0", buildId: "b", url: null, startedAt: now, jobWorkerIds: ["pool-1"] }),
+    });
+    expect((await caller().system.instances()).map((instance) => instance.id)).toEqual(["worker-a"]);
+    await heartbeat.stop();
+    expect(await caller().system.instances()).toEqual([]);
+  });
+
+  it("enqueues a probe in the durable queue and reports it", async () => {
+    const before = await caller().system.queue();
+    const { probeId, jobId } = await caller().system.sendProbe({ holdMs: 0 });
+    expect(jobId).toMatch(/^\d+$/);
+    expect(await caller().system.queue()).toEqual({ ...before, queued: before.queued + 1 });
+    const events = await caller().system.probe({ probeId });
+    expect(events).toEqual([{ event: "sent", instanceId: "web-test", at: expect.any(String) }]);
+  });
+
+  it("refuses bad input with field messages and changes nothing", async () => {
+    const before = await caller().system.queue();
+    const error = await caller()
+      .system.sendProbe({ holdMs: -5 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe("BAD_REQUEST");
+    expect(await caller().system.queue()).toEqual(before);
+    await expect(caller().system.probe({ probeId: "not-a-uuid" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
+describe("protectedProcedure", () => {
+  const router = createTRPCRouter({ whoAmI: protectedProcedure.query(({ ctx }) => ctx.session.userId) });
+  const context = (session: { userId: string } | null) => createTRPCContext({ db, redis: redis.redis, instanceId: "web-test", headers: new Headers(), session });
+
+  it("refuses a request without a session", async () => {
+    await expect(router.createCaller(context(null)).whoAmI()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("gives handlers the signed-in user", async () => {
+    expect(await router.createCaller(context({ userId: "user-1" })).whoAmI()).toBe("user-1");
+  });
+});
