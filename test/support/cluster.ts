@@ -23,7 +23,12 @@ export interface Cluster {
 
 export async function startCluster(shape: { web: number; workers: number }): Promise<Cluster> {
   const redisServer = await startRedisServer();
-  const env = { DATABASE_URL: await createTestDatabase(), REDIS_URL: redisServer.url, WORKER_CONCURRENCY: "2" };
+  const env = {
+    DATABASE_URL: await createTestDatabase(),
+    REDIS_URL: redisServer.url,
+    WORKER_CONCURRENCY: "2",
+    SESSION_SECRETS: `1:${"cluster-test-secret-".repeat(3)}`,
+  };
   const webs = await Promise.all(Array.from({ length: shape.web }, () => startHopProcess("web", env)));
   const workers = await Promise.all(Array.from({ length: shape.workers }, () => startHopProcess("worker", env)));
   const cluster: Cluster = {

@@ -13,6 +13,7 @@ import { ConfigError } from "@hop/config";
 import { startHeartbeat } from "@hop/presence";
 import next from "next";
 import { getWebServices } from "../src/server/services";
+import { clientAddress, clientIpHeader } from "./client-address";
 import { checkReadiness } from "./readiness";
 
 const dev = process.argv.includes("--dev");
@@ -58,6 +59,8 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     );
     return;
   }
+  // Route handlers cannot see the socket: the client's address travels in a header only this server sets.
+  request.headers[clientIpHeader] = clientAddress(request, env.TRUST_PROXY);
   void handleWithNext(request, response);
 });
 

@@ -1,9 +1,23 @@
+import { resolveSession, sessionCookieAttributes, sessionCookieName, type SessionConfig, type SessionUser } from "@hop/auth";
 import type { Database } from "@hop/db";
 import type { Redis } from "@hop/redis";
+import { TRPCError } from "@trpc/server";
+import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 
-/** Who is signed in; filled in by the session layer (packages/auth). */
-export interface SessionUser {
-  userId: string;
+export type { SessionUser };
+
+export interface CreateContextOptions {
+  db: Database;
+  redis: Redis;
+  /** The id of the process answering (web instance), for diagnostics. */
+  instanceId: string;
+  /** The incoming request: its URL, headers and cookies. */
+  request: Request;
+  /** Headers of the response; Set-Cookie is added here. */
+  responseHeaders: Headers;
+  sessionConfig: SessionConfig;
+  /** The client's address as the web server saw it. */
+  clientIp: string;
 }
 
 /**
@@ -13,14 +27,42 @@ export interface SessionUser {
 export interface TRPCContext {
   db: Database;
   redis: Redis;
-  /** The id of the process answering (web instance), for diagnostics. */
   instanceId: string;
   headers: Headers;
-  session: SessionUser | null;
+  clientIp: string;
+  userAgent: string | null;
+  sessionConfig: SessionConfig;
+  /** The signed-in session, checked once per request on first use; 503 when Redis cannot be asked. */
+  getSession(): Promise<SessionUser | null>;
+  setSessionCookie(sealed: string): void;
+  clearSessionCookie(): void;
 }
 
-export type CreateContextOptions = Omit<TRPCContext, "session"> & { session?: SessionUser | null };
-
 export function createTRPCContext(options: CreateContextOptions): TRPCContext {
-  return { ...options, session: options.session ?? null };
+  const url = new URL(options.request.url);
+  const cookieValue = parseCookies(options.request.headers.get("cookie") ?? "")[sessionCookieName];
+  let session: Promise<SessionUser | null> | undefined;
+  const setCookie = (value: string, maxAge: number) =>
+    options.responseHeaders.append("set-cookie", serializeCookie(sessionCookieName, value, sessionCookieAttributes(url, maxAge)));
+  return {
+    db: options.db,
+    redis: options.redis,
+    instanceId: options.instanceId,
+    headers: options.request.headers,
+    clientIp: options.clientIp,
+    userAgent: options.request.headers.get("user-agent"),
+    sessionConfig: options.sessionConfig,
+    getSession: () => {
+      session ??= resolveSession(options.redis, options.sessionConfig, cookieValue).catch((error: unknown) => {
+        throw new TRPCError({
+          code: "SERVICE_UNAVAILABLE",
+          message: "Sessions cannot be checked right now (the session store is unreachable). Try again shortly.",
+          cause: error,
+        });
+      });
+      return session;
+    },
+    setSessionCookie: (sealed) => setCookie(sealed, options.sessionConfig.ttlSeconds),
+    clearSessionCookie: () => setCookie("", 0),
+  };
 }

@@ -2,17 +2,30 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { TRPCContext } from "./context";
+import { FieldError, RateLimitedError } from "./errors";
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
-  // Field messages travel with the error, so forms can show them beside the field.
-  errorFormatter: ({ shape, error }) => ({
-    ...shape,
-    data: {
-      ...shape.data,
-      zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
-    },
-  }),
+  // Field messages travel with the error (zod's and domain ones alike), so
+  // forms can show them beside the field.
+  errorFormatter: ({ shape, error }) => {
+    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const fieldErrors: Record<string, string[]> | null = zodError
+      ? (zodError.fieldErrors as Record<string, string[]>)
+      : error.cause instanceof FieldError
+        ? { [error.cause.field]: [error.cause.message] }
+        : null;
+    return {
+      ...shape,
+      message: zodError ? (Object.values(fieldErrors ?? {})[0]?.[0] ?? zodError.formErrors[0] ?? shape.message) : shape.message,
+      data: {
+        ...shape.data,
+        zodError,
+        fieldErrors,
+        retryAfterSeconds: error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : null,
+      },
+    };
+  },
 });
 
 export const createTRPCRouter = t.router;
@@ -21,7 +34,8 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
 /** A procedure for signed-in users: handlers get `ctx.session` typed as present. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
-  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  return next({ ctx: { ...ctx, session: ctx.session } });
+export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const session = await ctx.getSession();
+  if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  return next({ ctx: { ...ctx, session } });
 });

@@ -96,8 +96,11 @@ try {
     env.REDIS_URL = redisServer.url;
   }
 
+  // Sessions need sealing secrets: generated once and kept with the data, so a restart signs nobody out.
+  env.SESSION_SECRETS ??= `1:${storedSecret("session-secret", 32)}`;
+
   let gatewayUrl: string | undefined;
-  const gatewayToken = env.REDIS_HTTP_TOKEN ?? storedToken();
+  const gatewayToken = env.REDIS_HTTP_TOKEN ?? storedSecret("redis-http-token", 24);
   if (env.REDIS_URL) {
     const gatewayPort = env.REDIS_HTTP_PORT ? positiveInt(env.REDIS_HTTP_PORT, "REDIS_HTTP_PORT") : await preferredPort(8079);
     const gatewayEnv = { ...env, PORT: String(gatewayPort), REDIS_HTTP_TOKEN: gatewayToken };
@@ -137,9 +140,10 @@ try {
   await shutdown(1);
 }
 
-function storedToken(): string {
-  const file = join(dataDir, "redis-http-token");
-  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString("hex"), { mode: 0o600 });
+/** A random secret kept in .data/<name> (created on first use). */
+function storedSecret(name: string, bytes: number): string {
+  const file = join(dataDir, name);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(bytes).toString("hex"), { mode: 0o600 });
   return readFileSync(file, "utf8").trim();
 }
 

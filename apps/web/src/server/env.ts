@@ -1,3 +1,4 @@
+import { authEnvSchema } from "@hop/auth";
 import { databaseEnvSchema } from "@hop/db";
 import { redisEnvSchema } from "@hop/redis";
 import { z } from "zod";
@@ -9,7 +10,10 @@ export const webEnvSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Longest a SIGTERM waits for in-flight requests before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(9_000),
+    /** Behind a reverse proxy: take the client address from the first X-Forwarded-For hop (never set this when clients reach the process directly). */
+    TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
   })
+  .and(authEnvSchema)
   .and(databaseEnvSchema)
   .and(redisEnvSchema);
 

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
+import type { SessionConfig } from "@hop/auth";
 import { parseEnv } from "@hop/config";
 import { createDatabase, type Database } from "@hop/db";
 import { createLogger, type Logger } from "@hop/logger";
@@ -18,6 +19,7 @@ export interface WebServices {
   log: Logger;
   db: Database;
   redis: RedisClient;
+  sessionConfig: SessionConfig;
   instance: { id: string; host: string; startedAt: string };
 }
 
@@ -34,6 +36,7 @@ export function getWebServices(): WebServices {
       log,
       db: createDatabase(env.DATABASE_URL),
       redis: createRedisClient(env, { connectionName: "hop-web", onConnectionError: (error) => log.warn({ err: error.message }, "Redis connection error") }),
+      sessionConfig: { secrets: env.SESSION_SECRETS, ttlSeconds: env.SESSION_TTL_SECONDS },
       instance: { id: `web-${randomUUID().slice(0, 8)}`, host: hostname(), startedAt: new Date().toISOString() },
     };
   }

@@ -1,16 +1,33 @@
 import { appRouter, createTRPCContext } from "@hop/api";
+import { isCrossOriginRequest } from "@hop/auth";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getWebServices } from "~/server/services";
 
+const crossOrigin = () =>
+  Response.json(
+    { error: { message: "Cross-site request refused: mutations must come from this site's own pages", code: "FORBIDDEN" } },
+    { status: 403 },
+  );
+
 // Every request builds its context from the process's shared connections.
 const handler = (request: Request) => {
+  // tRPC mutations are POSTs: a page on another site must not be able to make them with our cookies.
+  if (request.method === "POST" && isCrossOriginRequest(request.headers)) return crossOrigin();
   const services = getWebServices();
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     router: appRouter,
     req: request,
-    createContext: () =>
-      createTRPCContext({ db: services.db, redis: services.redis.redis, instanceId: services.instance.id, headers: request.headers }),
+    createContext: ({ resHeaders }) =>
+      createTRPCContext({
+        db: services.db,
+        redis: services.redis.redis,
+        instanceId: services.instance.id,
+        request,
+        responseHeaders: resHeaders,
+        sessionConfig: services.sessionConfig,
+        clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
+      }),
     onError: ({ path, error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") services.log.error({ path, err: error.message }, "tRPC procedure failed");
     },

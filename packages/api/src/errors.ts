@@ -1,0 +1,27 @@
+import { TRPCError } from "@trpc/server";
+
+/** A domain error about one input field ("this email is taken"), shown beside the field like a zod error. */
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function fieldError(field: string, message: string): TRPCError {
+  return new TRPCError({ code: "BAD_REQUEST", message, cause: new FieldError(field, message) });
+}
+
+/** Carries how long to wait, for the UI's "try again in N s". */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many attempts. Try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+export function rateLimited(retryAfterSeconds: number): TRPCError {
+  const cause = new RateLimitedError(retryAfterSeconds);
+  return new TRPCError({ code: "TOO_MANY_REQUESTS", message: cause.message, cause });
+}

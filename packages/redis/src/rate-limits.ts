@@ -1,0 +1,48 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import type { Redis } from "@upstash/redis";
+import { redisKeys } from "./keys";
+
+export interface RateLimitRule {
+  /** Requests allowed per window and identifier. */
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Hop's limits, on by default. Sliding windows: no burst at a window's edge. */
+export const rateLimitRules = {
+  /** Sign-in attempts from one client address. */
+  signInPerIp: { limit: 20, windowSeconds: 15 * 60 },
+  /** Sign-in attempts for one account, from anywhere (slows password guessing across addresses). */
+  signInPerEmail: { limit: 5, windowSeconds: 15 * 60 },
+  /** New accounts from one client address. */
+  signUpPerIp: { limit: 5, windowSeconds: 60 * 60 },
+} as const satisfies Record<string, RateLimitRule>;
+
+export type RateLimitName = keyof typeof rateLimitRules;
+
+export type RateLimitOutcome = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * A limiter shared by every instance (its counters live in Redis). It waits
+ * for Redis rather than letting requests through on a timeout (the library's
+ * default would allow on timeout): an attacker must not win by slowing Redis.
+ */
+export function createRateLimiter(redis: Redis, name: RateLimitName, rule: RateLimitRule = rateLimitRules[name]) {
+  const ratelimit = new Ratelimit({
+    redis,
+    limiter: Ratelimit.slidingWindow(rule.limit, `${rule.windowSeconds} s`),
+    prefix: redisKeys.rateLimit(name),
+    timeout: 0,
+    ephemeralCache: false,
+    analytics: false,
+  });
+  return {
+    rule,
+    async consume(identifier: string): Promise<RateLimitOutcome> {
+      const result = await ratelimit.limit(identifier);
+      if (result.success) return { allowed: true };
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
+    },
+  };
+}
+export type RateLimiter = ReturnType<typeof createRateLimiter>;

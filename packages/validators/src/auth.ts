@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email address")
+  .max(254, "That email address is too long")
+  .pipe(z.email("Enter a valid email address, like ada@example.com"));
+
+export const newPasswordSchema = z
+  .string()
+  .min(10, "Use at least 10 characters")
+  .max(128, "Use at most 128 characters");
+
+export const signUpInput = z.object({
+  email: emailSchema,
+  password: newPasswordSchema,
+  name: z.string().trim().max(80, "Use at most 80 characters").optional(),
+});
+export type SignUpInput = z.infer<typeof signUpInput>;
+
+export const signInInput = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "Enter your password").max(128, "Use at most 128 characters"),
+});
+export type SignInInput = z.infer<typeof signInInput>;
+
+export const changePasswordInput = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password").max(128),
+    newPassword: newPasswordSchema,
+  })
+  .refine((input) => input.currentPassword !== input.newPassword, {
+    path: ["newPassword"],
+    message: "Choose a password different from the current one",
+  });
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+export const revokeSessionInput = z.object({ sessionId: z.string().min(1).max(64) });
+
+/** A signed-in user as the UI sees them. */
+export const meSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  sessionId: z.string(),
+});
+export type Me = z.infer<typeof meSchema>;
+
+/** One of a user's sessions, for the account page. */
+export const sessionSummarySchema = z.object({
+  id: z.string(),
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  /** "Firefox on Linux"; never the raw IP. */
+  device: z.string(),
+  current: z.boolean(),
+});
+export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+
+/**
+ * Where to go after signing in: only a path on this site (an open redirect
+ * to another origin would let a link on any site phish through Hop).
+ */
+export function safeNextPath(next: string | null | undefined, fallback = "/links"): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
+  return next;
+}
