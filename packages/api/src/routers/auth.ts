@@ -63,6 +63,9 @@ export const authRouter = {
     return { ok: true as const };
   }),
 
+  /** The session alone (seal + one Redis read, no database): cheap enough to poll. */
+  session: publicProcedure.query(({ ctx }) => ctx.getSession()),
+
   me: publicProcedure.query(async ({ ctx }): Promise<Me | null> => {
     const session = await ctx.getSession();
     if (!session) return null;

@@ -1,0 +1,27 @@
+import type { AppRouter } from "@hop/api";
+import { createTRPCClient, httpLink, type TRPCClient } from "@trpc/client";
+import superjson from "superjson";
+
+/**
+ * An HTTP client of the API that keeps its session cookie, like a browser
+ * tab, and can be pointed at any web instance: the cookie is not tied to one.
+ */
+export function createCookieClient() {
+  let cookie: string | undefined;
+  const fetchWithCookies: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (cookie) headers.set("cookie", `hop_session=${cookie}`);
+    const response = await fetch(input, { ...init, headers });
+    const setCookie = response.headers.get("set-cookie");
+    if (setCookie) cookie = /hop_session=([^;]*)/.exec(setCookie)?.[1] || undefined;
+    return response;
+  };
+  return {
+    get cookie() {
+      return cookie;
+    },
+    api(webUrl: string): TRPCClient<AppRouter> {
+      return createTRPCClient<AppRouter>({ links: [httpLink({ url: `${webUrl}/api/trpc`, transformer: superjson, fetch: fetchWithCookies })] });
+    },
+  };
+}
