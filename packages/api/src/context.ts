@@ -18,6 +18,8 @@ export interface CreateContextOptions {
   sessionConfig: SessionConfig;
   /** The client's address as the web server saw it. */
   clientIp: string;
+  /** Where short links are served (e.g. https://hop.example); the request's own origin when not configured. */
+  shortLinkBaseUrl?: string | undefined;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface TRPCContext {
   headers: Headers;
   clientIp: string;
   userAgent: string | null;
+  /** Origin of short links, without a trailing slash: `${shortLinkBaseUrl}/${slug}`. */
+  shortLinkBaseUrl: string;
   sessionConfig: SessionConfig;
   /** The signed-in session, checked once per request on first use; 503 when Redis cannot be asked. */
   getSession(): Promise<SessionUser | null>;
@@ -50,6 +54,7 @@ export function createTRPCContext(options: CreateContextOptions): TRPCContext {
     instanceId: options.instanceId,
     headers: options.request.headers,
     clientIp: options.clientIp,
+    shortLinkBaseUrl: (options.shortLinkBaseUrl ?? url.origin).replace(/\/+$/, ""),
     userAgent: options.request.headers.get("user-agent"),
     sessionConfig: options.sessionConfig,
     getSession: () => {

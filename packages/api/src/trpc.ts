@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import type { TRPCContext } from "./context";
+import type { SessionUser, TRPCContext } from "./context";
 import { FieldError, RateLimitedError } from "./errors";
 
 const t = initTRPC.context<TRPCContext>().create({
@@ -39,3 +39,6 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   return next({ ctx: { ...ctx, session } });
 });
+
+/** The context a protectedProcedure's handler gets. */
+export type ProtectedContext = TRPCContext & { session: SessionUser };

@@ -11,3 +11,4 @@ export {
 export { createSession, describeDevice, listSessions, readSession, revokeOtherSessions, revokeSession, type SessionRecord } from "./session-registry";
 export { resolveSession, type SessionConfig, type SessionUser } from "./resolve";
 export { isCrossOriginRequest } from "./csrf";
+export { isLinkUnlocked, linkUnlockCookieName, linkUnlockTtlSeconds, sealLinkUnlock } from "./link-unlock";

@@ -16,6 +16,14 @@ export const jobContracts = {
     probeId: z.string().min(1).max(64),
     holdMs: z.number().int().min(0).max(120_000).default(0),
   }),
+  /**
+   * Fetch a link's target page and store its title, description and image.
+   * Enqueued in the transaction that creates the link or changes its target,
+   * with job key `linkMetadataJobKey(linkId)`, so repeats collapse into one.
+   */
+  "link.fetchMetadata": z.object({
+    linkId: z.string().min(1).max(64),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobContracts;
@@ -24,4 +32,9 @@ export type JobPayload<Name extends JobName> = z.output<(typeof jobContracts)[Na
 
 export function parseJobPayload<Name extends JobName>(name: Name, payload: unknown): JobPayload<Name> {
   return jobContracts[name].parse(payload) as JobPayload<Name>;
+}
+
+/** The job key that makes repeated metadata fetches of one link collapse into one job. */
+export function linkMetadataJobKey(linkId: string): string {
+  return `link.fetchMetadata:${linkId}`;
 }

@@ -16,6 +16,10 @@ export const rateLimitRules = {
   signInPerEmail: { limit: 5, windowSeconds: 15 * 60 },
   /** New accounts from one client address. */
   signUpPerIp: { limit: 5, windowSeconds: 60 * 60 },
+  /** New links from one account (an API script included). */
+  linkCreatePerUser: { limit: 120, windowSeconds: 60 },
+  /** Password guesses at one protected link from one client address. */
+  linkUnlockPerIp: { limit: 10, windowSeconds: 15 * 60 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type RateLimitName = keyof typeof rateLimitRules;

@@ -1,3 +1,4 @@
 export * from "./auth";
 export * from "./probe";
 export * from "./system";
+export * from "./links";

@@ -8,19 +8,14 @@ import {
   verifyPassword,
 } from "@hop/auth";
 import { Prisma } from "@hop/db";
-import { createRateLimiter, type RateLimitName } from "@hop/redis";
 import { changePasswordInput, revokeSessionInput, signInInput, signUpInput, type Me } from "@hop/validators";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import type { TRPCContext } from "../context";
-import { fieldError, rateLimited } from "../errors";
+import { enforceRateLimit, fieldError } from "../errors";
 import { protectedProcedure, publicProcedure } from "../trpc";
 
 const wrongCredentials = "Email or password is incorrect";
 
-async function enforceRateLimit(ctx: TRPCContext, name: RateLimitName, identifier: string): Promise<void> {
-  const outcome = await createRateLimiter(ctx.redis, name).consume(identifier);
-  if (!outcome.allowed) throw rateLimited(outcome.retryAfterSeconds);
-}
 
 /** Starts a session: the Redis record, then the sealed cookie that names it. */
 async function signInAs(ctx: TRPCContext, user: { id: string; email: string; name: string | null }): Promise<Me> {

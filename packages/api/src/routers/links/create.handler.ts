@@ -1,0 +1,55 @@
+import { hashPassword } from "@hop/auth";
+import { enqueueJob, linkMetadataJobKey } from "@hop/jobs";
+import { cacheLink, generateSlug, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
+import type { createLinkInput } from "@hop/validators";
+import type { z } from "zod";
+import { enforceRateLimit, fieldError, isUniqueViolation } from "../../errors";
+import type { ProtectedContext } from "../../trpc";
+import { linkWithTags, toLinkView } from "./link-view";
+import { ensureTags, refuseOwnHost } from "./shared";
+
+// A generated slug collides about once in billions; a few retries make a failure practically impossible.
+const generatedSlugAttempts = 5;
+
+export async function createLinkHandler({ ctx, input }: { ctx: ProtectedContext; input: z.output<typeof createLinkInput> }) {
+  const userId = ctx.session.userId;
+  refuseOwnHost(ctx, "url", input.url);
+  refuseOwnHost(ctx, "expiredUrl", input.expiredUrl);
+  await enforceRateLimit(ctx, "linkCreatePerUser", userId);
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const customSlug = input.slug || null;
+
+  for (let attempt = 1; ; attempt++) {
+    const slug = customSlug ?? generateSlug();
+    try {
+      const link = await ctx.db.$transaction(async (tx) => {
+        const tags = await ensureTags(tx, userId, input.tags ?? []);
+        const created = await tx.link.create({
+          data: {
+            userId,
+            slug,
+            url: input.url,
+            title: input.title || null,
+            expiresAt: input.expiresAt ?? null,
+            expiredUrl: input.expiredUrl ?? null,
+            passwordHash,
+            redirectStatus: redirectStatusFromCode(input.redirectStatus ?? 302),
+            ...utmToColumns(input.utm ?? {}),
+            tags: { create: tags.map((tag) => ({ tagId: tag.id })) },
+          },
+          include: linkWithTags,
+        });
+        // In the same transaction: the metadata fetch exists if and only if the link does.
+        await enqueueJob(tx, "link.fetchMetadata", { linkId: created.id }, { jobKey: linkMetadataJobKey(created.id) });
+        return created;
+      });
+      // Replaces a "missing" marker a visitor may have left for this slug.
+      await cacheLink(ctx.redis, link.slug, toCachedLink(link));
+      return toLinkView(link, ctx.shortLinkBaseUrl);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (customSlug) throw fieldError("slug", `The slug "${customSlug}" is already taken; choose another`);
+      if (attempt >= generatedSlugAttempts) throw error;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { cacheLink, toCachedLink } from "@hop/links";
+import type { linkIdInput } from "@hop/validators";
+import { TRPCError } from "@trpc/server";
+import type { z } from "zod";
+import type { ProtectedContext } from "../../trpc";
+import { linkWithTags, toLinkView } from "./link-view";
+import { findOwnLink } from "./shared";
+
+/** How long a deleted link can be restored (its slug stays reserved meanwhile). */
+export const undoDeleteWindowMs = 10 * 60 * 1000;
+
+/** Soft delete: the link stops redirecting at once on every instance and can be restored for a while. */
+export async function deleteLinkHandler({ ctx, input }: { ctx: ProtectedContext; input: z.output<typeof linkIdInput> }) {
+  const link = await findOwnLink(ctx, ctx.session.userId, input.id);
+  const deletedAt = new Date();
+  await ctx.db.link.update({ where: { id: link.id }, data: { deletedAt } });
+  await cacheLink(ctx.redis, link.slug, null);
+  return { id: link.id, slug: link.slug, restorableUntil: new Date(deletedAt.getTime() + undoDeleteWindowMs) };
+}
+
+export async function restoreLinkHandler({ ctx, input }: { ctx: ProtectedContext; input: z.output<typeof linkIdInput> }) {
+  const deleted = await findOwnLink(ctx, ctx.session.userId, input.id, { deleted: true });
+  if (!deleted.deletedAt || deleted.deletedAt.getTime() + undoDeleteWindowMs < Date.now()) {
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This link was deleted too long ago to be restored" });
+  }
+  const link = await ctx.db.link.update({ where: { id: deleted.id }, data: { deletedAt: null }, include: linkWithTags });
+  await cacheLink(ctx.redis, link.slug, toCachedLink(link));
+  return toLinkView(link, ctx.shortLinkBaseUrl);
+}

@@ -1,0 +1,18 @@
+export {
+  cacheLink,
+  cachedLinkSchema,
+  fillLinkCache,
+  isExpired,
+  isOpenLink,
+  linkCacheTtlSeconds,
+  missingLinkMarker,
+  missingLinkTtlSeconds,
+  passwordTag,
+  toCachedLink,
+  type CachedLink,
+} from "./cache";
+export { destinationUrl, utmFromColumns, utmToColumns, type UtmColumns } from "./destination";
+export { lookUpLink, type ClickDraft, type LinkLookup } from "./lookup";
+export { recordClick } from "./record-click";
+export { redirectStatusCode, redirectStatusFromCode } from "./redirect-status";
+export { generateSlug, generatedSlugLength, slugAlphabet } from "./slug";

@@ -1,0 +1,76 @@
+import { clickEventToStreamFields, type ClickEvent } from "@hop/clicks";
+import type { Database } from "@hop/db";
+import { redisKeys, type Redis } from "@hop/redis";
+import { cachedLinkSchema, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, type CachedLink } from "./cache";
+
+/** A visit as the redirect sees it before it knows which link it is for. */
+export type ClickDraft = Omit<ClickEvent, "linkId">;
+
+export interface LinkLookup {
+  link: CachedLink | null;
+  /** The click was appended to the stream in the same round trip as the lookup. */
+  clickRecorded: boolean;
+  /** Redis answered; when false the lookup came from PostgreSQL and clicks must go there too. */
+  redisAvailable: boolean;
+}
+
+// One round trip for the common case: read the cached link and, when the
+// visit counts as a click (no password, not expired: see isOpenLink), append
+// the event to the clicks stream. Field names and order follow
+// clickEventToStreamFields, with the link id taken from the cached entry.
+const lookUpAndRecordScript = `
+local cached = redis.call('GET', KEYS[1])
+if not cached or cached == '${missingLinkMarker}' then return cached end
+local link = cjson.decode(cached)
+local now = tonumber(ARGV[2])
+if link.passwordTag == '' and (link.expiresAt == 0 or link.expiresAt > now) then
+  redis.call('XADD', KEYS[2], '*', 'eventId', ARGV[1], 'linkId', link.id, 'occurredAt', ARGV[2],
+    'referrer', ARGV[3], 'userAgent', ARGV[4], 'country', ARGV[5], 'visitorHash', ARGV[6])
+end
+return cached`;
+
+const scripts = new WeakMap<Redis, ReturnType<Redis["createScript"]>>();
+function lookUpAndRecord(redis: Redis) {
+  let script = scripts.get(redis);
+  if (!script) {
+    script = redis.createScript(lookUpAndRecordScript);
+    scripts.set(redis, script);
+  }
+  return script;
+}
+
+function parseCached(value: unknown): CachedLink | null | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value === missingLinkMarker) return null;
+  const parsed = cachedLinkSchema.safeParse(typeof value === "string" ? JSON.parse(value) : value);
+  // An entry of an older shape is a miss: PostgreSQL answers and the fill replaces it.
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Finds the live link of a slug: the shared cache first, PostgreSQL on a
+ * miss (then refills the cache), PostgreSQL alone when Redis is down. With a
+ * click, an open link's visit is recorded in the same round trip.
+ */
+export async function lookUpLink(deps: { db: Database; redis: Redis }, slug: string, click: ClickDraft | null): Promise<LinkLookup> {
+  let cached: CachedLink | null | undefined;
+  let redisAvailable = true;
+  try {
+    if (click) {
+      const fields = clickEventToStreamFields({ ...click, linkId: "" });
+      const args = [fields.eventId, fields.occurredAt, fields.referrer, fields.userAgent, fields.country, fields.visitorHash];
+      cached = parseCached(await lookUpAndRecord(deps.redis).exec([redisKeys.link(slug), redisKeys.clickStream()], args));
+    } else {
+      cached = parseCached(await deps.redis.get(redisKeys.link(slug)));
+    }
+  } catch {
+    redisAvailable = false;
+  }
+  if (cached !== undefined) {
+    return { link: cached, clickRecorded: click !== null && cached !== null && isOpenLink(cached, click.occurredAt.getTime()), redisAvailable };
+  }
+  const row = await deps.db.link.findUnique({ where: { slug } });
+  const link = toCachedLink(row);
+  if (redisAvailable) await fillLinkCache(deps.redis, slug, link).catch(() => undefined);
+  return { link, clickRecorded: false, redisAvailable };
+}

@@ -1,0 +1,132 @@
+import { z } from "zod";
+
+/**
+ * Paths of Hop itself (pages, API, assets) and words that would confuse
+ * visitors: never a slug, in any letter case, so a short link can never
+ * shadow a page and a page can never shadow a link.
+ */
+export const reservedSlugs: ReadonlySet<string> = new Set([
+  "_next", "account", "admin", "analytics", "api", "app", "assets", "dashboard", "favicon", "health",
+  "help", "hop", "links", "login", "logout", "new", "ready", "register", "robots", "settings",
+  "signin", "signout", "signup", "sitemap", "static", "status", "system", "unlock", "www",
+]);
+
+export const slugPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const slugSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter a slug, or leave it empty to get a generated one")
+  .max(64, "Use at most 64 characters")
+  .regex(/^[A-Za-z0-9_-]+$/, "Use only letters, digits, '-' and '_'")
+  .refine((slug) => !reservedSlugs.has(slug.toLowerCase()), { message: "This word is reserved by Hop; choose another slug" });
+
+/** True when a path segment could be a link's slug (the redirect's first check). */
+export function isSlugShaped(segment: string): boolean {
+  return slugPattern.test(segment) && !reservedSlugs.has(segment.toLowerCase());
+}
+
+export const maxUrlLength = 2048;
+
+/** A link target: an absolute http(s) URL of at most 2,048 characters. */
+export const targetUrlSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter the URL to shorten")
+  .max(maxUrlLength, `Use at most ${maxUrlLength} characters`)
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "Enter a full URL, like https://example.com/page" });
+      return;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      ctx.addIssue({ code: "custom", message: "Only http:// and https:// links can be shortened" });
+    } else if (!url.hostname) {
+      ctx.addIssue({ code: "custom", message: "Enter a full URL, like https://example.com/page" });
+    }
+  });
+
+export const redirectStatuses = [301, 302, 307, 308] as const;
+export const redirectStatusSchema = z.union(redirectStatuses.map((status) => z.literal(status)));
+export type RedirectStatusCode = (typeof redirectStatuses)[number];
+
+const utmValue = z.string().trim().max(200, "Use at most 200 characters");
+export const utmSchema = z.object({
+  source: utmValue.optional(),
+  medium: utmValue.optional(),
+  campaign: utmValue.optional(),
+  term: utmValue.optional(),
+  content: utmValue.optional(),
+});
+export type UtmParameters = z.infer<typeof utmSchema>;
+export const utmKeys = ["source", "medium", "campaign", "term", "content"] as const;
+
+export const tagNameSchema = z
+  .string()
+  .trim()
+  .min(1, "A tag cannot be empty")
+  .max(32, "Use at most 32 characters per tag");
+export const tagsSchema = z
+  .array(tagNameSchema)
+  .max(10, "Use at most 10 tags")
+  .transform((tags) => [...new Set(tags)]);
+
+export const linkPasswordSchema = z.string().min(4, "Use at least 4 characters").max(128, "Use at most 128 characters");
+
+const titleSchema = z.string().trim().max(200, "Use at most 200 characters");
+
+const linkOptions = {
+  title: titleSchema.nullable().optional(),
+  expiresAt: z.date().nullable().optional(),
+  /** Where an expired link sends visitors; without it they see "link expired". */
+  expiredUrl: targetUrlSchema.nullable().optional(),
+  password: linkPasswordSchema.nullable().optional(),
+  redirectStatus: redirectStatusSchema.optional(),
+  utm: utmSchema.optional(),
+  tags: tagsSchema.optional(),
+};
+
+const expiryIsInFuture = (input: { expiresAt?: Date | null | undefined }) => !input.expiresAt || input.expiresAt.getTime() > Date.now();
+const expiryMessage = { path: ["expiresAt"], message: "Choose a time in the future" };
+
+export const createLinkInput = z
+  .object({
+    url: targetUrlSchema,
+    /** Empty or absent: Hop generates one. */
+    slug: z.union([z.literal(""), slugSchema]).optional(),
+    ...linkOptions,
+  })
+  .refine(expiryIsInFuture, expiryMessage);
+export type CreateLinkInput = z.input<typeof createLinkInput>;
+
+export const updateLinkInput = z
+  .object({
+    id: z.string().min(1).max(64),
+    url: targetUrlSchema.optional(),
+    slug: slugSchema.optional(),
+    /** `password`: a string sets it, null removes it, absent keeps it. */
+    ...linkOptions,
+  })
+  .refine(expiryIsInFuture, expiryMessage);
+export type UpdateLinkInput = z.input<typeof updateLinkInput>;
+
+export const linkIdInput = z.object({ id: z.string().min(1).max(64) });
+
+export const linkSortSchema = z.enum(["newest", "oldest", "most-clicked", "slug"]);
+export type LinkSort = z.infer<typeof linkSortSchema>;
+
+export const listLinksInput = z.object({
+  search: z.string().trim().max(200).optional(),
+  tag: z.string().trim().max(32).optional(),
+  sort: linkSortSchema.default("newest"),
+  limit: z.number().int().min(1).max(100).default(20),
+  /** The id of the last link of the previous page. */
+  cursor: z.string().max(64).nullish(),
+});
+export type ListLinksInput = z.input<typeof listLinksInput>;
+
+/** The unlock form of a password-protected link. */
+export const unlockLinkInput = z.object({ password: z.string().min(1, "Enter the password").max(128) });
