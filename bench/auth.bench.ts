@@ -21,7 +21,7 @@ const redisServer = await startRedisServer();
 const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
 await migrateJobQueue(databaseUrl);
-const web = await startHopProcess("web", { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`, LOG_LEVEL: "info" });
+const web = await startHopProcess("web", { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`, VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef", LOG_LEVEL: "info" });
 const url = new URL(web.url!);
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 

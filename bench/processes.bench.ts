@@ -35,7 +35,7 @@ const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
 await migrateJobQueue(databaseUrl);
 // Processes must log at info: the harness waits for their "ready" line.
-const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, LOG_LEVEL: "info", SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}` };
+const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, LOG_LEVEL: "info", SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`, VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef" };
 
 try {
   // Baseline: NOTIFY on one connection, received by LISTEN on another.

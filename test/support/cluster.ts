@@ -28,6 +28,7 @@ export async function startCluster(shape: { web: number; workers: number }): Pro
     REDIS_URL: redisServer.url,
     WORKER_CONCURRENCY: "2",
     SESSION_SECRETS: `1:${"cluster-test-secret-".repeat(3)}`,
+    VISITOR_HASH_SECRET: "cluster-test-visitor-hash-secret-0123456789",
   };
   const webs = await Promise.all(Array.from({ length: shape.web }, () => startHopProcess("web", env)));
   const workers = await Promise.all(Array.from({ length: shape.workers }, () => startHopProcess("worker", env)));

@@ -1,6 +1,6 @@
 /**
  * The web process: one Node HTTP server that answers its hot routes itself
- * (health and readiness now, the redirect later: a Next route handler is
+ * (health, readiness and the short-link redirect: a Next route handler is
  * about 20x slower here) and hands every other request to Next.
  *
  * Life: read config -> connect -> prepare Next -> listen -> heartbeat -> on
@@ -15,6 +15,8 @@ import next from "next";
 import { getWebServices } from "../src/server/services";
 import { clientAddress, clientIpHeader } from "./client-address";
 import { checkReadiness } from "./readiness";
+import { answerShortLink, linkUnavailablePage } from "./redirect";
+import { isSlugShaped } from "@hop/validators";
 
 const dev = process.argv.includes("--dev");
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -57,6 +59,19 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     void checkReadiness(services).then(({ ready, checks }) =>
       sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "unavailable", instanceId: instance.id, checks }),
     );
+    return;
+  }
+  // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.
+  const method = request.method;
+  if ((method === "GET" || method === "HEAD" || method === "POST") && path && path.indexOf("/", 1) === -1 && isSlugShaped(path.slice(1))) {
+    answerShortLink(request, response, path.slice(1), services).catch((error: unknown) => {
+      log.error({ err: error instanceof Error ? error.message : String(error), path }, "redirect failed");
+      if (!response.headersSent) {
+        const html = linkUnavailablePage();
+        response.writeHead(503, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "retry-after": "5" });
+        response.end(html);
+      } else response.destroy();
+    });
     return;
   }
   // Route handlers cannot see the socket: the client's address travels in a header only this server sets.

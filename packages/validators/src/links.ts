@@ -19,11 +19,12 @@ export const slugSchema = z
   .min(1, "Enter a slug, or leave it empty to get a generated one")
   .max(64, "Use at most 64 characters")
   .regex(/^[A-Za-z0-9_-]+$/, "Use only letters, digits, '-' and '_'")
-  .refine((slug) => !reservedSlugs.has(slug.toLowerCase()), { message: "This word is reserved by Hop; choose another slug" });
+  .refine((slug) => !reservedSlugs.has(slug.toLowerCase()), { message: "This word is reserved by Hop; choose another slug" })
+  .refine((slug) => !slug.startsWith("__"), { message: "A slug cannot start with two underscores (reserved by Hop)" });
 
 /** True when a path segment could be a link's slug (the redirect's first check). */
 export function isSlugShaped(segment: string): boolean {
-  return slugPattern.test(segment) && !reservedSlugs.has(segment.toLowerCase());
+  return slugPattern.test(segment) && !segment.startsWith("__") && !reservedSlugs.has(segment.toLowerCase());
 }
 
 export const maxUrlLength = 2048;

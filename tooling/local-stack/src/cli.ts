@@ -98,6 +98,7 @@ try {
 
   // Sessions need sealing secrets: generated once and kept with the data, so a restart signs nobody out.
   env.SESSION_SECRETS ??= `1:${storedSecret("session-secret", 32)}`;
+  env.VISITOR_HASH_SECRET ??= storedSecret("visitor-hash-secret", 32);
 
   let gatewayUrl: string | undefined;
   const gatewayToken = env.REDIS_HTTP_TOKEN ?? storedSecret("redis-http-token", 24);

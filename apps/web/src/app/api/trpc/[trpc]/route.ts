@@ -27,6 +27,7 @@ const handler = (request: Request) => {
         responseHeaders: resHeaders,
         sessionConfig: services.sessionConfig,
         clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
+        shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL,
       }),
     onError: ({ path, error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") services.log.error({ path, err: error.message }, "tRPC procedure failed");
