@@ -1,0 +1,94 @@
+import { clickEventFromStreamFields } from "@hop/clicks";
+import { createDatabase, type Database } from "@hop/db";
+import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
+import { createTestDatabase, startRedisServer, type RedisServer } from "@hop/test-harness";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { cacheLink, fillLinkCache, lookUpLink, missingLinkMarker, toCachedLink, type ClickDraft } from "../src";
+
+// The redirect's lookup on real Redis and PostgreSQL: cache first, one round
+// trip for lookup + click, PostgreSQL on a miss, never overwriting a newer write.
+let redisServer: RedisServer;
+let redis: RedisClient;
+let db: Database;
+let userId: string;
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  redis = createRedisClient({ REDIS_URL: redisServer.url });
+  db = createDatabase(await createTestDatabase());
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await redis.close();
+  await redisServer.dispose();
+});
+beforeEach(async () => {
+  await redis.redis.flushall();
+  await db.user.deleteMany();
+  userId = (await db.user.create({ data: { email: "owner@example.com", passwordHash: "x" } })).id;
+});
+
+const deps = () => ({ db, redis: redis.redis });
+const draft = (overrides: Partial<ClickDraft> = {}): ClickDraft => ({
+  eventId: `event-${Math.random().toString(36).slice(2)}`,
+  occurredAt: new Date(),
+  referrer: "https://ref.example/page",
+  userAgent: "Mozilla/5.0 Test",
+  country: "DE",
+  visitorHash: "visitor-hash",
+  ...overrides,
+});
+
+async function streamEvents() {
+  const entries = await redis.redis.xrange(redisKeys.clickStream(), "-", "+");
+  return Object.values(entries).map((fields) => clickEventFromStreamFields(fields as Record<string, unknown>));
+}
+
+describe("lookUpLink", () => {
+  it("on a miss reads PostgreSQL and fills the cache; on a hit records the click in the same round trip, in the shared event format", async () => {
+    const link = await db.link.create({ data: { slug: "hello", url: "https://example.com/", userId, utmSource: "hop" } });
+    const first = await lookUpLink(deps(), "hello", draft());
+    expect(first).toMatchObject({ link: { id: link.id, url: "https://example.com/?utm_source=hop", status: 302 }, clickRecorded: false, redisAvailable: true });
+    expect(await redis.redis.get(redisKeys.link("hello"))).toMatchObject({ id: link.id });
+
+    const click = draft({ referrer: null, country: null });
+    const second = await lookUpLink(deps(), "hello", click);
+    expect(second.clickRecorded).toBe(true);
+    expect(await streamEvents()).toEqual([{ ...click, linkId: link.id }]);
+  });
+
+  it("does not record HEAD (no click), locked or expired links in the script", async () => {
+    const locked = await db.link.create({ data: { slug: "locked", url: "https://example.com/l", userId, passwordHash: "$argon2id$fake" } });
+    const expired = await db.link.create({ data: { slug: "old", url: "https://example.com/o", userId, expiresAt: new Date(Date.now() - 1000) } });
+    const open = await db.link.create({ data: { slug: "open", url: "https://example.com/p", userId } });
+    for (const link of [locked, expired, open]) await cacheLink(redis.redis, link.slug, toCachedLink(link));
+    expect((await lookUpLink(deps(), "locked", draft())).clickRecorded).toBe(false);
+    expect((await lookUpLink(deps(), "old", draft())).clickRecorded).toBe(false);
+    expect((await lookUpLink(deps(), "open", null)).clickRecorded).toBe(false);
+    expect(await streamEvents()).toEqual([]);
+  });
+
+  it("caches unknown slugs briefly as missing, and a create's write-through replaces the marker", async () => {
+    expect((await lookUpLink(deps(), "later", draft())).link).toBeNull();
+    expect(await redis.redis.get(redisKeys.link("later"))).toBe(missingLinkMarker);
+    expect(await redis.redis.ttl(redisKeys.link("later"))).toBeLessThanOrEqual(60);
+    const link = await db.link.create({ data: { slug: "later", url: "https://example.com/later", userId } });
+    await cacheLink(redis.redis, "later", toCachedLink(link));
+    expect((await lookUpLink(deps(), "later", draft())).link?.id).toBe(link.id);
+  });
+
+  it("a refill never overwrites a newer write (a stale reader loses to the write-through)", async () => {
+    const link = await db.link.create({ data: { slug: "race", url: "https://example.com/old", userId } });
+    const staleRow = { ...link };
+    const updated = await db.link.update({ where: { id: link.id }, data: { url: "https://example.com/new" } });
+    await cacheLink(redis.redis, "race", toCachedLink(updated));
+    // A redirect that read the old row before the update now tries to fill.
+    await fillLinkCache(redis.redis, "race", toCachedLink(staleRow));
+    expect((await lookUpLink(deps(), "race", null)).link?.url).toBe("https://example.com/new");
+  });
+
+  it("treats soft-deleted links as missing", async () => {
+    await db.link.create({ data: { slug: "gone", url: "https://example.com/g", userId, deletedAt: new Date() } });
+    expect((await lookUpLink(deps(), "gone", draft())).link).toBeNull();
+  });
+});
