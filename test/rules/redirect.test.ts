@@ -121,9 +121,9 @@ describe("the redirect across instances", () => {
 
   it("expires on every instance at the same moment: to the fallback URL, or a 410 page", async () => {
     const api = owner.api(webUrl(0));
-    const soon = () => new Date(Date.now() + 1_500);
-    const withFallback = await api.links.create.mutate({ url: "https://example.com/sale", slug: "sale", expiresAt: soon(), expiredUrl: "https://example.com/sale-over" });
-    const withoutFallback = await api.links.create.mutate({ url: "https://example.com/event", slug: "event", expiresAt: soon() });
+    const expiresAt = new Date(Date.now() + 1_500);
+    const withFallback = await api.links.create.mutate({ url: "https://example.com/sale", slug: "sale", expiresAt, expiredUrl: "https://example.com/sale-over" });
+    const withoutFallback = await api.links.create.mutate({ url: "https://example.com/event", slug: "event", expiresAt });
     expect((await visit(1, "sale")).location).toBe("https://example.com/sale");
     await waitFor(() => visit(2, "sale"), (answer) => answer.location === "https://example.com/sale-over", 5_000);
     for (const index of [0, 1, 2]) {
