@@ -2,3 +2,15 @@ export { enrichClick, type EnrichedClick } from "./enrich";
 export { clickEventFromStreamFields, clickEventSchema, clickEventToStreamFields, type ClickEvent, type ClickStreamFields } from "./event";
 export { ingestClickEvents, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";
+export {
+  acknowledgeClicks,
+  claimStaleClicks,
+  ensureClickConsumerGroup,
+  readClickStreamLag,
+  readNewClicks,
+  readOwnPendingClicks,
+  removeIdleClickConsumers,
+  trimAcknowledgedClicks,
+  type ClickStreamEntry,
+  type ClickStreamLag,
+} from "./stream";

@@ -17,6 +17,21 @@ export interface RedisClientOptions {
   connectionName?: string;
   /** Connection errors while Redis is away, for the process's log. */
   onConnectionError?: (error: Error) => void;
+  /**
+   * Return every reply as Redis sent it. By default @upstash/redis JSON-parses
+   * string replies ("123" becomes 123, '{"a":1}' an object, "null" null),
+   * which is right for values Hop stored as JSON and wrong for raw text such
+   * as a click's user agent in a stream entry.
+   */
+  rawReplies?: boolean;
+}
+
+/** @upstash/redis over a custom Requester, with its reply parsing switched off. */
+class RawReplyRedis extends Redis {
+  constructor(requester: TcpRequester) {
+    super(requester);
+    this.opts = { ...this.opts, automaticDeserialization: false };
+  }
 }
 
 /**
@@ -31,13 +46,15 @@ export function createRedisClient(env: RedisEnv, options: RedisClientOptions = {
       connectionName: options.connectionName ?? "hop",
       ...(options.onConnectionError ? { onConnectionError: options.onConnectionError } : {}),
     });
-    return { redis: new Redis(new TcpRequester(executor)), transport: "tcp", close: () => executor.close() };
+    const requester = new TcpRequester(executor);
+    return { redis: options.rawReplies ? new RawReplyRedis(requester) : new Redis(requester), transport: "tcp", close: () => executor.close() };
   }
   if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN) {
     const redis = new Redis({
       url: env.UPSTASH_REDIS_REST_URL,
       token: env.UPSTASH_REDIS_REST_TOKEN,
       enableTelemetry: false,
+      ...(options.rawReplies ? { automaticDeserialization: false } : {}),
     });
     return { redis, transport: "http", close: async () => undefined };
   }

@@ -16,6 +16,8 @@ export const redisKeys = {
   link: (slug: string) => `${prefix}:link:${slug}`,
   /** The stream clicks are appended to on redirect and drained by workers. */
   clickStream: () => `${prefix}:clicks`,
+  /** The one consumer group of the clicks stream: every worker is a consumer of it. (A group name, not a key.) */
+  clickStreamGroup: () => "click-ingestion",
   /** The prefix @upstash/ratelimit puts before its own keys, by limiter. */
   rateLimit: (limiter: string) => `${prefix}:ratelimit:${limiter}`,
   /** What happened to a job-pipeline probe sent from /system (a list of events). */
