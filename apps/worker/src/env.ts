@@ -9,6 +9,20 @@ export const workerEnvSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Longest a SIGTERM waits for running jobs before handing them back and exiting. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(9_000),
+    /** Clicks read from the stream and committed in one transaction. */
+    CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+    /** How long a click stays pending with a consumer before a live worker takes it over (that consumer is presumed dead). */
+    CLICK_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Pause between reads while the stream has nothing new (reads never block). */
+    CLICK_IDLE_BACKOFF_MS: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Raw clicks older than this are deleted by the scheduled job; daily rollups stay. */
+    CLICK_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+    /** Lets the link-metadata fetcher reach loopback addresses (tests only; private, link-local and metadata addresses stay refused). */
+    METADATA_FETCH_ALLOW_LOOPBACK: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
+    /** Longest a metadata fetch may take, redirects included. */
+    METADATA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Most bytes of a target page the metadata fetcher downloads (to a temp file); the rest is not read. */
+    METADATA_FETCH_MAX_BYTES: z.coerce.number().int().min(1_024).max(50 * 1024 * 1024).default(1024 * 1024),
   })
   .and(databaseEnvSchema)
   .and(redisEnvSchema);

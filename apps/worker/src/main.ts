@@ -2,9 +2,12 @@
  * The worker process: runs queued jobs (graphile-worker, durable in
  * PostgreSQL) with typed handlers.
  *
- * Life: read config -> connect -> start the job runner -> heartbeat (with its
- * job-engine worker ids) -> hand back jobs of dead workers every few seconds
- * -> on SIGTERM finish running jobs (or hand them back), leave, exit.
+ * Life: read config -> connect -> start the job runner (queued jobs and the
+ * crontab, each tick once per cluster) and the click ingestion (the clicks
+ * stream, as one consumer of its group) -> heartbeat (with its job-engine
+ * worker ids) -> hand back jobs of dead workers every few seconds -> on
+ * SIGTERM commit the click batch in hand and finish running jobs (or hand
+ * them back), leave, exit.
  */
 import { EventEmitter } from "node:events";
 import { createHash, randomUUID } from "node:crypto";
@@ -12,14 +15,16 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { loadEnvOrExit } from "@hop/config";
+import { createDatabase } from "@hop/db";
 import { createLogger } from "@hop/logger";
 import { heartbeatIntervalMs, startHeartbeat } from "@hop/presence";
 import { createRedisClient } from "@hop/redis";
 import { Logger as JobLogger, makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
+import { startClickIngestion } from "./click-ingestion";
 import { releaseJobsOfDeadWorkers } from "./dead-workers";
 import { workerEnvSchema } from "./env";
-import { createTaskList } from "./tasks";
+import { createTaskList, cronItems } from "./tasks";
 
 const env = loadEnvOrExit("worker", workerEnvSchema);
 const log = createLogger("worker", env.LOG_LEVEL);
@@ -33,6 +38,14 @@ const redis = createRedisClient(env, {
   connectionName: "hop-worker",
   onConnectionError: (error) => log.warn({ err: error.message }, "Redis connection error"),
 });
+// Stream entries are raw text: this client returns replies as Redis sent them.
+const streamRedis = createRedisClient(env, {
+  connectionName: "hop-worker-clicks",
+  rawReplies: true,
+  onConnectionError: (error) => log.warn({ err: error.message }, "Redis connection error"),
+});
+// Prisma for job handlers and click batches (one transaction at a time each).
+const db = createDatabase(env.DATABASE_URL, { maxConnections: env.WORKER_CONCURRENCY + 2 });
 const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.WORKER_CONCURRENCY + 2 });
 // An idle client losing its connection (database restart) must not crash the process; the pool reconnects.
 pool.on("error", (error) => log.warn({ err: error.message }, "PostgreSQL connection error"));
@@ -60,7 +73,25 @@ const runner = await run({
   noHandleSignals: true,
   logger: jobLogger,
   events,
-  taskList: createTaskList({ redis: redis.redis, instanceId: instance.id }),
+  parsedCronItems: cronItems,
+  taskList: createTaskList({
+    redis: redis.redis,
+    streamRedis: streamRedis.redis,
+    db,
+    instanceId: instance.id,
+    log,
+    clickRetentionDays: env.CLICK_RETENTION_DAYS,
+    metadataFetch: { allowLoopback: env.METADATA_FETCH_ALLOW_LOOPBACK, timeoutMs: env.METADATA_FETCH_TIMEOUT_MS, maxBytes: env.METADATA_FETCH_MAX_BYTES },
+  }),
+});
+const clickIngestion = startClickIngestion({
+  db,
+  redis: streamRedis.redis,
+  consumer: instance.id,
+  batchSize: env.CLICK_BATCH_SIZE,
+  claimIdleMs: env.CLICK_CLAIM_IDLE_MS,
+  idleBackoffMs: env.CLICK_IDLE_BACKOFF_MS,
+  log,
 });
 const workerUtils = await makeWorkerUtils({ pgPool: pool, logger: jobLogger });
 
@@ -84,7 +115,7 @@ let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, "stopping: finishing running jobs");
+  log.info({ signal }, "stopping: committing the click batch in hand, finishing running jobs");
   const forceExit = setTimeout(() => {
     // Jobs still locked by this process are handed back by a live worker once our heartbeat is gone.
     log.error("jobs did not finish in time; exiting, they will run elsewhere");
@@ -92,10 +123,10 @@ const stop = async (signal: string) => {
   }, env.SHUTDOWN_TIMEOUT_MS);
   forceExit.unref();
   clearInterval(reaper);
-  await runner.stop();
+  await Promise.all([clickIngestion.stop(), runner.stop()]);
   await heartbeat.stop();
   await workerUtils.release();
-  await Promise.allSettled([pool.end(), redis.close()]);
+  await Promise.allSettled([pool.end(), db.$disconnect(), redis.close(), streamRedis.close()]);
   log.info("stopped");
   process.exit(0);
 };

@@ -32,6 +32,7 @@ describe("the migrated database matches schema.prisma", () => {
         metadataStatus: "FETCHED",
         metadataError: null,
         expiresAt: new Date("2027-01-01T00:00:00Z"),
+        expiredAt: new Date("2027-01-01T00:00:01Z"),
         expiredUrl: "https://example.com/expired",
         passwordHash: "argon2id$hash",
         redirectStatus: "TEMPORARY_REDIRECT",
@@ -72,6 +73,7 @@ describe("the migrated database matches schema.prisma", () => {
     expect(readLink).toMatchObject({ slug: "Launch_2026-x", redirectStatus: "TEMPORARY_REDIRECT", metadataStatus: "FETCHED", utmContent: "hero" });
     expect(readLink.totalClicks).toBe(9_007_199_254_740_993n);
     expect(readLink.expiresAt?.toISOString()).toBe("2027-01-01T00:00:00.000Z");
+    expect(readLink.expiredAt?.toISOString()).toBe("2027-01-01T00:00:01.000Z");
     expect(readLink.tags.map((linkTag) => linkTag.tag.name)).toEqual(["launch"]);
     expect(readLink.clicks[0]).toMatchObject({ id: click.id, eventId: "evt-1", country: "NL", isBot: false });
     expect(readLink.clicks[0]?.occurredAt.toISOString()).toBe("2026-11-24T10:00:00.123Z");

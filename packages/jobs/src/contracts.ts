@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+/** What graphile-worker's crontab puts in a scheduled job's payload: the tick it is for. */
+const cronPayload = z.object({
+  _cron: z.object({ ts: z.string(), backfilled: z.boolean().optional() }).optional(),
+});
+
 /**
  * Every job Hop runs: its name and the zod schema of its payload. The web
  * enqueues with these names and the worker handles them; both sides parse the
@@ -24,6 +29,12 @@ export const jobContracts = {
   "link.fetchMetadata": z.object({
     linkId: z.string().min(1).max(64),
   }),
+  /** Scheduled (crontab, every minute): mark links whose expiry passed. */
+  "links.markExpired": cronPayload,
+  /** Scheduled (crontab, every minute): trim acknowledged entries off the clicks stream. */
+  "clicks.trimStream": cronPayload,
+  /** Scheduled (crontab, hourly): delete raw clicks past the retention period; rollups stay. */
+  "clicks.deleteOld": cronPayload,
 } as const;
 
 export type JobName = keyof typeof jobContracts;

@@ -1,11 +1,24 @@
+import type { Database } from "@hop/db";
 import { parseJobPayload, type JobName } from "@hop/jobs";
+import type { Logger } from "@hop/logger";
 import type { Redis } from "@hop/redis";
 import type { JobHelpers, TaskList } from "graphile-worker";
+import type { SafeFetchOptions } from "../link-metadata/safe-fetch";
+import { fetchLinkMetadata } from "./fetch-link-metadata";
 import { runProbe } from "./probe";
+import { deleteOldClicks, markExpiredLinks, trimClickStream } from "./scheduled";
+
+export { cronItems } from "./scheduled";
 
 export interface TaskDeps {
   redis: Redis;
+  /** A client with `rawReplies: true`, for the clicks stream. */
+  streamRedis: Redis;
+  db: Database;
   instanceId: string;
+  log: Logger;
+  clickRetentionDays: number;
+  metadataFetch: SafeFetchOptions;
 }
 
 /**
@@ -14,9 +27,19 @@ export interface TaskDeps {
  * contract's schema before the handler sees it.
  */
 export function createTaskList(deps: TaskDeps): TaskList {
+  // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
+  const scheduled = async (name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld", payload: unknown, work: () => Promise<Record<string, number>>) => {
+    const tick = parseJobPayload(name, payload)._cron?.ts ?? null;
+    deps.log.info({ task: name, tick, instanceId: deps.instanceId, ...(await work()) }, "scheduled job done");
+  };
   const handlers = {
     "system.probe": (payload: unknown, helpers: JobHelpers) =>
       runProbe(parseJobPayload("system.probe", payload), { ...deps, signal: helpers.abortSignal ?? new AbortController().signal }),
+    "link.fetchMetadata": (payload: unknown, helpers: JobHelpers) =>
+      fetchLinkMetadata(parseJobPayload("link.fetchMetadata", payload), { db: deps.db, fetch: deps.metadataFetch }, { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts }),
+    "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
+    "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
+    "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),
   } satisfies Record<JobName, (payload: unknown, helpers: JobHelpers) => Promise<void>>;
   return handlers;
 }

@@ -1,0 +1,147 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  acknowledgeClicks,
+  claimStaleClicks,
+  ensureClickConsumerGroup,
+  ingestClickEvents,
+  readNewClicks,
+  readOwnPendingClicks,
+  type ClickEvent,
+  type ClickStreamEntry,
+} from "@hop/clicks";
+import type { Database } from "@hop/db";
+import type { Logger } from "@hop/logger";
+import type { Redis } from "@hop/redis";
+
+export interface ClickIngestionOptions {
+  db: Database;
+  /** A client made with `rawReplies: true`. */
+  redis: Redis;
+  /** This process's consumer name in the group (its instance id). */
+  consumer: string;
+  batchSize: number;
+  /** How long an entry stays pending with another consumer before it is taken over. */
+  claimIdleMs: number;
+  /** Pause when the stream has nothing new (reads never block). */
+  idleBackoffMs: number;
+  log: Logger;
+}
+
+export interface ClickIngestion {
+  /** Finishes (commits and acknowledges) the batch in hand, then resolves; what was not read stays in the stream. */
+  stop(): Promise<void>;
+}
+
+const maxFailureBackoffMs = 5_000;
+const claimScanIntervalMs = 1_000;
+
+/**
+ * Drains the clicks stream into PostgreSQL as one consumer of the group:
+ * read a batch (first this consumer's own unacknowledged entries after a
+ * failure, then entries a dead consumer left pending past `claimIdleMs`, then
+ * new ones), count it in one transaction (`ingestClickEvents`, idempotent by
+ * event id), and only then acknowledge it. A crash anywhere leaves the batch
+ * pending, to be claimed and counted again, once.
+ *
+ * While one batch commits, the next one is already being read.
+ */
+export function startClickIngestion(options: ClickIngestionOptions): ClickIngestion {
+  const { db, redis, consumer, batchSize, log } = options;
+  const stopSignal = new AbortController();
+  let retryOwnPending = true;
+  let claimCursor = "0-0";
+  let nextClaimScanAt = 0;
+  let failures = 0;
+
+  async function nextBatch(): Promise<ClickStreamEntry[]> {
+    if (retryOwnPending) {
+      const own = await readOwnPendingClicks(redis, consumer, batchSize);
+      if (own.length > 0) return own;
+      retryOwnPending = false;
+    }
+    if (Date.now() >= nextClaimScanAt) {
+      const claimed = await claimStaleClicks(redis, consumer, options.claimIdleMs, claimCursor, batchSize);
+      claimCursor = claimed.cursor;
+      if (claimCursor === "0-0") nextClaimScanAt = Date.now() + claimScanIntervalMs;
+      if (claimed.entries.length > 0) {
+        log.warn({ entries: claimed.entries.length, first: claimed.entries[0]?.id }, "took over clicks a dead consumer left pending");
+        return claimed.entries;
+      }
+    }
+    return readNewClicks(redis, consumer, batchSize);
+  }
+
+  async function commit(entries: ClickStreamEntry[]): Promise<void> {
+    const events: ClickEvent[] = [];
+    for (const entry of entries) {
+      if (entry.event) events.push(entry.event);
+      // A malformed entry can never be counted: acknowledged with the batch, and logged.
+      else log.error({ entryId: entry.id, err: entry.error }, "dropped a malformed click entry");
+    }
+    const startedAt = performance.now();
+    const result = events.length > 0 ? await ingestClickEvents(db, events) : { inserted: 0, duplicates: 0, orphaned: 0 };
+    // After the commit only: a crash before this line leaves the batch pending, and its replay changes nothing.
+    await acknowledgeClicks(redis, entries.map((entry) => entry.id));
+    log.debug({ ...result, entries: entries.length, ms: Math.round(performance.now() - startedAt) }, "clicks committed");
+  }
+
+  async function run(): Promise<void> {
+    await ensureClickConsumerGroup(redis);
+    let reading: Promise<ClickStreamEntry[]> | null = null;
+    while (!stopSignal.signal.aborted) {
+      try {
+        const entries = await (reading ?? nextBatch());
+        reading = null;
+        if (entries.length === 0) {
+          await sleep(options.idleBackoffMs, undefined, { signal: stopSignal.signal }).catch(() => undefined);
+          continue;
+        }
+        const committing = commit(entries);
+        // Read ahead while the batch commits (never claim or re-read while a batch is in flight).
+        if (!retryOwnPending && !stopSignal.signal.aborted) {
+          reading = readNewClicks(redis, consumer, batchSize);
+          reading.catch(() => undefined);
+        }
+        await committing;
+        failures = 0;
+      } catch (error) {
+        // Leave the entries pending and read them again (this consumer's own pending list) after a pause.
+        const read = reading;
+        reading = null;
+        // What was read ahead is pending with this consumer too: the retry reads it.
+        await read?.catch(() => undefined);
+        retryOwnPending = true;
+        failures++;
+        const pauseMs = Math.min(maxFailureBackoffMs, 100 * 2 ** Math.min(failures, 6));
+        log.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: pauseMs }, "click batch failed; nothing was committed, retrying");
+        await sleep(pauseMs, undefined, { signal: stopSignal.signal }).catch(() => undefined);
+      }
+    }
+    // A batch already read ahead is committed too, so a graceful stop leaves nothing pending behind.
+    const ahead = reading ? await reading.catch(() => []) : [];
+    if (ahead.length > 0) await commit(ahead).catch((error: unknown) => log.warn({ err: String(error) }, "could not commit the last batch; it stays pending for another worker"));
+  }
+
+  const running = ensureStarted();
+  function ensureStarted(): Promise<void> {
+    return (async () => {
+      while (!stopSignal.signal.aborted) {
+        try {
+          await run();
+          return;
+        } catch (error) {
+          // Only ensureClickConsumerGroup can get here (Redis away at start): try again shortly.
+          log.warn({ err: error instanceof Error ? error.message : String(error) }, "click ingestion could not start; retrying");
+          await sleep(1_000, undefined, { signal: stopSignal.signal }).catch(() => undefined);
+        }
+      }
+    })();
+  }
+
+  return {
+    stop: async () => {
+      stopSignal.abort();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from "node:crypto";
+import { clickEventToStreamFields, ensureClickConsumerGroup, readClickStreamLag, readNewClicks, type ClickEvent } from "@hop/clicks";
+import { createDatabase, type Database } from "@hop/db";
+import { createLogger } from "@hop/logger";
+import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
+import { createTestDatabase, startRedisServer, waitFor, type RedisServer } from "@hop/test-harness";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startClickIngestion, type ClickIngestion } from "../src/click-ingestion";
+
+// The ingestion loop in-process, on a real Redis stream and PostgreSQL.
+let redisServer: RedisServer;
+let redis: RedisClient;
+let db: Database;
+let linkIds: string[];
+const running: ClickIngestion[] = [];
+const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+const googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  redis = createRedisClient({ REDIS_URL: redisServer.url }, { rawReplies: true });
+  db = createDatabase(await createTestDatabase());
+});
+afterAll(async () => {
+  await Promise.all(running.map((ingestion) => ingestion.stop()));
+  await db.$disconnect();
+  await redis.close();
+  await redisServer.dispose();
+});
+beforeEach(async () => {
+  await Promise.all(running.splice(0).map((ingestion) => ingestion.stop()));
+  await redis.redis.del(redisKeys.clickStream());
+  await db.user.deleteMany();
+  const user = await db.user.create({ data: { email: "owner@example.com", passwordHash: "x" } });
+  linkIds = [];
+  for (const slug of ["a", "b"]) linkIds.push((await db.link.create({ data: { slug, url: `https://example.com/${slug}`, userId: user.id } })).id);
+});
+
+function start(overrides: { consumer?: string; claimIdleMs?: number; batchSize?: number } = {}): ClickIngestion {
+  const ingestion = startClickIngestion({
+    db,
+    redis: redis.redis,
+    consumer: overrides.consumer ?? `worker-${randomUUID().slice(0, 8)}`,
+    batchSize: overrides.batchSize ?? 64,
+    claimIdleMs: overrides.claimIdleMs ?? 30_000,
+    idleBackoffMs: 20,
+    log: createLogger("test", "silent"),
+  });
+  running.push(ingestion);
+  return ingestion;
+}
+
+function click(i: number, overrides: Partial<ClickEvent> = {}): ClickEvent {
+  return {
+    eventId: `evt-${i}`,
+    linkId: linkIds[i % 2]!,
+    occurredAt: new Date("2026-11-24T10:00:00Z"),
+    referrer: null,
+    userAgent: firefox,
+    country: null,
+    visitorHash: `visitor-${i % 10}`,
+    ...overrides,
+  };
+}
+
+async function push(events: ClickEvent[]): Promise<void> {
+  const pipeline = redis.redis.pipeline();
+  for (const event of events) pipeline.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event));
+  await pipeline.exec();
+}
+
+const drained = () => waitFor(() => readClickStreamLag(redis.redis), (lag) => lag.pending === 0 && lag.unread === 0, 15_000);
+const totals = async () => {
+  const sums = await db.linkDailyStat.aggregate({ _sum: { clicks: true, botClicks: true } });
+  return { rows: await db.click.count(), clicks: sums._sum.clicks ?? 0, bots: sums._sum.botClicks ?? 0 };
+};
+
+describe("click ingestion", () => {
+  it("counts a stream with repeated events once, flags bots, drops malformed entries, keeps raw text as sent", async () => {
+    const events = Array.from({ length: 300 }, (_, i) => click(i, i % 10 === 0 ? { userAgent: googlebot } : {}));
+    const jsonLooking = click(1_000, { userAgent: '{"agent":1}', referrer: "null" });
+    await push([...events, ...events.slice(0, 80), jsonLooking]);
+    await redis.redis.xadd(redisKeys.clickStream(), "*", { eventId: "broken" });
+    start();
+    await drained();
+    expect(await totals()).toEqual({ rows: 301, clicks: 270, bots: 31 });
+    const odd = await db.click.findUniqueOrThrow({ where: { eventId: "evt-1000" } });
+    // Stored as sent, not JSON-parsed on the way (and no browser sends that: a bot).
+    expect(odd).toMatchObject({ userAgent: '{"agent":1}', referrerHost: null, isBot: true });
+    // Replaying the whole stream changes nothing.
+    await push(events);
+    await drained();
+    expect(await totals()).toEqual({ rows: 301, clicks: 270, bots: 31 });
+  });
+
+  it("commits nothing of a batch that fails half-way, keeps it pending, and counts it once when it succeeds", async () => {
+    await db.$executeRawUnsafe(`
+      CREATE FUNCTION fail_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW."linkId" = '${linkIds[1]!}' THEN RAISE EXCEPTION 'forced failure'; END IF; RETURN NEW; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER fail_rollup BEFORE INSERT ON "LinkDailyStat" FOR EACH ROW EXECUTE FUNCTION fail_rollup()`);
+    try {
+      await push(Array.from({ length: 40 }, (_, i) => click(i)));
+      start({ batchSize: 40 });
+      // Read and failed (at least once): pending, not acknowledged, nothing written.
+      await waitFor(() => readClickStreamLag(redis.redis), (lag) => lag.pending === 40 && lag.unread === 0, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await readClickStreamLag(redis.redis)).toEqual({ pending: 40, unread: 0 });
+      expect(await totals()).toEqual({ rows: 0, clicks: 0, bots: 0 });
+      expect(await db.linkDailyVisitor.count()).toBe(0);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER fail_rollup ON "LinkDailyStat"`);
+      await db.$executeRawUnsafe(`DROP FUNCTION fail_rollup`);
+    }
+    await drained();
+    expect(await totals()).toEqual({ rows: 40, clicks: 40, bots: 0 });
+    const links = await db.link.findMany({ select: { totalClicks: true } });
+    expect(links.map((link) => Number(link.totalClicks))).toEqual([20, 20]);
+  });
+
+  it("takes over what a dead consumer left pending, once it has been idle long enough", async () => {
+    await push(Array.from({ length: 30 }, (_, i) => click(i)));
+    // A consumer reads a batch and dies before committing it.
+    await ensureClickConsumerGroup(redis.redis);
+    expect(await readNewClicks(redis.redis, "worker-dead", 30)).toHaveLength(30);
+    start({ claimIdleMs: 1_500 });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Not yet: it might still be working on them.
+    expect(await totals()).toEqual({ rows: 0, clicks: 0, bots: 0 });
+    await drained();
+    expect(await totals()).toEqual({ rows: 30, clicks: 30, bots: 0 });
+  });
+
+  it("stops after committing the batch in hand, leaving unread entries in the stream", async () => {
+    await push(Array.from({ length: 2_000 }, (_, i) => click(i)));
+    const ingestion = start({ batchSize: 100 });
+    await waitFor(() => db.click.count(), (count) => count > 0, 10_000);
+    await ingestion.stop();
+    const lag = await readClickStreamLag(redis.redis);
+    const { rows } = await totals();
+    expect(lag.pending).toBe(0);
+    expect(rows + lag.unread).toBe(2_000);
+    start();
+    await drained();
+    expect(await totals()).toEqual({ rows: 2_000, clicks: 2_000, bots: 0 });
+  });
+});
