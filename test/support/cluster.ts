@@ -21,7 +21,7 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(shape: { web: number; workers: number }): Promise<Cluster> {
+export async function startCluster(shape: { web: number; workers: number; env?: Record<string, string> }): Promise<Cluster> {
   const redisServer = await startRedisServer();
   const env = {
     DATABASE_URL: await createTestDatabase(),
@@ -29,6 +29,7 @@ export async function startCluster(shape: { web: number; workers: number }): Pro
     WORKER_CONCURRENCY: "2",
     SESSION_SECRETS: `1:${"cluster-test-secret-".repeat(3)}`,
     VISITOR_HASH_SECRET: "cluster-test-visitor-hash-secret-0123456789",
+    ...shape.env,
   };
   const webs = await Promise.all(Array.from({ length: shape.web }, () => startHopProcess("web", env)));
   const workers = await Promise.all(Array.from({ length: shape.workers }, () => startHopProcess("worker", env)));
