@@ -1,5 +1,6 @@
 import { createDatabase, type Database } from "@hop/db";
-import { createRedisClient, type RedisClient } from "@hop/redis";
+import { ensureClickConsumerGroup, readNewClicks } from "@hop/clicks";
+import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
 import { startHeartbeat } from "@hop/presence";
 import { createTestDatabase, startRedisServer, type RedisServer } from "@hop/test-harness";
 import { TRPCError } from "@trpc/server";
@@ -55,6 +56,17 @@ describe("system router", () => {
     expect(await caller().system.queue()).toEqual({ ...before, queued: before.queued + 1 });
     const events = await caller().system.probe({ probeId });
     expect(events).toEqual([{ event: "sent", instanceId: "web-test", at: expect.any(String) }]);
+  });
+
+  it("shows the clicks stream's lag beside the job counts: pending with a worker, and unread", async () => {
+    expect((await caller().system.queue()).clicks).toEqual({ pending: 0, unread: 0 });
+    const stream = redisKeys.clickStream();
+    for (let i = 0; i < 5; i++) await redis.redis.xadd(stream, "*", { eventId: `e${i}` });
+    // No worker has made the consumer group yet: everything is unread.
+    expect((await caller().system.queue()).clicks).toEqual({ pending: 0, unread: 5 });
+    await ensureClickConsumerGroup(redis.redis);
+    await readNewClicks(redis.redis, "worker-a", 2);
+    expect((await caller().system.queue()).clicks).toEqual({ pending: 2, unread: 3 });
   });
 
   it("refuses bad input with field messages and changes nothing", async () => {

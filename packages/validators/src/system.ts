@@ -38,3 +38,16 @@ export const queueStatsSchema = z.object({
   failed: z.number().int().nonnegative(),
 });
 export type QueueStats = z.infer<typeof queueStatsSchema>;
+
+/** How far click ingestion is behind: the clicks stream's consumer group. */
+export const clickStreamLagSchema = z.object({
+  /** Read by a worker, not yet committed and acknowledged. */
+  pending: z.number().int().nonnegative(),
+  /** In the stream, not yet read by any worker. */
+  unread: z.number().int().nonnegative(),
+});
+export type ClickStreamLag = z.infer<typeof clickStreamLagSchema>;
+
+/** The queue's job counts beside the clicks stream's lag (null when Redis could not be asked). */
+export const systemQueueSchema = queueStatsSchema.extend({ clicks: clickStreamLagSchema.nullable() });
+export type SystemQueue = z.infer<typeof systemQueueSchema>;

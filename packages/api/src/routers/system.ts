@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { readClickStreamLag } from "@hop/clicks";
 import { enqueueJob, readQueueStats } from "@hop/jobs";
 import { listLiveInstances } from "@hop/presence";
 import { redisKeys } from "@hop/redis";
-import { probeEventSchema, probeIdInput, sendProbeInput, type ProbeEvent } from "@hop/validators";
+import { probeEventSchema, probeIdInput, sendProbeInput, type ProbeEvent, type SystemQueue } from "@hop/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { publicProcedure } from "../trpc";
 
@@ -12,8 +13,11 @@ export const systemRouter = {
   /** Every live web and worker process, from their heartbeats. */
   instances: publicProcedure.query(({ ctx }) => listLiveInstances(ctx.redis)),
 
-  /** Job counts of the durable queue. */
-  queue: publicProcedure.query(({ ctx }) => readQueueStats(ctx.db)),
+  /** Job counts of the durable queue, and the clicks stream's lag (pending with a worker, unread). */
+  queue: publicProcedure.query(async ({ ctx }): Promise<SystemQueue> => {
+    const [jobs, clicks] = await Promise.all([readQueueStats(ctx.db), readClickStreamLag(ctx.redis).catch(() => null)]);
+    return { ...jobs, clicks };
+  }),
 
   /** Sends a probe job through the queue; `system.probe` shows who ran it and when. */
   sendProbe: publicProcedure.input(sendProbeInput).mutation(async ({ ctx, input }) => {
