@@ -34,6 +34,7 @@ export interface ClickIngestion {
 
 const maxFailureBackoffMs = 5_000;
 const claimScanIntervalMs = 1_000;
+const batchesInFlight = 2;
 
 /**
  * Drains the clicks stream into PostgreSQL as one consumer of the group:
@@ -43,7 +44,9 @@ const claimScanIntervalMs = 1_000;
  * event id), and only then acknowledge it. A crash anywhere leaves the batch
  * pending, to be claimed and counted again, once.
  *
- * While one batch commits, the next one is already being read.
+ * While one batch commits, the next one is read, enriched and committed
+ * beside it (two transactions at most; their row locks are taken in one
+ * order, so they queue rather than deadlock).
  */
 export function startClickIngestion(options: ClickIngestionOptions): ClickIngestion {
   const { db, redis, consumer, batchSize, log } = options;
@@ -85,41 +88,63 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
     log.debug({ ...result, entries: entries.length, ms: Math.round(performance.now() - startedAt) }, "clicks committed");
   }
 
+  async function pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: stopSignal.signal }).catch(() => undefined);
+  }
+
+  function failed(error: unknown): number {
+    failures++;
+    const pauseMs = Math.min(maxFailureBackoffMs, 100 * 2 ** Math.min(failures, 6));
+    log.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: pauseMs }, "click batch failed; nothing of it was committed, retrying");
+    return pauseMs;
+  }
+
   async function run(): Promise<void> {
     await ensureClickConsumerGroup(redis);
-    let reading: Promise<ClickStreamEntry[]> | null = null;
+    // Batches committing now (each its own transaction). Two in flight keep both
+    // the process (reading, enriching the next) and PostgreSQL (committing) busy.
+    const inFlight = new Set<Promise<void>>();
+    let retryAfter = 0;
     while (!stopSignal.signal.aborted) {
-      try {
-        const entries = await (reading ?? nextBatch());
-        reading = null;
-        if (entries.length === 0) {
-          await sleep(options.idleBackoffMs, undefined, { signal: stopSignal.signal }).catch(() => undefined);
-          continue;
-        }
-        const committing = commit(entries);
-        // Read ahead while the batch commits (never claim or re-read while a batch is in flight).
-        if (!retryOwnPending && !stopSignal.signal.aborted) {
-          reading = readNewClicks(redis, consumer, batchSize);
-          reading.catch(() => undefined);
-        }
-        await committing;
-        failures = 0;
-      } catch (error) {
-        // Leave the entries pending and read them again (this consumer's own pending list) after a pause.
-        const read = reading;
-        reading = null;
-        // What was read ahead is pending with this consumer too: the retry reads it.
-        await read?.catch(() => undefined);
-        retryOwnPending = true;
-        failures++;
-        const pauseMs = Math.min(maxFailureBackoffMs, 100 * 2 ** Math.min(failures, 6));
-        log.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: pauseMs }, "click batch failed; nothing was committed, retrying");
-        await sleep(pauseMs, undefined, { signal: stopSignal.signal }).catch(() => undefined);
+      if (inFlight.size >= batchesInFlight) {
+        await Promise.race(inFlight);
+        continue;
       }
+      if (retryAfter > 0) {
+        // A batch failed: let the others settle, pause, then read this consumer's own pending entries again.
+        await Promise.allSettled(inFlight);
+        await pause(retryAfter);
+        retryAfter = 0;
+        retryOwnPending = true;
+        continue;
+      }
+      let entries: ClickStreamEntry[];
+      try {
+        entries = await nextBatch();
+      } catch (error) {
+        retryAfter = failed(error);
+        continue;
+      }
+      if (entries.length === 0) {
+        if (inFlight.size > 0) await Promise.race(inFlight);
+        else await pause(options.idleBackoffMs);
+        continue;
+      }
+      const committing: Promise<void> = commit(entries).then(
+        () => {
+          failures = 0;
+        },
+        (error: unknown) => {
+          retryAfter = failed(error);
+        },
+      );
+      inFlight.add(committing);
+      void committing.finally(() => inFlight.delete(committing));
+      // The own-pending list is re-read only once nothing else is in flight (or it would include batches still committing).
+      if (retryOwnPending) await committing;
     }
-    // A batch already read ahead is committed too, so a graceful stop leaves nothing pending behind.
-    const ahead = reading ? await reading.catch(() => []) : [];
-    if (ahead.length > 0) await commit(ahead).catch((error: unknown) => log.warn({ err: String(error) }, "could not commit the last batch; it stays pending for another worker"));
+    // Batches already read are committed (and acknowledged) before the process stops.
+    await Promise.allSettled(inFlight);
   }
 
   const running = ensureStarted();

@@ -26,13 +26,30 @@ function hostOf(referrer: string | null): string | null {
  * send one), and the referrer's host.
  */
 export function enrichClick(event: ClickEvent): EnrichedClick {
-  const parsed = event.userAgent ? new UAParser(event.userAgent).getResult() : null;
+  return { ...event, referrerHost: hostOf(event.referrer), ...describeAgent(event.userAgent) };
+}
+
+type AgentTraits = Pick<EnrichedClick, "device" | "browser" | "os" | "isBot">;
+
+function describeAgent(userAgent: string | null): AgentTraits {
+  const parsed = userAgent ? new UAParser(userAgent).getResult() : null;
   return {
-    ...event,
-    referrerHost: hostOf(event.referrer),
     device: parsed?.device.type ?? "desktop",
     browser: parsed?.browser.name ?? null,
     os: parsed?.os.name ?? null,
-    isBot: !event.userAgent || isbot(event.userAgent),
+    isBot: !userAgent || isbot(userAgent),
   };
+}
+
+/**
+ * enrichClick over a batch, parsing each distinct user agent once (a batch
+ * repeats the same few browsers many times; parsing is most of the cost).
+ */
+export function enrichClicks(events: readonly ClickEvent[]): EnrichedClick[] {
+  const agents = new Map<string | null, AgentTraits>();
+  return events.map((event) => {
+    let traits = agents.get(event.userAgent);
+    if (!traits) agents.set(event.userAgent, (traits = describeAgent(event.userAgent)));
+    return { ...event, referrerHost: hostOf(event.referrer), ...traits };
+  });
 }

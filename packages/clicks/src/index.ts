@@ -1,4 +1,4 @@
-export { enrichClick, type EnrichedClick } from "./enrich";
+export { enrichClick, enrichClicks, type EnrichedClick } from "./enrich";
 export { clickEventFromStreamFields, clickEventSchema, clickEventToStreamFields, type ClickEvent, type ClickStreamFields } from "./event";
 export { ingestClickEvents, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";

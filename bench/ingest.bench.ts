@@ -1,0 +1,131 @@
+/**
+ * Click ingestion: clicks/s from the Redis stream to committed Click rows,
+ * daily rollups, unique visitors and link totals, through the worker's own
+ * ingestion loop (read as a consumer of the group, enrich, one transaction
+ * per batch, acknowledge), at batch sizes 100, 500 and 1,000. Baseline,
+ * measured in the same run on the same PostgreSQL: the same rows, already
+ * enriched, written with one multi-row INSERT per batch and no logic at all.
+ *
+ *   pnpm bench:ingest [-- --clicks 50000]
+ *
+ * PostgreSQL runs with its durable defaults (fsync on): every batch is a
+ * commit on both sides.
+ */
+import { parseArgs } from "node:util";
+import { clickEventToStreamFields, enrichClick, readClickStreamLag, type ClickEvent } from "@hop/clicks";
+import { createDatabase } from "@hop/db";
+import { migrateDatabase } from "@hop/db/migrate";
+import { createLogger } from "@hop/logger";
+import { createRedisClient, redisKeys } from "@hop/redis";
+import { startPostgresServer, startRedisServer } from "@hop/test-harness";
+import pg from "pg";
+import { startClickIngestion } from "../apps/worker/src/click-ingestion";
+
+const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== "--"), options: { clicks: { type: "string", default: "50000" } } });
+const clickCount = Number(values.clicks);
+const batchSizes = [100, 500, 1_000];
+
+// 200 distinct browsers (a real stream repeats a few hundred user agents) and 2 % bots.
+const platforms = [
+  "Windows NT 10.0; Win64; x64",
+  "Macintosh; Intel Mac OS X 10_15_7",
+  "X11; Linux x86_64",
+  "Linux; Android 14; Pixel 8",
+  "Linux; Android 13; SM-S918B",
+];
+const browsers = Array.from({ length: 40 }, (_, version) => version + 100).flatMap((version) =>
+  platforms.map((platform) => `Mozilla/5.0 (${platform}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version}.0.0.0 ${platform.includes("Android") ? "Mobile " : ""}Safari/537.36`),
+);
+const bots = ["Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"];
+const agentOf = (i: number) => (i % 50 === 0 ? bots[(i / 50) % 2]! : browsers[(i * 7919) % browsers.length]!);
+const referrers = [null, null, "https://news.ycombinator.com/item?id=1", "https://www.google.com/", "https://t.co/abc", "https://mail.example.com/"];
+
+const postgres = await startPostgresServer();
+const redisServer = await startRedisServer();
+const databaseUrl = await postgres.createDatabase("bench");
+await migrateDatabase(databaseUrl);
+const db = createDatabase(databaseUrl, { maxConnections: 4 });
+const redis = createRedisClient({ REDIS_URL: redisServer.url }, { rawReplies: true });
+const raw = new pg.Client({ connectionString: databaseUrl });
+await raw.connect();
+const log = createLogger("bench", "silent");
+
+try {
+  const user = await db.user.create({ data: { email: "bench@example.com", passwordHash: "x" } });
+  const linkIds: string[] = [];
+  for (let i = 0; i < 100; i++) linkIds.push((await db.link.create({ data: { slug: `bench-${i}`, url: `https://example.com/${i}`, userId: user.id } })).id);
+  const start = Date.UTC(2026, 10, 24, 12);
+  const makeEvents = (round: number): ClickEvent[] =>
+    Array.from({ length: clickCount }, (_, i) => ({
+      eventId: `r${round}-${i}`,
+      linkId: linkIds[(i * 7) % linkIds.length]!,
+      occurredAt: new Date(start + i * 3_000),
+      referrer: referrers[i % referrers.length]!,
+      userAgent: agentOf(i),
+      country: ["NL", "US", "DE", "FR", null][i % 5]!,
+      visitorHash: `visitor-${(i * 13) % 5_000}`,
+    }));
+
+  const reset = () => raw.query(`TRUNCATE "Click", "LinkDailyStat", "LinkDailyVisitor"; UPDATE "Link" SET "totalClicks" = 0`);
+  const results: Array<{ batch: number; ingest: number; baseline: number }> = [];
+
+  for (const batch of batchSizes) {
+    const events = makeEvents(batch);
+
+    // Baseline: the same rows, enriched beforehand, one multi-row INSERT per batch, nothing else.
+    await reset();
+    const rows = events.map(enrichClick);
+    const columns = ["eventId", "linkId", "occurredAt", "referrerHost", "country", "device", "browser", "os", "isBot", "visitorHash", "userAgent"] as const;
+    const insertSql = (count: number) =>
+      `INSERT INTO "Click" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: count }, (_, row) => `(${columns.map((_, column) => `$${row * columns.length + column + 1}`).join(", ")})`).join(", ")}`;
+    const t0 = performance.now();
+    for (let offset = 0; offset < rows.length; offset += batch) {
+      const slice = rows.slice(offset, offset + batch);
+      await raw.query(
+        insertSql(slice.length),
+        slice.flatMap((row) => [row.eventId, row.linkId, row.occurredAt, row.referrerHost, row.country, row.device, row.browser, row.os, row.isBot, row.visitorHash, row.userAgent]),
+      );
+    }
+    const baseline = clickCount / ((performance.now() - t0) / 1000);
+
+    // Hop: the stream, filled beforehand, drained by the worker's ingestion loop.
+    await reset();
+    await redis.redis.del(redisKeys.clickStream());
+    for (let offset = 0; offset < events.length; offset += 5_000) {
+      const pipeline = redis.redis.pipeline();
+      for (const event of events.slice(offset, offset + 5_000)) pipeline.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event));
+      await pipeline.exec();
+    }
+    const t1 = performance.now();
+    const ingestion = startClickIngestion({ db, redis: redis.redis, consumer: `bench-${batch}`, batchSize: batch, claimIdleMs: 60_000, idleBackoffMs: 5, log });
+    for (;;) {
+      const lag = await readClickStreamLag(redis.redis);
+      if (lag.pending === 0 && lag.unread === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const ingest = clickCount / ((performance.now() - t1) / 1000);
+    await ingestion.stop();
+
+    const check = await raw.query<{ rows: string; rolled: string; total: string }>(
+      `SELECT (SELECT count(*) FROM "Click") AS rows, (SELECT sum(clicks + "botClicks") FROM "LinkDailyStat") AS rolled, (SELECT sum("totalClicks") + (SELECT sum("botClicks") FROM "LinkDailyStat") FROM "Link") AS total`,
+    );
+    const counted = check.rows[0]!;
+    if (Number(counted.rows) !== clickCount || Number(counted.rolled) !== clickCount || Number(counted.total) !== clickCount) {
+      throw new Error(`batch ${batch}: counted ${JSON.stringify(counted)}, expected ${clickCount} everywhere`);
+    }
+    results.push({ batch, ingest, baseline });
+  }
+
+  console.log(`\nnode ${process.version}; ${clickCount.toLocaleString("en")} clicks per batch size, 100 links, ${browsers.length} browsers + 2 % bots, 5,000 visitors, durable PostgreSQL\n`);
+  console.log("| batch size | stream -> rows + rollups (clicks/s) | baseline: bare multi-row INSERT (rows/s) | ratio |");
+  console.log("| ---: | ---: | ---: | ---: |");
+  for (const { batch, ingest, baseline } of results) {
+    console.log(`| ${batch.toLocaleString("en")} | ${Math.round(ingest).toLocaleString("en")} | ${Math.round(baseline).toLocaleString("en")} | ${Math.round((ingest / baseline) * 100)} % |`);
+  }
+} finally {
+  await raw.end();
+  await db.$disconnect();
+  await redis.close();
+  await redisServer.dispose();
+  await postgres.stop();
+}
