@@ -38,30 +38,34 @@ const pendingOf = async (consumer: string) => {
   return 0;
 };
 
+/** XADDs `count` clicks (straight to the stream, as the redirect does), spread over the links, one second apart from `start`. */
+async function push(count: number, start: number): Promise<void> {
+  for (let offset = 0; offset < count; offset += 1_000) {
+    const pipeline = redis.redis.pipeline();
+    for (let i = offset; i < Math.min(count, offset + 1_000); i++) {
+      pipeline.xadd(
+        redisKeys.clickStream(),
+        "*",
+        clickEventToStreamFields({
+          eventId: randomUUID(),
+          linkId: linkIds[i % linkIds.length]!,
+          occurredAt: new Date(start + i * 1_000),
+          referrer: i % 3 === 0 ? "https://news.example/item" : null,
+          userAgent: `Mozilla/5.0 (X11; Linux x86_64; rv:${100 + (i % 20)}.0) Gecko/20100101 Firefox/${100 + (i % 20)}.0`,
+          country: "NL",
+          visitorHash: `visitor-${i % 1_500}`,
+        }),
+      );
+    }
+    await pipeline.exec();
+  }
+}
+
 describe("rule 6: a worker killed mid-batch loses no click and counts none twice", () => {
   it("20,000 clicks through two workers, one SIGKILLed mid-batch and replaced: 20,000 rows, rollups sum to 20,000", async () => {
     const total = 20_000;
-    const start = Date.UTC(2026, 10, 24, 20);
-    for (let offset = 0; offset < total; offset += 1_000) {
-      const pipeline = redis.redis.pipeline();
-      for (let i = offset; i < offset + 1_000; i++) {
-        pipeline.xadd(
-          redisKeys.clickStream(),
-          "*",
-          clickEventToStreamFields({
-            eventId: randomUUID(),
-            linkId: linkIds[i % linkIds.length]!,
-            // Across midnight: two days of rollups.
-            occurredAt: new Date(start + i * 1_000),
-            referrer: i % 3 === 0 ? "https://news.example/item" : null,
-            userAgent: `Mozilla/5.0 (X11; Linux x86_64; rv:${100 + (i % 20)}.0) Gecko/20100101 Firefox/${100 + (i % 20)}.0`,
-            country: "NL",
-            visitorHash: `visitor-${i % 1_500}`,
-          }),
-        );
-      }
-      await pipeline.exec();
-    }
+    // 20:00 UTC + 20,000 s: across midnight, two days of rollups.
+    await push(total, Date.UTC(2026, 10, 24, 20));
 
     // Kill a worker while both are busy: its batch in hand stays pending under its name.
     await waitFor(() => db.click.count(), (count) => count >= 2_000, 60_000, 20);
@@ -90,12 +94,25 @@ describe("rule 6: a worker killed mid-batch loses no click and counts none twice
     expect(takeovers.length).toBeGreaterThan(0);
     cluster.workers.splice(0, 1);
   }, 180_000);
+
+  it("a worker stopped with SIGTERM mid-stream commits what it read, leaves nothing pending and exits 0", async () => {
+    const before = await db.click.count();
+    await push(5_000, Date.UTC(2026, 10, 25, 12));
+    await waitFor(() => db.click.count(), (count) => count >= before + 500, 30_000, 20);
+    const leaving = cluster.workers[0]!;
+    expect(await leaving.stop()).toEqual({ code: 0, signal: null });
+    expect(await pendingOf(leaving.instanceId)).toBe(0);
+    cluster.workers.splice(0, 1);
+    await waitFor(() => readClickStreamLag(redis.redis), (lag) => lag.pending === 0 && lag.unread === 0, 60_000, 250);
+    expect(await db.click.count()).toBe(before + 5_000);
+    const sums = await db.linkDailyStat.aggregate({ _sum: { clicks: true } });
+    expect(sums._sum.clicks).toBe(before + 5_000);
+  }, 120_000);
 });
 
 describe("scheduled jobs run once per cluster, not once per worker", () => {
   it("with three workers, each tick of links.markExpired runs exactly once", async () => {
-    await cluster.addWorker();
-    expect(cluster.workers).toHaveLength(3);
+    while (cluster.workers.length < 3) await cluster.addWorker();
     const expiring = await db.link.update({ where: { id: linkIds[0]! }, data: { expiresAt: new Date(Date.now() - 1_000) } });
     const runsOf = (task: string) =>
       cluster.workers.flatMap((worker) => worker.logs.filter((line) => line.msg === "scheduled job done" && line.task === task).map((line) => ({ tick: String(line.tick), by: worker.instanceId })));
