@@ -122,6 +122,8 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
       try {
         entries = await nextBatch();
       } catch (error) {
+        // The stream (and so the group) is gone, e.g. Redis restarted empty: make the group again.
+        if (/NOGROUP/.test(String(error))) await ensureClickConsumerGroup(redis).catch(() => undefined);
         retryAfter = failed(error);
         continue;
       }

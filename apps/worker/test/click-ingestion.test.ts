@@ -130,6 +130,15 @@ describe("click ingestion", () => {
     expect(await totals()).toEqual({ rows: 30, clicks: 30, bots: 0 });
   });
 
+  it("carries on when the stream and its group vanish (Redis restarted empty)", async () => {
+    start();
+    await push([click(1), click(2)]);
+    await waitFor(() => db.click.count(), (count) => count === 2, 10_000);
+    await redis.redis.del(redisKeys.clickStream());
+    await push([click(3), click(4)]);
+    await waitFor(() => db.click.count(), (count) => count === 4, 15_000);
+  });
+
   it("stops after committing the batch in hand, leaving unread entries in the stream", async () => {
     await push(Array.from({ length: 2_000 }, (_, i) => click(i)));
     const ingestion = start({ batchSize: 100 });

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import {
+  acknowledgeClicks,
+  claimStaleClicks,
+  clickEventToStreamFields,
+  ensureClickConsumerGroup,
+  readClickStreamLag,
+  readNewClicks,
+  readOwnPendingClicks,
+  removeIdleClickConsumers,
+  trimAcknowledgedClicks,
+  type ClickEvent,
+} from "@hop/clicks";
+import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
+import { freePort, startRedisServer, waitForPort, type RedisServer } from "@hop/test-harness";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+// The clicks stream's consumer-group commands through @upstash/redis, over
+// both of Hop's transports (TCP requester, and HTTP through the gateway's
+// build artefact) against a real Redis: the reply shapes the worker relies on.
+const gatewayEntry = fileURLToPath(new URL("../../redis-http/dist/main.js", import.meta.url));
+const token = "click-stream-test-token-0123456789";
+let redisServer: RedisServer;
+let gateway: ChildProcess;
+const clients: Record<"tcp" | "http", RedisClient> = {} as Record<"tcp" | "http", RedisClient>;
+
+beforeAll(async () => {
+  if (!existsSync(gatewayEntry)) throw new Error(`${gatewayEntry} is missing: run \`pnpm build\` (pnpm test does) first`);
+  redisServer = await startRedisServer();
+  const port = await freePort();
+  gateway = spawn(process.execPath, [gatewayEntry], {
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", REDIS_URL: redisServer.url, REDIS_HTTP_TOKEN: token, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: "ignore",
+  });
+  await waitForPort(port, 10_000);
+  clients.tcp = createRedisClient({ REDIS_URL: redisServer.url }, { rawReplies: true });
+  clients.http = createRedisClient({ UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${port}`, UPSTASH_REDIS_REST_TOKEN: token }, { rawReplies: true });
+});
+afterAll(async () => {
+  await clients.tcp?.close();
+  gateway?.kill("SIGKILL");
+  await redisServer.dispose();
+});
+beforeEach(async () => {
+  await clients.tcp.redis.del(redisKeys.clickStream());
+});
+
+const event = (i: number, overrides: Partial<ClickEvent> = {}): ClickEvent => ({
+  eventId: `e${i}`,
+  linkId: "link-1",
+  occurredAt: new Date(Date.UTC(2026, 10, 24, 10, 0, i)),
+  referrer: "https://news.example/a?b=1",
+  userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
+  country: "NL",
+  visitorHash: "AbC-123_xyz",
+  ...overrides,
+});
+
+describe.each(["tcp", "http"] as const)("the clicks stream over %s", (transport) => {
+  it("reads, retries, takes over, acknowledges, measures lag and trims with the shapes the worker expects", async () => {
+    const redis = clients[transport].redis;
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 0 });
+    // Raw text that looks like JSON, numbers or null comes back as sent.
+    const odd = [event(0, { userAgent: '{"a":1}', referrer: "null" }), event(1, { userAgent: "12345", visitorHash: "007" }), event(2, { userAgent: '"quoted"' })];
+    for (const e of [...odd, event(3), event(4)]) await redis.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(e));
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 5 });
+    await ensureClickConsumerGroup(redis);
+    await ensureClickConsumerGroup(redis); // idempotent
+
+    const first = await readNewClicks(redis, "worker-a", 3);
+    expect(first.map((entry) => entry.event)).toEqual(odd);
+    expect(first.every((entry) => /^\d+-\d+$/.test(entry.id))).toBe(true);
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 3, unread: 2 });
+    // Its own pending list, for a retry after a failed commit.
+    expect((await readOwnPendingClicks(redis, "worker-a", 10)).map((entry) => entry.id)).toEqual(first.map((entry) => entry.id));
+    expect(await readOwnPendingClicks(redis, "worker-b", 10)).toEqual([]);
+    // Nothing is idle long enough yet; then everything is.
+    expect((await claimStaleClicks(redis, "worker-b", 60_000, "0-0", 10)).entries).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const claimed = await claimStaleClicks(redis, "worker-b", 20, "0-0", 10);
+    expect(claimed.cursor).toBe("0-0");
+    expect(claimed.entries.map((entry) => entry.event?.eventId)).toEqual(["e0", "e1", "e2"]);
+    expect(await acknowledgeClicks(redis, claimed.entries.map((entry) => entry.id))).toBe(3);
+    expect(await acknowledgeClicks(redis, [])).toBe(0);
+
+    const rest = await readNewClicks(redis, "worker-a", 10);
+    expect(rest.map((entry) => entry.event?.eventId)).toEqual(["e3", "e4"]);
+    expect(await readNewClicks(redis, "worker-a", 10)).toEqual([]);
+    expect(await trimAcknowledgedClicks(redis)).toBe(3);
+    await acknowledgeClicks(redis, rest.map((entry) => entry.id));
+    expect(await trimAcknowledgedClicks(redis)).toBe(2);
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 0 });
+    expect(await removeIdleClickConsumers(redis, 60_000)).toEqual([]);
+    expect((await removeIdleClickConsumers(redis, 0)).sort()).toEqual(["worker-a", "worker-b"]);
+  });
+
+  it("reports a malformed entry instead of throwing", async () => {
+    const redis = clients[transport].redis;
+    await ensureClickConsumerGroup(redis);
+    await redis.xadd(redisKeys.clickStream(), "*", { eventId: "x", occurredAt: "not a time" });
+    const [entry] = await readNewClicks(redis, "worker-a", 10);
+    expect(entry).toMatchObject({ event: null, error: expect.any(String) });
+  });
+});
