@@ -67,7 +67,7 @@ describe("rules 1 and 3: processes share nothing but the backing services; any r
   it("reports the queue from either web", async () => {
     for (const web of cluster.webs) {
       const queue = await cluster.api(web).system.queue.query();
-      expect(queue).toEqual({ queued: expect.any(Number), running: expect.any(Number), failed: 0 });
+      expect(queue).toEqual({ queued: expect.any(Number), running: expect.any(Number), failed: 0, clicks: { pending: expect.any(Number), unread: expect.any(Number) } });
     }
   });
 });
