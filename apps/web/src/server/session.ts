@@ -9,8 +9,9 @@ import { getWebServices } from "./services";
  * unreachable: a page must fail closed, not render as signed out or in.
  */
 export async function getCurrentUser(): Promise<Me | null> {
-  const { db, redis, sessionConfig } = getWebServices();
+  // Cookies first: it also tells Next the page depends on the request, so it is never prerendered at build time.
   const cookieValue = (await cookies()).get(sessionCookieName)?.value;
+  const { db, redis, sessionConfig } = getWebServices();
   const session = await resolveSession(redis.redis, sessionConfig, cookieValue);
   if (!session) return null;
   const user = await db.user.findUnique({ where: { id: session.userId }, select: { id: true, email: true, name: true } });

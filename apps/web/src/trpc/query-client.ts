@@ -1,5 +1,5 @@
 import type { AppRouter } from "@hop/api";
-import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
+import { defaultShouldDehydrateQuery, QueryCache, QueryClient } from "@tanstack/react-query";
 import { isTRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 
@@ -12,6 +12,7 @@ import superjson from "superjson";
  */
 export function createQueryClient(): QueryClient {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: (error) => (isSessionEnded(error) ? sendToSignIn() : undefined) }),
     defaultOptions: {
       queries: {
         // With server rendering, data just fetched should not be refetched at once in the browser.
@@ -37,4 +38,21 @@ export function isClientError(error: unknown): boolean {
   if (!isTRPCClientError<AppRouter>(error)) return false;
   const status = error.data?.httpStatus;
   return status !== undefined && status >= 400 && status < 500;
+}
+
+/** The API refused the session (signed out, revoked from another device, expired). */
+export function isSessionEnded(error: unknown): boolean {
+  return isTRPCClientError<AppRouter>(error) && error.data?.code === "UNAUTHORIZED";
+}
+
+/**
+ * A query of a signed-in page found the session gone (revoked on another
+ * device, say): go to the sign-in page, which brings the user back here.
+ * Mutations are left alone: a wrong password at sign-in is UNAUTHORIZED too.
+ */
+function sendToSignIn(): void {
+  if (typeof window === "undefined") return;
+  const { pathname, search } = window.location;
+  if (pathname === "/signin" || pathname === "/signup") return;
+  window.location.assign(`/signin?next=${encodeURIComponent(pathname + search)}`);
 }

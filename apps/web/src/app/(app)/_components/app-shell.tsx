@@ -1,6 +1,6 @@
 "use client";
 
-import { Menu, X } from "lucide-react";
+import { LogIn, LogOut, Menu, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
@@ -8,13 +8,17 @@ import { Logo } from "~/components/logo";
 import { Button } from "~/components/ui/button";
 import { cn } from "~/lib/utils";
 import { isCurrentNavItem, navItems } from "./nav-items";
+import { useSignOut } from "./use-sign-out";
+
+/** Who is signed in, as the navigation names them; null when nobody is, "unknown" when sessions cannot be checked right now. */
+export type ShellUser = { name: string | null; email: string } | null | "unknown";
 
 /**
  * The frame of every signed-in page: a sidebar on wide screens; on narrow
  * ones a top bar whose menu button opens the same navigation (Escape or a
  * click outside closes it, and focus returns to the button).
  */
-export function AppShell({ children }: { children: ReactNode }) {
+export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
   const navId = useId();
@@ -96,6 +100,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 );
               })}
             </ul>
+            <ShellAccount user={user} />
           </nav>
         </aside>
       </div>
@@ -103,6 +108,45 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main id="main" tabIndex={-1} className="min-w-0 outline-none">
         <div className="mx-auto w-full max-w-7xl px-4 py-6 sm:px-6 sm:py-8 lg:px-10 lg:py-10">{children}</div>
       </main>
+    </div>
+  );
+}
+
+/** The foot of the navigation: who is signed in and a way out, or a way in. */
+function ShellAccount({ user }: { user: ShellUser }) {
+  const signOut = useSignOut();
+  if (user === "unknown") return null;
+  if (user === null) {
+    return (
+      <div className="mt-4 border-t px-3 pt-4 lg:mt-6">
+        <Button asChild variant="outline" size="sm" className="w-full">
+          <Link href="/signin">
+            <LogIn aria-hidden="true" />
+            Sign in
+          </Link>
+        </Button>
+      </div>
+    );
+  }
+  const displayName = user.name ?? user.email;
+  return (
+    <div className="mt-4 flex items-center gap-3 border-t px-3 pt-4 lg:mt-6">
+      <span aria-hidden="true" className="flex size-8 shrink-0 items-center justify-center rounded-full bg-brand-soft text-xs font-semibold text-brand-soft-foreground uppercase">
+        {displayName.slice(0, 1)}
+      </span>
+      <div className="min-w-0 flex-1">
+        <p className="truncate text-sm font-medium" title={displayName}>
+          {displayName}
+        </p>
+        {user.name ? (
+          <p className="truncate text-xs text-muted-foreground" title={user.email}>
+            {user.email}
+          </p>
+        ) : null}
+      </div>
+      <Button variant="ghost" size="icon-sm" aria-label="Sign out" title="Sign out" loading={signOut.isPending} onClick={() => signOut.mutate()}>
+        {signOut.isPending ? null : <LogOut aria-hidden="true" />}
+      </Button>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Activity, ChartColumn, Link2, UserRound, type LucideIcon } from "lucide-react";
+import { Activity, Link2, UserRound, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -9,7 +9,6 @@ export interface NavItem {
 /** The signed-in areas, in the order the navigation shows them. Add a page here and it appears in the sidebar and the mobile menu. */
 export const navItems: readonly NavItem[] = [
   { href: "/links", label: "Links", icon: Link2 },
-  { href: "/analytics", label: "Analytics", icon: ChartColumn },
   { href: "/system", label: "System", icon: Activity },
   { href: "/account", label: "Account", icon: UserRound },
 ];

@@ -18,8 +18,10 @@ const handler = (request: Request) => {
     endpoint: "/api/trpc",
     router: appRouter,
     req: request,
-    createContext: ({ resHeaders }) =>
-      createTRPCContext({
+    createContext: ({ resHeaders }) => {
+      // Answers depend on the session and change at any time (a device signed in elsewhere): no browser or proxy may keep one.
+      resHeaders.set("cache-control", "private, no-store");
+      return createTRPCContext({
         db: services.db,
         redis: services.redis.redis,
         instanceId: services.instance.id,
@@ -28,7 +30,8 @@ const handler = (request: Request) => {
         sessionConfig: services.sessionConfig,
         clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
         shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL,
-      }),
+      });
+    },
     onError: ({ path, error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") services.log.error({ path, err: error.message }, "tRPC procedure failed");
     },

@@ -1,0 +1,30 @@
+import { safeNextPath } from "@hop/validators";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirectIfSignedIn } from "~/server/require-user";
+import { AuthCard } from "../_components/auth-card";
+import { SignUpForm } from "./sign-up-form";
+
+export const metadata: Metadata = { title: "Sign up" };
+
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  const { next: nextParam } = await searchParams;
+  const next = safeNextPath(typeof nextParam === "string" ? nextParam : null);
+  await redirectIfSignedIn(next);
+  return (
+    <AuthCard
+      title="Create your Hop account"
+      description="Shorten links, share them, and watch the clicks arrive."
+      footer={
+        <>
+          Already have an account?{" "}
+          <Link href={`/signin?next=${encodeURIComponent(next)}`} className="font-medium text-brand underline-offset-4 hover:underline">
+            Sign in
+          </Link>
+        </>
+      }
+    >
+      <SignUpForm next={next} />
+    </AuthCard>
+  );
+}
