@@ -70,6 +70,11 @@ describe("accounts in a browser", () => {
     await laptop.getByRole("button", { name: "Sign in" }).click();
     await laptop.getByText("Email or password is incorrect").first().waitFor();
     await signIn(laptop, web1);
+
+    // The landing page is static, yet a signed-in visitor is offered their links rather than a sign-in.
+    await laptop.goto(web1);
+    await laptop.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Your links" }).waitFor();
+    expect(await laptop.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).count()).toBe(0);
   });
 
   it("revokes a session of another device, and that device is signed out on the other instance", async () => {

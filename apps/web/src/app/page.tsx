@@ -15,6 +15,7 @@ import {
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "~/components/logo";
+import { HeaderAccountLinks } from "./_components/header-account-links";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { cn } from "~/lib/utils";
@@ -103,12 +104,7 @@ function SiteHeader() {
           >
             System status
           </Link>
-          <Button asChild variant="ghost" size="sm">
-            <Link href="/signin">Sign in</Link>
-          </Button>
-          <Button asChild size="sm">
-            <Link href="/signup">Sign up</Link>
-          </Button>
+          <HeaderAccountLinks />
         </nav>
       </div>
     </header>
