@@ -3,7 +3,7 @@
 import { House, RotateCw } from "lucide-react";
 import Link from "next/link";
 import { useEffect } from "react";
-import { Logo } from "~/components/logo";
+import { StandalonePage } from "~/components/standalone-page";
 import { Button } from "~/components/ui/button";
 
 /**
@@ -19,13 +19,7 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
   }, [error]);
 
   return (
-    <div className="flex min-h-dvh flex-col">
-      <header className="mx-auto flex h-16 w-full max-w-6xl items-center px-4 sm:px-6">
-        <Link href="/" aria-label="Hop home" className="rounded-md">
-          <Logo />
-        </Link>
-      </header>
-      <main id="main" tabIndex={-1} className="flex flex-1 items-center justify-center px-4 pb-24 outline-none">
+    <StandalonePage>
         <div role="alert" className="max-w-md text-center">
           <p className="font-mono text-sm font-semibold text-destructive">Error</p>
           <h1 className="mt-3 text-3xl font-semibold tracking-tight text-balance sm:text-4xl">Something went wrong on our side</h1>
@@ -51,7 +45,6 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
             </Button>
           </div>
         </div>
-      </main>
-    </div>
+    </StandalonePage>
   );
 }

@@ -1,20 +1,14 @@
 import { ArrowLeft, Activity } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Logo } from "~/components/logo";
+import { StandalonePage } from "~/components/standalone-page";
 import { Button } from "~/components/ui/button";
 
 export const metadata: Metadata = { title: "Page not found" };
 
 export default function NotFound() {
   return (
-    <div className="flex min-h-dvh flex-col">
-      <header className="mx-auto flex h-16 w-full max-w-6xl items-center px-4 sm:px-6">
-        <Link href="/" aria-label="Hop home" className="rounded-md">
-          <Logo />
-        </Link>
-      </header>
-      <main id="main" tabIndex={-1} className="flex flex-1 items-center justify-center px-4 pb-24 outline-none">
+    <StandalonePage>
         <div className="max-w-md text-center">
           <p className="font-mono text-sm font-semibold text-brand">404</p>
           <h1 className="mt-3 text-3xl font-semibold tracking-tight text-balance sm:text-4xl">This link hopped away</h1>
@@ -36,7 +30,6 @@ export default function NotFound() {
             </Button>
           </div>
         </div>
-      </main>
-    </div>
+    </StandalonePage>
   );
 }

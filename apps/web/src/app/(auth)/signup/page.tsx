@@ -1,15 +1,14 @@
-import { safeNextPath } from "@hop/validators";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirectIfSignedIn } from "~/server/require-user";
 import { AuthCard } from "../_components/auth-card";
+import { nextPathFrom, type AuthSearchParams } from "../_components/next-path";
 import { SignUpForm } from "./sign-up-form";
 
 export const metadata: Metadata = { title: "Sign up" };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
-  const { next: nextParam } = await searchParams;
-  const next = safeNextPath(typeof nextParam === "string" ? nextParam : null);
+export default async function SignUpPage({ searchParams }: { searchParams: AuthSearchParams }) {
+  const next = await nextPathFrom(searchParams);
   await redirectIfSignedIn(next);
   return (
     <AuthCard

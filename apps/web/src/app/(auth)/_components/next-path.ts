@@ -1,0 +1,9 @@
+import { safeNextPath } from "@hop/validators";
+
+export type AuthSearchParams = Promise<{ next?: string | string[] }>;
+
+/** Where the sign-in and sign-up pages send the user afterwards: `?next=`, if it is a path on this site. */
+export async function nextPathFrom(searchParams: AuthSearchParams): Promise<string> {
+  const { next } = await searchParams;
+  return safeNextPath(typeof next === "string" ? next : null);
+}
