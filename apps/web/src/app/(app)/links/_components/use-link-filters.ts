@@ -2,7 +2,7 @@
 
 import { linkSortSchema, type LinkSort } from "@hop/validators";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 export interface LinkFilters {
   search: string;
@@ -59,16 +59,22 @@ export function useLinkFilters() {
 
   const [searchDraft, setSearchDraft] = useState(filters.search);
   const urlSearch = filters.search;
-  // The URL changed by itself (back button, "clear filters"): the box follows.
-  const [lastUrlSearch, setLastUrlSearch] = useState(urlSearch);
-  if (urlSearch !== lastUrlSearch) {
-    setLastUrlSearch(urlSearch);
+  // The search this hook last put into the URL. Any other change of `q` (the back button) moves the box
+  // along; our own must not, or a word typed while the URL caught up would be undone.
+  const pushedSearch = useRef(urlSearch);
+  useEffect(() => {
+    if (urlSearch === pushedSearch.current) return;
+    pushedSearch.current = urlSearch;
     setSearchDraft(urlSearch);
-  }
+  }, [urlSearch]);
 
   useEffect(() => {
-    if (searchDraft.trim() === urlSearch) return;
-    const timer = setTimeout(() => setFilters({ search: searchDraft.trim() }), searchDebounceMs);
+    const search = searchDraft.trim();
+    if (search === urlSearch) return;
+    const timer = setTimeout(() => {
+      pushedSearch.current = search;
+      setFilters({ search });
+    }, searchDebounceMs);
     return () => clearTimeout(timer);
   }, [searchDraft, urlSearch, setFilters]);
 
