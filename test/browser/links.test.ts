@@ -151,7 +151,9 @@ describe("the links page", () => {
     const created = page.getByTestId("created-short-url");
     await created.waitFor({ state: "visible" });
     const shortUrl = (await created.textContent()) ?? "";
-    expect(shortUrl).toBe(`${webUrl(0)}/spring-sale`);
+    // The API names the host from the request Next hands it (localhost here, whatever the browser typed): only the port and path are certain.
+    expect(new URL(shortUrl).pathname).toBe("/spring-sale");
+    expect(new URL(shortUrl).port).toBe(new URL(webUrl(0)).port);
 
     // Copied, and said so.
     await dialog().getByRole("button", { name: "Copy" }).click();
@@ -178,7 +180,8 @@ describe("the links page", () => {
     await page.evaluate(() => navigator.clipboard.writeText("something else"));
     await row("taken").getByRole("button", { name: /^Copy / }).click();
     await row("taken").getByText("Copied", { exact: true }).waitFor({ state: "visible" });
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${webUrl(0)}/taken`);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await row("taken").getByTestId("short-url").getAttribute("href"));
+    expect(await row("taken").getByTestId("short-url").getAttribute("href")).toMatch(/\/taken$/);
   });
 
   it("asks the other instance's visitor for the password, then lands on the target with the UTM parameters", async () => {
