@@ -261,12 +261,18 @@ describe("the links page", () => {
   it("fits a 390 px wide phone", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await row("spring-sale").waitFor({ state: "visible" });
+    await saveScreenshot(page, "links-mobile");
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll("body *")]
+        .filter((element) => element.getBoundingClientRect().right > 391 && !element.closest("[data-slot=table-container]"))
+        .map((element) => `${element.tagName}.${element.className}`.slice(0, 120)),
+    );
+    expect(wide).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     // The row's actions are on screen without scrolling sideways.
     const box = await row("spring-sale").getByRole("button", { name: "Delete spring-sale" }).boundingBox();
     expect(box).not.toBeNull();
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
-    await saveScreenshot(page, "links-mobile");
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -288,7 +294,7 @@ describe("the links page", () => {
     await page.keyboard.press("Escape");
     await dialog().waitFor({ state: "hidden" });
     // Focus is back on the button that opened it.
-    expect(await isFocused(row("spring-sale").getByRole("button", { name: "QR code for spring-sale" }))).toBe(true);
+    await expect.poll(() => isFocused(row("spring-sale").getByRole("button", { name: "QR code for spring-sale" }))).toBe(true);
   });
 
   it("deletes after confirming, undoes, and deletes again", async () => {

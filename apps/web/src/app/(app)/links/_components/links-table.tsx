@@ -59,11 +59,13 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
             href={link.shortUrl}
             target="_blank"
             rel="noreferrer"
-            className="truncate font-medium text-brand underline-offset-4 hover:underline"
+            className="flex min-w-0 font-medium text-brand underline-offset-4 hover:underline"
             data-testid="short-url"
             title={link.shortUrl}
           >
-            {shortLabel}
+            {/* The host gives way first on a narrow screen: the slug is what tells links apart. */}
+            <span className="truncate font-normal text-muted-foreground">{shortLabel.slice(0, -link.slug.length)}</span>
+            <span className="truncate">{link.slug}</span>
           </a>
           <CopyButton text={link.shortUrl} label={`Copy ${shortLabel}`} />
         </div>
@@ -93,7 +95,8 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
         </time>
       </TableCell>
       <TableCell className="text-right align-top">
-        <div className="-my-1 flex justify-end gap-0.5">
+        {/* Stacked on a phone, so the row's actions never need a sideways scroll. */}
+        <div className="-my-1 flex flex-col items-end gap-0.5 sm:flex-row sm:justify-end">
           <Button variant="ghost" size="icon-sm" aria-label={`Edit ${link.slug}`} title="Edit" onClick={() => actions.onEdit(link)}>
             <Pencil aria-hidden="true" />
           </Button>
