@@ -53,7 +53,7 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
   const shortLabel = link.shortUrl.replace(/^https?:\/\//, "");
   return (
     <TableRow data-testid="link-row" data-slug={link.slug}>
-      <TableCell className="max-w-[13rem] align-top whitespace-normal sm:max-w-xs">
+      <TableCell className="max-w-[15rem] align-top whitespace-normal sm:max-w-64 2xl:max-w-xs">
         <div className="flex min-w-0 items-center gap-1">
           <a
             href={link.shortUrl}
@@ -65,7 +65,7 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
           >
             {/* The host gives way first on a narrow screen: the slug is what tells links apart. */}
             <span className="truncate font-normal text-muted-foreground">{shortLabel.slice(0, -link.slug.length)}</span>
-            <span className="truncate">{link.slug}</span>
+            <span className="max-w-full shrink-0 truncate">{link.slug}</span>
           </a>
           <CopyButton text={link.shortUrl} label={`Copy ${shortLabel}`} />
         </div>
@@ -80,7 +80,7 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
           </div>
         ) : null}
       </TableCell>
-      <TableCell className={`${fromMd} max-w-xs align-top whitespace-normal xl:max-w-md`}>
+      <TableCell className={`${fromMd} max-w-48 align-top whitespace-normal lg:max-w-56 xl:max-w-64 2xl:max-w-md`}>
         <Destination link={link} />
       </TableCell>
       <TableCell className={`${fromLg} align-top whitespace-normal`}>
@@ -173,7 +173,11 @@ function StatusBadges({ link, now }: { link: Link; now: number }) {
           </Badge>
         )
       ) : null}
-      {link.redirectStatus !== 302 ? <Badge variant="outline">{link.redirectStatus}</Badge> : null}
+      {link.redirectStatus !== 302 ? (
+        <Badge variant="outline" title={`Answers with HTTP ${link.redirectStatus} instead of the default 302`}>
+          {link.redirectStatus}
+        </Badge>
+      ) : null}
     </div>
   );
 }
