@@ -223,6 +223,32 @@ describe("the links page", () => {
     expect(location.searchParams.get("utm_campaign")).toBe("spring");
   });
 
+  it("changes the password, then removes it, through the dialog", async () => {
+    const shortLink = `${webUrl(1)}/spring-sale`;
+    const stranger = await browser.newContext();
+
+    await row("spring-sale").getByRole("button", { name: "Edit spring-sale" }).click();
+    await page.locator("#link-password-mode").selectOption("change");
+    // Changing to nothing is refused by the shared schema, on the new-password box.
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expectFieldError(page.locator("#link-password"), "link-password-error", /at least 4/);
+    expect(await isFocused(page.locator("#link-password"))).toBe(true);
+    await page.locator("#link-password").fill("second secret");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await dialog().waitFor({ state: "hidden" });
+    // A new password closes the link again, even for this browser that had unlocked it.
+    await expect.poll(async () => (await context.request.get(shortLink, { maxRedirects: 0 })).status()).not.toBe(307);
+    expect(await (await context.request.get(shortLink, { maxRedirects: 0 })).text()).toMatch(/This link is protected/);
+
+    await row("spring-sale").getByRole("button", { name: "Edit spring-sale" }).click();
+    await page.locator("#link-password-mode").selectOption("remove");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await dialog().waitFor({ state: "hidden" });
+    await expect.poll(async () => (await row("spring-sale").textContent()) ?? "").not.toMatch(/Password/);
+    expect((await stranger.request.get(shortLink, { maxRedirects: 0 })).status()).toBe(307);
+    await stranger.close();
+  });
+
   it("narrows the table by search and by tag, keeping both in the address", async () => {
     const search = page.getByLabel("Search");
     await search.fill("spring");
@@ -326,5 +352,33 @@ describe("the links page", () => {
     expect(await rows().count()).toBe(1);
     expect((await context.request.get(shortLink, { maxRedirects: 0 })).status()).toBe(404);
     expect(fixtureRequests.some((request) => request.startsWith("/landing?ref=hop&utm_source=newsletter"))).toBe(true);
+  });
+
+  it("pages through many links with Load more, showing the total", async () => {
+    for (let index = 1; index <= 24; index++) {
+      await owner.api(webUrl(0)).links.create.mutate({ url: `${fixtureUrl}/page/${index}`, slug: `page-${String(index).padStart(2, "0")}` });
+    }
+    await page.reload();
+    await expect.poll(() => rows().count()).toBe(20);
+    expect(await page.getByTestId("links-count").textContent()).toMatch(/Showing 20 of 25 links/);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rows().count()).toBe(25);
+    expect(await page.getByTestId("links-count").textContent()).toMatch(/Showing 25 of 25 links/);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+    // Sorted by slug, every link once.
+    const slugs = await rows().evaluateAll((elements) => elements.map((element) => element.getAttribute("data-slug")));
+    expect(slugs).toEqual([...Array.from({ length: 24 }, (_, index) => `page-${String(index + 1).padStart(2, "0")}`), "taken"]);
+  });
+
+  it("says when the links cannot be loaded, and tries again", async () => {
+    const listCall = /\/api\/trpc\/[^?]*links\.list/;
+    await page.route(listCall, (route) => route.fulfill({ status: 503, contentType: "text/plain", body: "upstream unavailable" }));
+    await page.reload();
+    const error = page.getByRole("alert").filter({ hasText: "Your links could not be loaded" });
+    await error.waitFor({ state: "visible", timeout: 20_000 });
+    await saveScreenshot(page, "links-error");
+    await page.unroute(listCall);
+    await error.getByRole("button", { name: "Try again" }).click();
+    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(20);
   });
 });
