@@ -75,7 +75,10 @@ function LinksView() {
     <div className="flex flex-col gap-6 sm:gap-8">
       <PageHeader title="Links" description="Your short links: where they go, how often they are clicked, and their QR codes." actions={createButton} />
 
-      <LinksToolbar filters={filters} searchDraft={searchDraft} onSearchDraftChange={setSearchDraft} onChange={setFilters} tags={tags.data} />
+      {/* Nothing to search in a new account: the empty state alone says what to do. */}
+      {list.isPending || filtered || links.length > 0 || list.isError ? (
+        <LinksToolbar filters={filters} searchDraft={searchDraft} onSearchDraftChange={setSearchDraft} onChange={setFilters} tags={tags.data} />
+      ) : null}
 
       <Card className="overflow-hidden">
         {list.isPending ? (
