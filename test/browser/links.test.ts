@@ -299,6 +299,14 @@ describe("the links page", () => {
     const box = await row("spring-sale").getByRole("button", { name: "Delete spring-sale" }).boundingBox();
     expect(box).not.toBeNull();
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+
+    // The dialog fits too, and Escape closes it.
+    await page.getByRole("button", { name: "Create link" }).first().click();
+    await dialog().waitFor({ state: "visible" });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await saveScreenshot(page, "links-mobile-dialog");
+    await page.keyboard.press("Escape");
+    await dialog().waitFor({ state: "hidden" });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
