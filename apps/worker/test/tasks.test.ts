@@ -48,8 +48,8 @@ beforeEach(async () => {
 });
 
 let slugs = 0;
-const createLink = (data: { url?: string; expiresAt?: Date | null } = {}) =>
-  db.link.create({ data: { slug: `s${++slugs}`, url: data.url ?? "https://example.com", expiresAt: data.expiresAt ?? null, userId } });
+const createLink = (data: { url?: string; expiresAt?: Date | null; title?: string } = {}) =>
+  db.link.create({ data: { slug: `s${++slugs}`, url: data.url ?? "https://example.com", expiresAt: data.expiresAt ?? null, title: data.title ?? null, userId } });
 
 describe("links.markExpired", () => {
   it("marks links whose expiry passed, and unmarks one whose expiry moved into the future", async () => {
@@ -118,6 +118,12 @@ describe("link.fetchMetadata", () => {
   const deps = (allowLoopback = true) => ({ db, fetch: { allowLoopback, timeoutMs: 3_000, maxBytes: 64 * 1024 } });
   const first = { attempt: 1, maxAttempts: 25 };
   const read = (id: string) => db.link.findUniqueOrThrow({ where: { id }, select: { title: true, description: true, imageUrl: true, metadataStatus: true, metadataError: true } });
+
+  it("keeps a title the owner typed, and still stores the description and image", async () => {
+    const link = await createLink({ url: `${base}/article`, title: "My own words" });
+    await fetchLinkMetadata({ linkId: link.id }, deps(), first);
+    expect(await read(link.id)).toEqual({ title: "My own words", description: "What it is about", imageUrl: "https://cdn.example/a.png", metadataStatus: "FETCHED", metadataError: null });
+  });
 
   it("stores the page's title, description and image", async () => {
     const link = await createLink({ url: `${base}/article` });

@@ -31,7 +31,12 @@ export async function fetchLinkMetadata(payload: JobPayload<"link.fetchMetadata"
     const metadata = await withFetchedPage(link.url, deps.fetch, async (page) =>
       page.mediaType && htmlTypes.has(page.mediaType) ? readPageMetadata(page.file, page.url, page.charset) : noMetadata,
     );
-    await deps.db.link.updateMany({ where: sameTarget, data: { ...metadata, metadataStatus: "FETCHED", metadataError: null } });
+    const { title, ...rest } = metadata;
+    await deps.db.$transaction([
+      deps.db.link.updateMany({ where: sameTarget, data: { ...rest, metadataStatus: "FETCHED", metadataError: null } }),
+      // A title the owner typed wins over the page's own: only an empty one is filled in.
+      deps.db.link.updateMany({ where: { ...sameTarget, title: null }, data: { title } }),
+    ]);
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     const last = job.attempt >= Math.min(job.maxAttempts, metadataAttempts);

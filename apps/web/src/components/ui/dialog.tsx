@@ -2,7 +2,7 @@
 
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
-import type { ComponentProps, ReactNode } from "react";
+import { useRef, type ComponentProps, type ReactNode } from "react";
 import { cn } from "~/lib/utils";
 import { Button } from "./button";
 
@@ -15,7 +15,10 @@ export const Dialog = DialogPrimitive.Root;
 export const DialogTrigger = DialogPrimitive.Trigger;
 export const DialogClose = DialogPrimitive.Close;
 
-export function DialogContent({ className, children, hideClose = false, ...props }: ComponentProps<typeof DialogPrimitive.Content> & { hideClose?: boolean }) {
+export function DialogContent({ className, children, hideClose = false, onOpenAutoFocus, onCloseAutoFocus, ...props }: ComponentProps<typeof DialogPrimitive.Content> & { hideClose?: boolean }) {
+  // A dialog opened from code (no DialogTrigger) would drop focus on <body> when it closes;
+  // the element that was focused as it opened (the button that opened it) gets it back instead.
+  const opener = useRef<Element | null>(null);
   return (
     <DialogPrimitive.Portal>
       <DialogPrimitive.Overlay data-slot="dialog-overlay" className="fixed inset-0 z-50 bg-black/45 backdrop-blur-[1px]" />
@@ -26,6 +29,18 @@ export function DialogContent({ className, children, hideClose = false, ...props
           "focus-visible:outline-none",
           className,
         )}
+        onOpenAutoFocus={(event) => {
+          // Runs before Radix moves focus in: the active element is still the opener.
+          opener.current = document.activeElement;
+          onOpenAutoFocus?.(event);
+        }}
+        onCloseAutoFocus={(event) => {
+          onCloseAutoFocus?.(event);
+          const element = opener.current;
+          if (event.defaultPrevented || !(element instanceof HTMLElement) || !element.isConnected) return;
+          event.preventDefault();
+          element.focus();
+        }}
         {...props}
       >
         {children}
