@@ -151,9 +151,8 @@ describe("the links page", () => {
     const created = page.getByTestId("created-short-url");
     await created.waitFor({ state: "visible" });
     const shortUrl = (await created.textContent()) ?? "";
-    // The API names the host from the request Next hands it (localhost here, whatever the browser typed): only the port and path are certain.
-    expect(new URL(shortUrl).pathname).toBe("/spring-sale");
-    expect(new URL(shortUrl).port).toBe(new URL(webUrl(0)).port);
+    // Without SHORT_LINK_BASE_URL, short links name the origin the browser used (not the address the server listens on).
+    expect(shortUrl).toBe(`${webUrl(0)}/spring-sale`);
 
     // Copied, and said so.
     await dialog().getByRole("button", { name: "Copy" }).click();

@@ -15,6 +15,7 @@ import next from "next";
 import { getWebServices } from "../src/server/services";
 import { clientAddress, clientIpHeader } from "./client-address";
 import { checkReadiness } from "./readiness";
+import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
 import { isSlugShaped } from "@hop/validators";
 
@@ -76,6 +77,9 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   }
   // Route handlers cannot see the socket: the client's address travels in a header only this server sets.
   request.headers[clientIpHeader] = clientAddress(request, env.TRUST_PROXY);
+  const origin = requestOrigin(request, env.TRUST_PROXY);
+  if (origin) request.headers[requestOriginHeader] = origin;
+  else delete request.headers[requestOriginHeader];
   void handleWithNext(request, response);
 });
 

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { connection } from "next/server";
 import { Suspense } from "react";
 import { requireSignedInUser } from "~/server/require-user";
 import { LinksPage } from "./_components/links-page";
@@ -11,9 +10,6 @@ export const metadata: Metadata = {
 };
 
 export default async function Links() {
-  // Per request, never prerendered at build time: requireSignedInUser reaches for the
-  // services (and their environment) before it reads the cookie that would make the page dynamic.
-  await connection();
   await requireSignedInUser("/links");
   return (
     // The page reads its filters from the URL on the client, which Next wants inside a Suspense boundary.

@@ -1,9 +1,7 @@
 "use client";
 
-import type { AppRouter } from "@hop/api";
 import { redirectStatuses, type RedirectStatusCode } from "@hop/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { isTRPCClientError } from "@trpc/client";
 import { CircleCheck, TriangleAlert } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert, AlertDescription, AlertTitle } from "~/components/ui/alert";
@@ -11,20 +9,19 @@ import { Button } from "~/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "~/components/ui/dialog";
 import { Input } from "~/components/ui/input";
 import { Select } from "~/components/ui/select";
+import { fieldErrorsFromApi, type FieldErrors } from "~/lib/form-errors";
 import { describeApiError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { CopyButton } from "./copy-button";
-import { FormField } from "./form-field";
+import { FormField } from "~/components/ui/form-field";
 import {
   emptyFormValues,
-  fieldErrorsFromServer,
   fieldOrder,
   formValuesFromLink,
   toCreateInput,
   toDateTimeLocal,
   toUpdateInput,
   validateForm,
-  type FieldErrors,
   type LinkFormValues,
   type PasswordMode,
 } from "./link-form-values";
@@ -99,14 +96,14 @@ export function LinkFormDialog({
     else setCreated(saved);
   };
   const onError = (error: unknown) => {
-    const fieldErrors = isTRPCClientError<AppRouter>(error) ? fieldErrorsFromServer(error.data?.fieldErrors) : {};
-    if (Object.keys(fieldErrors).length > 0) {
+    const fieldErrors = fieldErrorsFromApi(error);
+    if (fieldErrors) {
       setErrors(fieldErrors);
       setFocusRequest((count) => count + 1);
       return;
     }
-    const retryAfter = isTRPCClientError<AppRouter>(error) ? error.data?.retryAfterSeconds : null;
-    setFormError(retryAfter ? `${describeApiError(error).message} Try again in ${retryAfter} s.` : describeApiError(error).message);
+    // A rate limit's message already says how long to wait.
+    setFormError(describeApiError(error).message);
   };
   const create = useMutation(trpc.links.create.mutationOptions({ onSuccess, onError }));
   const update = useMutation(trpc.links.update.mutationOptions({ onSuccess, onError }));

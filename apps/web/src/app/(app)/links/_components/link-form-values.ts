@@ -1,5 +1,5 @@
 import { createLinkInput, updateLinkInput, utmKeys, type CreateLinkInput, type RedirectStatusCode, type UpdateLinkInput, type UtmParameters } from "@hop/validators";
-import type { ZodError } from "zod";
+import { fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
 import type { Link } from "./types";
 
 export type UtmKey = (typeof utmKeys)[number];
@@ -21,8 +21,6 @@ export interface LinkFormValues {
   utm: Record<UtmKey, string>;
 }
 
-/** Field name → message. Keys are the input's top-level names, plus `utm.source` etc. for the UTM boxes. */
-export type FieldErrors = Partial<Record<string, string>>;
 
 /** The order errors are looked at in: the first invalid field of this list gets focus. */
 export const fieldOrder = ["url", "slug", "title", "tags", "expiresAt", "expiredUrl", "password", "redirectStatus", ...utmKeys.map((key) => `utm.${key}`), "utm"];
@@ -110,25 +108,6 @@ function passwordChange(link: Link, values: LinkFormValues): Pick<UpdateLinkInpu
 export function validateForm(link: Link | null, values: LinkFormValues): FieldErrors {
   const result = link ? updateLinkInput.safeParse(toUpdateInput(link, values)) : createLinkInput.safeParse(toCreateInput(values));
   return result.success ? {} : fieldErrorsFromZod(result.error);
-}
-
-function fieldErrorsFromZod(error: ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const [first, second] = issue.path;
-    const key = first === "utm" && typeof second === "string" ? `utm.${second}` : String(first ?? "form");
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}
-
-/** The server's `fieldErrors` (one list per field) as one message per field. */
-export function fieldErrorsFromServer(fieldErrors: Record<string, string[]> | null | undefined): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const [key, messages] of Object.entries(fieldErrors ?? {})) {
-    if (messages[0]) errors[key] = messages[0];
-  }
-  return errors;
 }
 
 /**

@@ -3,8 +3,9 @@
 import { utmKeys } from "@hop/validators";
 import { Input } from "~/components/ui/input";
 import { FieldMessage } from "~/components/ui/label";
-import { FormField } from "./form-field";
-import { previewDestination, type FieldErrors, type UtmKey } from "./link-form-values";
+import { FormField } from "~/components/ui/form-field";
+import type { FieldErrors } from "~/lib/form-errors";
+import { previewDestination, type UtmKey } from "./link-form-values";
 
 const utmLabels: Record<UtmKey, { label: string; placeholder: string }> = {
   source: { label: "Source", placeholder: "newsletter" },

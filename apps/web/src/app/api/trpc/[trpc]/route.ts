@@ -29,7 +29,8 @@ const handler = (request: Request) => {
         responseHeaders: resHeaders,
         sessionConfig: services.sessionConfig,
         clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
-        shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL,
+        // The origin the browser used (set by our own server, see server/request-origin.ts), unless the operator fixed one.
+        shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? request.headers.get("x-hop-origin") ?? undefined,
       });
     },
     onError: ({ path, error }) => {
