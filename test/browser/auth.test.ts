@@ -1,3 +1,5 @@
+// The callbacks of page.evaluate() run in the browser, with its globals.
+/// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, saveScreenshot } from "../support/browser";

@@ -1,3 +1,5 @@
+// The callbacks of page.evaluate() run in the browser, with its globals.
+/// <reference lib="dom" />
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
