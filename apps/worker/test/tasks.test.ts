@@ -25,6 +25,10 @@ beforeAll(async () => {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       return response.end(`<html><head><title>An article</title><meta property="og:description" content="What it is about"><meta property="og:image" content="https://cdn.example/a.png"></head></html>`);
     }
+    if (request.url === "/second-article") {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      return response.end(`<html><head><title>A second article</title></head></html>`);
+    }
     if (request.url === "/file.pdf") {
       response.writeHead(200, { "content-type": "application/pdf" });
       return response.end("%PDF-1.7");
@@ -117,21 +121,29 @@ describe("clicks.trimStream", () => {
 describe("link.fetchMetadata", () => {
   const deps = (allowLoopback = true) => ({ db, fetch: { allowLoopback, timeoutMs: 3_000, maxBytes: 64 * 1024 } });
   const first = { attempt: 1, maxAttempts: 25 };
-  const read = (id: string) => db.link.findUniqueOrThrow({ where: { id }, select: { title: true, description: true, imageUrl: true, metadataStatus: true, metadataError: true } });
+  const read = (id: string) => db.link.findUniqueOrThrow({ where: { id }, select: { title: true, pageTitle: true, description: true, imageUrl: true, metadataStatus: true, metadataError: true } });
 
   it("keeps a title the owner typed, and still stores the description and image", async () => {
     const link = await createLink({ url: `${base}/article`, title: "My own words" });
     await fetchLinkMetadata({ linkId: link.id }, deps(), first);
-    expect(await read(link.id)).toEqual({ title: "My own words", description: "What it is about", imageUrl: "https://cdn.example/a.png", metadataStatus: "FETCHED", metadataError: null });
+    expect(await read(link.id)).toEqual({ title: "My own words", pageTitle: "An article", description: "What it is about", imageUrl: "https://cdn.example/a.png", metadataStatus: "FETCHED", metadataError: null });
+  });
+
+  it("replaces the page's title when the target changes, and leaves the owner's title alone", async () => {
+    const link = await createLink({ url: `${base}/article`, title: "My own words" });
+    await fetchLinkMetadata({ linkId: link.id }, deps(), first);
+    await db.link.update({ where: { id: link.id }, data: { url: `${base}/second-article`, metadataStatus: "PENDING" } });
+    await fetchLinkMetadata({ linkId: link.id }, deps(), first);
+    expect(await read(link.id)).toMatchObject({ title: "My own words", pageTitle: "A second article", description: null, imageUrl: null, metadataStatus: "FETCHED" });
   });
 
   it("stores the page's title, description and image", async () => {
     const link = await createLink({ url: `${base}/article` });
     await fetchLinkMetadata({ linkId: link.id }, deps(), first);
-    expect(await read(link.id)).toEqual({ title: "An article", description: "What it is about", imageUrl: "https://cdn.example/a.png", metadataStatus: "FETCHED", metadataError: null });
+    expect(await read(link.id)).toEqual({ title: null, pageTitle: "An article", description: "What it is about", imageUrl: "https://cdn.example/a.png", metadataStatus: "FETCHED", metadataError: null });
     const pdf = await createLink({ url: `${base}/file.pdf` });
     await fetchLinkMetadata({ linkId: pdf.id }, deps(), first);
-    expect(await read(pdf.id)).toMatchObject({ title: null, metadataStatus: "FETCHED" });
+    expect(await read(pdf.id)).toMatchObject({ title: null, pageTitle: null, metadataStatus: "FETCHED" });
   });
 
   it("ends a refused or missing page as FAILED at once, without a retry", async () => {
@@ -155,7 +167,7 @@ describe("link.fetchMetadata", () => {
     const link = await createLink({ url: `${base}/article` });
     await db.link.update({ where: { id: link.id }, data: { deletedAt: new Date() } });
     await fetchLinkMetadata({ linkId: link.id }, deps(), first);
-    expect(await read(link.id)).toMatchObject({ metadataStatus: "PENDING", title: null });
+    expect(await read(link.id)).toMatchObject({ metadataStatus: "PENDING", pageTitle: null });
     await fetchLinkMetadata({ linkId: "no-such-link" }, deps(), first);
   });
 });

@@ -240,7 +240,7 @@ describe("editing and deleting links", () => {
 });
 
 describe("listing links", () => {
-  it("searches slug, url and title, filters by tag, sorts, and pages with a cursor without gaps or repeats", async () => {
+  it("searches slug, url, title and page title, filters by tag, sorts, and pages with a cursor without gaps or repeats", async () => {
     const { api } = await signedInCaller();
     const other = await signedInCaller();
     await other.api.links.create({ url: "https://example.com/not-mine", slug: "not-mine" });
@@ -262,6 +262,10 @@ describe("listing links", () => {
     expect(pages.flat()).toEqual(Array.from({ length: 25 }, (_, i) => `link-${String(i).padStart(2, "0")}`));
 
     expect((await api.links.list({ search: "SEVENTH" })).items.map((item) => item.slug)).toEqual(["link-07"]);
+    // The page's own title (stored by the metadata fetch) is found too, and shown beside the owner's.
+    await db.link.updateMany({ where: { slug: "link-08" }, data: { pageTitle: "An Eighth Page" } });
+    const byPageTitle = await api.links.list({ search: "eighth page" });
+    expect(byPageTitle.items.map((item) => [item.slug, item.title, item.pageTitle])).toEqual([["link-08", null, "An Eighth Page"]]);
     expect((await api.links.list({ search: "site1.example", sort: "oldest" })).items.map((item) => item.slug)).toEqual(["link-01", "link-04", "link-07", "link-10", "link-13", "link-16", "link-19", "link-22"]);
     expect((await api.links.list({ search: "link-1", tag: "odd", sort: "slug" })).items.map((item) => item.slug)).toEqual(["link-11", "link-13", "link-15", "link-17", "link-19"]);
     expect((await api.links.list({ sort: "most-clicked", limit: 3 })).items.map((item) => [item.slug, item.clicks])).toEqual([["link-20", 9], ["link-11", 5], ["link-03", 5]]);

@@ -31,12 +31,9 @@ export async function fetchLinkMetadata(payload: JobPayload<"link.fetchMetadata"
     const metadata = await withFetchedPage(link.url, deps.fetch, async (page) =>
       page.mediaType && htmlTypes.has(page.mediaType) ? readPageMetadata(page.file, page.url, page.charset) : noMetadata,
     );
-    const { title, ...rest } = metadata;
-    await deps.db.$transaction([
-      deps.db.link.updateMany({ where: sameTarget, data: { ...rest, metadataStatus: "FETCHED", metadataError: null } }),
-      // A title the owner typed wins over the page's own: only an empty one is filled in.
-      deps.db.link.updateMany({ where: { ...sameTarget, title: null }, data: { title } }),
-    ]);
+    // The page's title goes beside the owner's, never over it: a new target gets the new page's title.
+    const { title: pageTitle, ...rest } = metadata;
+    await deps.db.link.updateMany({ where: sameTarget, data: { ...rest, pageTitle, metadataStatus: "FETCHED", metadataError: null } });
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     const last = job.attempt >= Math.min(job.maxAttempts, metadataAttempts);

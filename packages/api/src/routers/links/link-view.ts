@@ -18,6 +18,8 @@ export function toLinkView(link: LinkWithTags, shortLinkBaseUrl: string) {
     url: link.url,
     destinationUrl: destinationUrl(link.url, utm),
     title: link.title,
+    /** The target page's own title (metadata); the UI shows it where `title` is empty. */
+    pageTitle: link.pageTitle,
     description: link.description,
     imageUrl: link.imageUrl,
     metadataStatus: link.metadataStatus,

@@ -22,6 +22,7 @@ export async function listLinksHandler({ ctx, input }: { ctx: ProtectedContext; 
         { slug: { contains: search, mode: "insensitive" } },
         { url: { contains: search, mode: "insensitive" } },
         { title: { contains: search, mode: "insensitive" } },
+        { pageTitle: { contains: search, mode: "insensitive" } },
       ],
     }),
     ...(input.tag && { tags: { some: { tag: { name: input.tag } } } }),

@@ -120,9 +120,15 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
 }
 
 function Destination({ link }: { link: Link }) {
+  // The owner's title first; else what the target page calls itself, once the worker has fetched it.
+  const displayTitle = link.title ?? link.pageTitle;
   return (
     <div className="flex min-w-0 flex-col">
-      {link.title ? <span className="truncate text-sm font-medium" title={link.title}>{link.title}</span> : null}
+      {displayTitle ? (
+        <span className="truncate text-sm font-medium" title={displayTitle}>
+          {displayTitle}
+        </span>
+      ) : null}
       <a
         href={link.destinationUrl}
         target="_blank"
