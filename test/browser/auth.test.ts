@@ -174,4 +174,28 @@ describe("accounts in a browser", () => {
     await phone.keyboard.press("Escape");
     expect(await menu.getAttribute("aria-expanded")).toBe("false");
   });
+
+  // Last: the harness's Redis keeps nothing on disk, so every session is gone after it restarts.
+  it("says sign-in cannot be checked while Redis is down, rather than showing the page or signing out", async () => {
+    const web2 = cluster.webs[1]!.url!;
+    const phone = contexts.at(-1)!.pages()[0]!;
+    await cluster.redisServer.stop();
+    try {
+      await phone.goto(`${web2}/account`);
+      await phone.getByRole("heading", { name: "Sign-in cannot be checked right now" }).waitFor();
+      expect(new URL(phone.url()).pathname).toBe("/account");
+      expect(await phone.getByTestId("sessions-list").count()).toBe(0);
+      await saveScreenshot(phone, "sessions-unavailable-phone");
+    } finally {
+      await cluster.redisServer.start();
+    }
+    // Back, but empty: the session is unknown now, so the page asks for a sign-in (never shows it as signed in).
+    await expect
+      .poll(async () => {
+        await phone.goto(`${web2}/account`);
+        return new URL(phone.url()).pathname;
+      }, { timeout: 15_000 })
+      .toBe("/signin");
+  });
 });
+

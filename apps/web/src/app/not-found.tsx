@@ -9,27 +9,27 @@ export const metadata: Metadata = { title: "Page not found" };
 export default function NotFound() {
   return (
     <StandalonePage>
-        <div className="max-w-md text-center">
-          <p className="font-mono text-sm font-semibold text-brand">404</p>
-          <h1 className="mt-3 text-3xl font-semibold tracking-tight text-balance sm:text-4xl">This link hopped away</h1>
-          <p className="mt-4 text-pretty text-muted-foreground">
-            There is no page at this address. It may have moved, or the link that brought you here has a typo.
-          </p>
-          <div className="mt-8 flex flex-col justify-center gap-3 sm:flex-row">
-            <Button asChild>
-              <Link href="/">
-                <ArrowLeft aria-hidden="true" />
-                Back to the home page
-              </Link>
-            </Button>
-            <Button asChild variant="outline">
-              <Link href="/system">
-                <Activity aria-hidden="true" />
-                System status
-              </Link>
-            </Button>
-          </div>
+      <div className="max-w-md text-center">
+        <p className="font-mono text-sm font-semibold text-brand">404</p>
+        <h1 className="mt-3 text-3xl font-semibold tracking-tight text-balance sm:text-4xl">This link hopped away</h1>
+        <p className="mt-4 text-pretty text-muted-foreground">
+          There is no page at this address. It may have moved, or the link that brought you here has a typo.
+        </p>
+        <div className="mt-8 flex flex-col justify-center gap-3 sm:flex-row">
+          <Button asChild>
+            <Link href="/">
+              <ArrowLeft aria-hidden="true" />
+              Back to the home page
+            </Link>
+          </Button>
+          <Button asChild variant="outline">
+            <Link href="/system">
+              <Activity aria-hidden="true" />
+              System status
+            </Link>
+          </Button>
         </div>
+      </div>
     </StandalonePage>
   );
 }
