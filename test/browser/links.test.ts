@@ -311,6 +311,37 @@ describe("the links page", () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it("follows the system's dark theme, with the text still readable", async () => {
+    const lightness = () =>
+      page.evaluate(() => {
+        // Computed colours may come back as oklch(); a 1x1 canvas turns any CSS colour into sRGB.
+        const luminance = (color: string) => {
+          const context = document.createElement("canvas").getContext("2d")!;
+          context.fillStyle = color;
+          context.fillRect(0, 0, 1, 1);
+          const [r, g, b] = context.getImageData(0, 0, 1, 1).data;
+          return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
+        };
+        const title = document.querySelector("h1")!;
+        return { background: luminance(getComputedStyle(document.body).backgroundColor), heading: luminance(getComputedStyle(title).color) };
+      });
+    const light = await lightness();
+    await page.emulateMedia({ colorScheme: "dark" });
+    try {
+      await row("spring-sale").waitFor({ state: "visible" });
+      // Colours change with a short transition: measure and picture the settled page.
+      await page.evaluate(() => Promise.allSettled(document.getAnimations().filter((animation) => animation instanceof CSSTransition).map((animation) => animation.finished)));
+      const dark = await lightness();
+      await saveScreenshot(page, "links-dark");
+      expect(light.background).toBeGreaterThan(0.9);
+      expect(dark.background).toBeLessThan(0.2);
+      // Light text on the dark page, well apart from its background.
+      expect(dark.heading - dark.background).toBeGreaterThan(0.6);
+    } finally {
+      await page.emulateMedia({ colorScheme: "light" });
+    }
+  });
+
   it("draws the QR code and downloads it as SVG and PNG", async () => {
     await row("spring-sale").getByRole("button", { name: "QR code for spring-sale" }).click();
     await page.getByTestId("qr-image").waitFor({ state: "visible" });
