@@ -41,6 +41,7 @@ beforeAll(async () => {
   await owner.api(webUrl(0)).auth.signUp.mutate({ email: "links-owner@example.com", password: "correct horse battery" });
   expect(owner.cookie).toBeTruthy();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  context.setDefaultTimeout(10_000); // a step that cannot happen fails with its own message, not the test's timeout
   await context.addCookies([{ name: "hop_session", value: owner.cookie!, url: webUrl(0) }]);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: webUrl(0) });
   page = await context.newPage();
@@ -70,6 +71,10 @@ async function expectFieldError(field: Locator, errorId: string, message: RegExp
   expect(await field.getAttribute("aria-invalid")).toBe("true");
   expect(await field.getAttribute("aria-describedby")).toBe(errorId);
 }
+
+/** Resolves once every running CSS transition has ended (colours after a theme switch, bars that grow). */
+const transitionsSettled = () =>
+  page.evaluate(() => Promise.allSettled(document.getAnimations().filter((animation) => animation instanceof CSSTransition).map((animation) => animation.finished)));
 
 const isFocused = (locator: Locator) => locator.evaluate((element) => element === document.activeElement);
 
@@ -330,7 +335,7 @@ describe("the links page", () => {
     try {
       await row("spring-sale").waitFor({ state: "visible" });
       // Colours change with a short transition: measure and picture the settled page.
-      await page.evaluate(() => Promise.allSettled(document.getAnimations().filter((animation) => animation instanceof CSSTransition).map((animation) => animation.finished)));
+      await transitionsSettled();
       const dark = await lightness();
       await saveScreenshot(page, "links-dark");
       expect(light.background).toBeGreaterThan(0.9);
@@ -361,6 +366,49 @@ describe("the links page", () => {
     await dialog().waitFor({ state: "hidden" });
     // Focus is back on the button that opened it.
     await expect.poll(() => isFocused(row("spring-sale").getByRole("button", { name: "QR code for spring-sale" }))).toBe(true);
+  });
+
+  it("shows a link's clicks per day, and clicks made meanwhile arrive by themselves", async () => {
+    const { id } = await owner.api(webUrl(0)).links.create.mutate({ url: `${fixtureUrl}/stats`, slug: "stats-demo" });
+    const tableAddress = page.url();
+    try {
+      await page.goto(`${webUrl(0)}/links?q=stats-demo`);
+      await row("stats-demo").getByRole("link", { name: "Stats of stats-demo", exact: true }).click();
+      await page.waitForURL((url) => url.pathname === `/links/${id}`);
+      await page.getByRole("heading", { level: 1, name: "/stats-demo" }).waitFor();
+      expect(await page.getByTestId("total-in-range").textContent()).toBe("0");
+      expect(await page.getByTestId("day-bar").count()).toBe(30);
+      await page.getByText("No clicks in these 30 days yet").waitFor();
+
+      // Three visitors (three browsers: a visitor is address + user agent) and a crawler follow the link
+      // through the other instance; the worker counts them.
+      const browser = (version: number) => `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version}.0 Safari/537.36`;
+      for (const userAgent of [browser(138), browser(139), browser(140), "Googlebot/2.1 (+http://www.google.com/bot.html)"]) {
+        const response = await fetch(`${webUrl(1)}/stats-demo`, { redirect: "manual", headers: { "user-agent": userAgent } });
+        expect(response.status).toBe(302);
+      }
+      await expect.poll(() => page.getByTestId("total-in-range").textContent(), { timeout: 20_000 }).toBe("3");
+      expect(await page.getByTestId("total-all-time").textContent()).toBe("3");
+      expect(await page.getByTestId("total-bots").textContent()).toBe("1");
+      expect(await page.getByTestId("day-bar").last().getAttribute("data-clicks")).toBe("3");
+      expect(await page.getByTestId("clicks-chart").getAttribute("aria-label")).toMatch(/3 clicks in all/);
+      await transitionsSettled();
+      await saveScreenshot(page, "link-stats");
+
+      await page.getByRole("button", { name: "7 days" }).click();
+      await expect.poll(() => page.getByTestId("day-bar").count()).toBe(7);
+      expect(await page.getByRole("button", { name: "7 days" }).getAttribute("aria-pressed")).toBe("true");
+      await page.getByText("Numbers by day").click();
+      const today = page.getByTestId("day-table").locator("tbody tr").first();
+      expect((await today.locator("td").allTextContents()).slice(1)).toEqual(["3", "3", "1"]);
+
+      await page.goto(`${webUrl(0)}/links/no-such-link`);
+      await page.getByRole("heading", { name: "This link does not exist" }).waitFor();
+    } finally {
+      // The tests below count the table's rows in its current order: leave it as it was.
+      await owner.api(webUrl(0)).links.delete.mutate({ id });
+      await page.goto(tableAddress);
+    }
   });
 
   it("deletes after confirming, undoes, and deletes again", async () => {

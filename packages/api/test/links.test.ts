@@ -273,3 +273,38 @@ describe("listing links", () => {
     expect(await api.links.tags()).toEqual([{ name: "even", color: "slate", links: 13 }, { name: "odd", color: "slate", links: 12 }]);
   });
 });
+
+describe("a link's stats", () => {
+  const utcDay = (daysAgo: number) => new Date(`${new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)}T00:00:00.000Z`);
+
+  it("answers every day of the range from the rollups, zero where nobody clicked, bots apart, only for the owner", async () => {
+    const { api } = await signedInCaller();
+    const other = await signedInCaller();
+    const link = await api.links.create({ url: "https://example.com/stats" });
+    await db.linkDailyStat.createMany({
+      data: [
+        { linkId: link.id, day: utcDay(0), clicks: 5, uniqueVisitors: 3, botClicks: 2 },
+        { linkId: link.id, day: utcDay(2), clicks: 4, uniqueVisitors: 4, botClicks: 0 },
+        { linkId: link.id, day: utcDay(6), clicks: 1, uniqueVisitors: 1, botClicks: 1 },
+        // Outside a 7-day range, inside a 30-day one.
+        { linkId: link.id, day: utcDay(7), clicks: 10, uniqueVisitors: 8, botClicks: 0 },
+      ],
+    });
+    await db.link.update({ where: { id: link.id }, data: { totalClicks: 20 } });
+
+    const week = await api.links.stats({ id: link.id, days: 7 });
+    expect(week.days).toHaveLength(7);
+    expect(week.days[0]!.day).toBe(utcDay(6).toISOString().slice(0, 10));
+    expect(week.days.at(-1)!.day).toBe(utcDay(0).toISOString().slice(0, 10));
+    expect(week.days.map((day) => day.clicks)).toEqual([1, 0, 0, 0, 4, 0, 5]);
+    expect(week.days.at(-1)).toMatchObject({ uniqueVisitors: 3, botClicks: 2 });
+    expect([week.clicksInRange, week.botClicksInRange, week.link.clicks]).toEqual([10, 3, 20]);
+
+    const month = await api.links.stats({ id: link.id });
+    expect(month.days).toHaveLength(30);
+    expect(month.clicksInRange).toBe(20);
+
+    await expect(api.links.stats({ id: link.id, days: 12 as 7 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(other.api.links.stats({ id: link.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

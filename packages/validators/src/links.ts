@@ -131,3 +131,13 @@ export type ListLinksInput = z.input<typeof listLinksInput>;
 
 /** The unlock form of a password-protected link. */
 export const unlockLinkInput = z.object({ password: z.string().min(1, "Enter the password").max(128) });
+
+/** The periods a link's stats page offers, in days up to and including today (UTC). */
+export const statsRanges = [7, 30, 90] as const;
+export type StatsRange = (typeof statsRanges)[number];
+
+export const linkStatsInput = z.object({
+  id: z.string().min(1).max(64),
+  days: z.union(statsRanges.map((days) => z.literal(days))).default(30),
+});
+export type LinkStatsInput = z.input<typeof linkStatsInput>;

@@ -1,10 +1,11 @@
-import { createLinkInput, linkIdInput, listLinksInput, updateLinkInput } from "@hop/validators";
+import { createLinkInput, linkIdInput, linkStatsInput, listLinksInput, updateLinkInput } from "@hop/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { protectedProcedure } from "../../trpc";
 import { createLinkHandler } from "./create.handler";
 import { deleteLinkHandler, restoreLinkHandler } from "./delete.handler";
 import { getLinkHandler } from "./get.handler";
 import { listLinksHandler, listTagsHandler } from "./list.handler";
+import { linkStatsHandler } from "./stats.handler";
 import { updateLinkHandler } from "./update.handler";
 
 /** A user's short links. Input schemas live in @hop/validators (links.ts), shared with the UI's forms. */
@@ -16,4 +17,5 @@ export const linksRouter = {
   get: protectedProcedure.input(linkIdInput).query(getLinkHandler),
   list: protectedProcedure.input(listLinksInput).query(listLinksHandler),
   tags: protectedProcedure.query(listTagsHandler),
+  stats: protectedProcedure.input(linkStatsInput).query(linkStatsHandler),
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,7 @@
 "use client";
 
-import { Clock, Lock, Pencil, QrCode, TimerOff, Trash2 } from "lucide-react";
+import { ChartColumn, Clock, Lock, Pencil, QrCode, TimerOff, Trash2 } from "lucide-react";
+import NextLink from "next/link";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Skeleton } from "~/components/ui/skeleton";
@@ -87,7 +88,9 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
         {link.tags.length > 0 ? <Tags tags={link.tags} /> : <span className="text-muted-foreground">–</span>}
       </TableCell>
       <TableCell className="text-right align-top font-medium tabular-nums" data-testid="clicks">
-        {link.clicks.toLocaleString()}
+        <NextLink href={`/links/${link.id}`} className="rounded-sm underline-offset-4 hover:text-brand hover:underline" aria-label={`${link.clicks.toLocaleString()} clicks: stats of ${link.slug}`}>
+          {link.clicks.toLocaleString()}
+        </NextLink>
       </TableCell>
       <TableCell className={`${fromSm} align-top text-muted-foreground`}>
         <time dateTime={link.createdAt.toISOString()} title={link.createdAt.toLocaleString(undefined, dateTimeFormat)}>
@@ -97,6 +100,11 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
       <TableCell className="text-right align-top">
         {/* Stacked on a phone, so the row's actions never need a sideways scroll. */}
         <div className="-my-1 flex flex-col items-end gap-0.5 sm:flex-row sm:justify-end">
+          <Button asChild variant="ghost" size="icon-sm" title="Stats">
+            <NextLink href={`/links/${link.id}`} aria-label={`Stats of ${link.slug}`}>
+              <ChartColumn aria-hidden="true" />
+            </NextLink>
+          </Button>
           <Button variant="ghost" size="icon-sm" aria-label={`Edit ${link.slug}`} title="Edit" onClick={() => actions.onEdit(link)}>
             <Pencil aria-hidden="true" />
           </Button>
