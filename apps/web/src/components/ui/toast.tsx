@@ -1,7 +1,8 @@
 "use client";
 
+import * as ToastPrimitive from "@radix-ui/react-toast";
 import { X } from "lucide-react";
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import { cn } from "~/lib/utils";
 import { Button } from "./button";
 
@@ -26,7 +27,11 @@ interface ToastApi {
 
 const ToastContext = createContext<ToastApi | null>(null);
 
-/** Short notices about something that just happened ("Link deleted", with Undo), in a live region at the bottom of the screen. */
+/**
+ * Short notices about something that just happened ("Link deleted", with
+ * Undo), on Radix's Toast: announced politely, held while hovered or
+ * focused, swipe to dismiss, and F8 moves focus to them.
+ */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextId = useRef(1);
@@ -40,15 +45,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const api = useMemo(() => ({ toast, dismiss }), [toast, dismiss]);
   return (
     <ToastContext value={api}>
-      {children}
-      {/* The region exists before any toast does, so screen readers announce what is added to it. */}
-      <section aria-label="Notifications" className="pointer-events-none fixed inset-x-0 bottom-0 z-60 flex justify-center p-4 sm:justify-end">
-        <ol aria-live="polite" className="flex w-full max-w-sm flex-col gap-2">
-          {toasts.map((item) => (
-            <ToastItem key={item.id} toast={item} onDismiss={() => dismiss(item.id)} />
-          ))}
-        </ol>
-      </section>
+      <ToastPrimitive.Provider label="Notification" duration={6_000}>
+        {children}
+        {toasts.map((item) => (
+          <ToastItem key={item.id} toast={item} onDismiss={() => dismiss(item.id)} />
+        ))}
+        <ToastPrimitive.Viewport className="fixed inset-x-0 bottom-0 z-60 m-0 flex list-none justify-center p-4 outline-none sm:left-auto sm:justify-end [&>li+li]:mt-2 sm:[&>li]:w-sm" />
+      </ToastPrimitive.Provider>
     </ToastContext>
   );
 }
@@ -60,46 +63,35 @@ export function useToast(): ToastApi {
 }
 
 function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: () => void }) {
-  const [held, setHeld] = useState(false);
-  const duration = toast.duration ?? 6_000;
-  useEffect(() => {
-    if (held) return;
-    const timer = setTimeout(onDismiss, duration);
-    return () => clearTimeout(timer);
-  }, [held, duration, onDismiss]);
   return (
-    <li
+    <ToastPrimitive.Root
       data-slot="toast"
-      role="status"
-      onMouseEnter={() => setHeld(true)}
-      onMouseLeave={() => setHeld(false)}
-      onFocus={() => setHeld(true)}
-      onBlur={() => setHeld(false)}
+      duration={toast.duration}
+      onOpenChange={(open) => (open ? undefined : onDismiss())}
       className={cn(
-        "pointer-events-auto flex items-start gap-3 rounded-lg border bg-popover p-3 pl-4 text-sm text-popover-foreground shadow-lg",
+        "flex w-full max-w-sm items-start gap-3 rounded-lg border bg-popover p-3 pl-4 text-sm text-popover-foreground shadow-lg",
+        "data-[swipe=move]:translate-x-(--radix-toast-swipe-move-x) data-[swipe=end]:translate-x-(--radix-toast-swipe-end-x)",
         toast.tone === "success" && "border-success/40",
         toast.tone === "destructive" && "border-destructive/40 bg-destructive-soft text-destructive-soft-foreground",
       )}
     >
       <div className="flex min-w-0 flex-1 flex-col gap-0.5 py-1">
-        <p className="font-medium">{toast.title}</p>
-        {toast.description ? <div className="text-muted-foreground">{toast.description}</div> : null}
+        <ToastPrimitive.Title className="font-medium">{toast.title}</ToastPrimitive.Title>
+        {toast.description ? <ToastPrimitive.Description className="text-muted-foreground">{toast.description}</ToastPrimitive.Description> : null}
       </div>
       {toast.action ? (
-        <Button
-          size="sm"
-          variant="outline"
-          onClick={() => {
-            toast.action?.onClick();
-            onDismiss();
-          }}
-        >
-          {toast.action.label}
-        </Button>
+        // altText: what a screen reader user is told to do instead, since the toast may be gone before they reach it.
+        <ToastPrimitive.Action asChild altText={`${toast.action.label}: press F8 to reach the notification`}>
+          <Button size="sm" variant="outline" onClick={() => toast.action?.onClick()}>
+            {toast.action.label}
+          </Button>
+        </ToastPrimitive.Action>
       ) : null}
-      <Button size="icon-sm" variant="ghost" aria-label="Dismiss notification" onClick={onDismiss}>
-        <X aria-hidden="true" />
-      </Button>
-    </li>
+      <ToastPrimitive.Close asChild>
+        <Button size="icon-sm" variant="ghost" aria-label="Dismiss notification">
+          <X aria-hidden="true" />
+        </Button>
+      </ToastPrimitive.Close>
+    </ToastPrimitive.Root>
   );
 }
