@@ -57,6 +57,8 @@ afterAll(async () => {
 const row = (slug: string) => page.locator(`[data-testid="link-row"][data-slug="${slug}"]`);
 const rows = () => page.getByTestId("link-row");
 const dialog = () => page.getByRole("dialog");
+// The notices themselves (Radix also repeats their text in a screen-reader announcement for a moment).
+const toasts = () => page.locator('[data-slot="toast"]');
 
 /** `<input type="datetime-local">`'s value for a time, in the browser's (and this process's) time zone. */
 function dateTimeLocal(date: Date): string {
@@ -424,13 +426,13 @@ describe("the links page", () => {
 
     await deleteButton().click();
     await page.getByRole("button", { name: "Delete link" }).click();
-    await page.getByText("Link deleted").waitFor({ state: "visible" });
+    await toasts().getByText("Link deleted").waitFor({ state: "visible" });
     await row("spring-sale").waitFor({ state: "detached" });
     expect((await context.request.get(shortLink, { maxRedirects: 0 })).status()).toBe(404);
     await saveScreenshot(page, "links-deleted-toast");
 
-    await page.getByRole("button", { name: "Undo" }).click();
-    await page.getByText("Link restored").waitFor({ state: "visible" });
+    await toasts().getByRole("button", { name: "Undo" }).click();
+    await toasts().getByText("Link restored").waitFor({ state: "visible" });
     await row("spring-sale").waitFor({ state: "visible" });
     expect((await context.request.get(shortLink, { maxRedirects: 0 })).status()).toBe(307);
 
