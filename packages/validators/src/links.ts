@@ -70,9 +70,11 @@ export const tagNameSchema = z
   .trim()
   .min(1, "A tag cannot be empty")
   .max(32, "Use at most 32 characters per tag");
+/** The most tags one link carries (the form counts against it too). */
+export const maxTagsPerLink = 10;
 export const tagsSchema = z
   .array(tagNameSchema)
-  .max(10, "Use at most 10 tags")
+  .max(maxTagsPerLink, `Use at most ${maxTagsPerLink} tags`)
   .transform((tags) => [...new Set(tags)]);
 
 export const linkPasswordSchema = z.string().min(4, "Use at least 4 characters").max(128, "Use at most 128 characters");

@@ -34,12 +34,3 @@ export function fieldErrorsFromApi(error: unknown): FieldErrors | null {
   const errors: FieldErrors = Object.fromEntries(Object.entries(fieldErrors).flatMap(([field, messages]) => (messages[0] ? [[field, messages[0]]] : [])));
   return Object.keys(errors).length > 0 ? errors : null;
 }
-
-/** Moves focus to the first field (in the form's order) that has an error, so keyboard and screen-reader users land on it. */
-export function focusFirstInvalidField(form: HTMLFormElement | null, errors: FieldErrors): void {
-  if (!form) return;
-  const invalid = Array.from(form.elements).find(
-    (element): element is HTMLInputElement => element instanceof HTMLInputElement && element.name !== "" && errors[element.name] !== undefined,
-  );
-  invalid?.focus();
-}

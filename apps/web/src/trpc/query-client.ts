@@ -41,7 +41,7 @@ export function isClientError(error: unknown): boolean {
 }
 
 /** The API refused the session (signed out, revoked from another device, expired). */
-export function isSessionEnded(error: unknown): boolean {
+function isSessionEnded(error: unknown): boolean {
   return isTRPCClientError<AppRouter>(error) && error.data?.code === "UNAUTHORIZED";
 }
 
@@ -55,4 +55,10 @@ function sendToSignIn(): void {
   const { pathname, search } = window.location;
   if (pathname === "/signin" || pathname === "/signup") return;
   window.location.assign(`/signin?next=${encodeURIComponent(pathname + search)}`);
+}
+
+/** On sign-in and sign-out: nothing fetched for the previous visitor may show up for the next one. */
+export async function forgetCachedData(queryClient: QueryClient): Promise<void> {
+  await queryClient.cancelQueries();
+  queryClient.clear();
 }

@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { forgetCachedData } from "~/trpc/query-client";
 import { useTRPC } from "~/trpc/react";
 
 /** Ends this device's session, forgets everything fetched for the user, and shows the sign-in page. */
@@ -12,8 +13,7 @@ export function useSignOut() {
   return useMutation(
     trpc.auth.signOut.mutationOptions({
       onSuccess: async () => {
-        await queryClient.cancelQueries();
-        queryClient.clear();
+        await forgetCachedData(queryClient);
         router.replace("/signin");
         router.refresh();
       },

@@ -1,12 +1,13 @@
 "use client";
 
-import type { QueryClient } from "@tanstack/react-query";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import type { z } from "zod";
 import { describeApiError } from "~/trpc/errors";
-import { fieldErrorsFromApi, fieldErrorsFromZod, focusFirstInvalidField, type FieldErrors } from "~/lib/form-errors";
+import { forgetCachedData } from "~/trpc/query-client";
+import { fieldErrorsFromApi, fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
+import { useFocusFirstInvalid } from "~/lib/use-focus-first-invalid";
 
 interface AuthFormOptions<TSchema extends z.ZodType> {
   /** The shared input schema: the form shows its messages before anything is sent. */
@@ -26,7 +27,7 @@ interface AuthFormOptions<TSchema extends z.ZodType> {
 export function useAuthForm<TSchema extends z.ZodType>({ schema, submit, next }: AuthFormOptions<TSchema>) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const formRef = useRef<HTMLFormElement>(null);
+  const { formRef, focusFirstInvalid } = useFocusFirstInvalid();
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -38,7 +39,7 @@ export function useAuthForm<TSchema extends z.ZodType>({ schema, submit, next }:
     if (!parsed.success) {
       const errors = fieldErrorsFromZod(parsed.error);
       setFieldErrors(errors);
-      focusFirstInvalidField(formRef.current, errors);
+      focusFirstInvalid();
       return;
     }
     setFieldErrors({});
@@ -50,20 +51,14 @@ export function useAuthForm<TSchema extends z.ZodType>({ schema, submit, next }:
       const errors = fieldErrorsFromApi(error);
       if (errors) {
         setFieldErrors(errors);
-        focusFirstInvalidField(formRef.current, errors);
+        focusFirstInvalid();
       } else setFormError(describeApiError(error).message);
       return;
     }
-    await enterAsNewUser(queryClient);
+    await forgetCachedData(queryClient);
     router.replace(next);
     router.refresh();
   };
 
   return { formRef, fieldErrors, formError, pending, onSubmit };
-}
-
-/** Nothing fetched for the previous visitor may show up for the one who just signed in. */
-async function enterAsNewUser(queryClient: QueryClient): Promise<void> {
-  await queryClient.cancelQueries();
-  queryClient.clear();
 }

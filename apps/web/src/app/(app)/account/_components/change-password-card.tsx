@@ -3,12 +3,13 @@
 import { changePasswordInput } from "@hop/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { CircleAlert, CircleCheck } from "lucide-react";
-import { useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { TextField } from "~/components/ui/form-field";
-import { fieldErrorsFromApi, fieldErrorsFromZod, focusFirstInvalidField, type FieldErrors } from "~/lib/form-errors";
+import { fieldErrorsFromApi, fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
+import { useFocusFirstInvalid } from "~/lib/use-focus-first-invalid";
 import { describeApiError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 
@@ -16,14 +17,14 @@ import { useTRPC } from "~/trpc/react";
 export function ChangePasswordCard() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const formRef = useRef<HTMLFormElement>(null);
+  const { formRef, focusFirstInvalid } = useFocusFirstInvalid();
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [outcome, setOutcome] = useState<{ tone: "success" | "destructive"; message: string } | null>(null);
   const changePassword = useMutation(trpc.auth.changePassword.mutationOptions());
 
   const showFieldErrors = (errors: FieldErrors) => {
     setFieldErrors(errors);
-    focusFirstInvalidField(formRef.current, errors);
+    focusFirstInvalid();
   };
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {

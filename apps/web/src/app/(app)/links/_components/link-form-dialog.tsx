@@ -3,20 +3,20 @@
 import { redirectStatuses, type RedirectStatusCode } from "@hop/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { CircleCheck, TriangleAlert } from "lucide-react";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Alert, AlertDescription, AlertTitle } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "~/components/ui/dialog";
 import { Input } from "~/components/ui/input";
 import { Select } from "~/components/ui/select";
 import { fieldErrorsFromApi, type FieldErrors } from "~/lib/form-errors";
+import { useFocusFirstInvalid } from "~/lib/use-focus-first-invalid";
 import { describeApiError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { CopyButton } from "./copy-button";
 import { FormField } from "~/components/ui/form-field";
 import {
   emptyFormValues,
-  fieldOrder,
   formValuesFromLink,
   toCreateInput,
   toDateTimeLocal,
@@ -36,23 +36,6 @@ const redirectStatusHelp: Record<RedirectStatusCode, string> = {
   308: "Permanent, keeping the request method. Like 301, browsers may cache it: later clicks and edits can be missed.",
 };
 
-/** The element that shows a field's error: focused when it is the first invalid one. */
-function controlId(field: string): string | null {
-  if (field.startsWith("utm.")) return `link-utm-${field.slice(4)}`;
-  const ids: Partial<Record<string, string>> = {
-    url: "link-url",
-    slug: "link-slug",
-    title: "link-title",
-    tags: "link-tags",
-    expiresAt: "link-expires-at",
-    expiredUrl: "link-expired-url",
-    password: "link-password",
-    redirectStatus: "link-redirect-status",
-    utm: "link-utm-source",
-  };
-  return ids[field] ?? null;
-}
-
 /**
  * Creating a link (`link` null) or editing one, with every option. The
  * shared zod schema checks the form before it is sent; what only the server
@@ -63,13 +46,11 @@ export function LinkFormDialog({
   onOpenChange,
   link,
   tagSuggestions,
-  onSaved,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   link: Link | null;
   tagSuggestions: string[];
-  onSaved?: (link: Link, created: boolean) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -77,21 +58,10 @@ export function LinkFormDialog({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<Link | null>(null);
-  // Bumped on each refused submit: focus moves after React has rendered the messages.
-  const [focusRequest, setFocusRequest] = useState(0);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  useEffect(() => {
-    if (focusRequest === 0) return;
-    const first = fieldOrder.find((field) => errors[field]);
-    const id = first ? controlId(first) : null;
-    const element = id ? formRef.current?.querySelector<HTMLElement>(`#${id}`) : null;
-    element?.focus();
-  }, [focusRequest, errors]);
+  const { formRef, focusFirstInvalid } = useFocusFirstInvalid();
 
   const onSuccess = async (saved: Link) => {
     await queryClient.invalidateQueries({ queryKey: trpc.links.pathKey() });
-    onSaved?.(saved, link === null);
     if (link) onOpenChange(false);
     else setCreated(saved);
   };
@@ -99,7 +69,7 @@ export function LinkFormDialog({
     const fieldErrors = fieldErrorsFromApi(error);
     if (fieldErrors) {
       setErrors(fieldErrors);
-      setFocusRequest((count) => count + 1);
+      focusFirstInvalid();
       return;
     }
     // A rate limit's message already says how long to wait.
@@ -121,7 +91,7 @@ export function LinkFormDialog({
     const clientErrors = validateForm(link, values);
     setErrors(clientErrors);
     if (Object.keys(clientErrors).length > 0) {
-      setFocusRequest((count) => count + 1);
+      focusFirstInvalid();
       return;
     }
     if (link) update.mutate(toUpdateInput(link, values));

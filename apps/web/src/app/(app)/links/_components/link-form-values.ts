@@ -22,9 +22,6 @@ export interface LinkFormValues {
 }
 
 
-/** The order errors are looked at in: the first invalid field of this list gets focus. */
-export const fieldOrder = ["url", "slug", "title", "tags", "expiresAt", "expiredUrl", "password", "redirectStatus", ...utmKeys.map((key) => `utm.${key}`), "utm"];
-
 const emptyUtm: Record<UtmKey, string> = { source: "", medium: "", campaign: "", term: "", content: "" };
 
 export function emptyFormValues(): LinkFormValues {

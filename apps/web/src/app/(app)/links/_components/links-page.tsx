@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Link2, Plus, SearchX, TriangleAlert } from "lucide-react";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
@@ -52,14 +52,14 @@ function LinksView() {
   const tags = useQuery(trpc.links.tags.queryOptions());
 
   const [form, setForm] = useState<FormState>({ open: false });
-  const [formKey, setFormKey] = useState(0);
+  const formOpenings = useRef(0);
   const [qrLink, setQrLink] = useState<Link | null>(null);
   const deletion = useDeleteLink();
 
   const openForm = (link: Link | null) => {
     // A fresh key per opening: the form starts from the link (or empty), never from a half-edited earlier state.
-    setFormKey((key) => key + 1);
-    setForm({ open: true, link, key: formKey + 1 });
+    formOpenings.current += 1;
+    setForm({ open: true, link, key: formOpenings.current });
   };
 
   const links = list.data?.pages.flatMap((page) => page.items) ?? [];

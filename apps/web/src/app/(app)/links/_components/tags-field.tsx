@@ -1,14 +1,12 @@
 "use client";
 
-import { tagNameSchema } from "@hop/validators";
+import { maxTagsPerLink as maxTags, tagNameSchema } from "@hop/validators";
 import { Plus, X } from "lucide-react";
 import { useState, type KeyboardEvent } from "react";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Input } from "~/components/ui/input";
 import { FieldMessage, Label } from "~/components/ui/label";
-
-export const maxTags = 10;
 
 /** Tags as removable chips, added with Enter, a comma or the Add button; existing tags are suggested. */
 export function TagsField({
