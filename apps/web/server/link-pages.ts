@@ -49,5 +49,5 @@ ${error ? `<p class="error" id="${errorId}" role="alert">${escapeHtml(error)}</p
 }
 
 export function linkUnavailablePage(): string {
-  return page("Temporarily unavailable", `<h1>Hop cannot answer right now</h1><p>Its database is unreachable. Try again in a moment.</p>`);
+  return page("Temporarily unavailable", `<h1>Hop cannot answer right now</h1><p>This link could not be looked up just now. Try again in a moment.</p>`);
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { LinkModel } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
 import { z } from "zod";
-import { destinationUrl, utmFromColumns } from "./destination";
+import { asLocationHeader, destinationUrl, utmFromColumns } from "./destination";
 import { redirectStatusCode } from "./redirect-status";
 
 /**
@@ -49,7 +49,7 @@ export function toCachedLink(link: CacheableLink | null): CachedLink | null {
     url: destinationUrl(link.url, utmFromColumns(link)),
     status: redirectStatusCode(link.redirectStatus),
     expiresAt: link.expiresAt?.getTime() ?? 0,
-    expiredUrl: link.expiredUrl ?? "",
+    expiredUrl: link.expiredUrl ? asLocationHeader(link.expiredUrl) : "",
     passwordTag: passwordTag(link.passwordHash),
   };
 }

@@ -37,8 +37,28 @@ export function utmToColumns(utm: UtmParameters): UtmColumns {
  */
 export function destinationUrl(target: string, utm: UtmParameters): string {
   const present = utmKeys.filter((key) => utm[key]);
-  if (present.length === 0) return target;
-  const url = new URL(target);
+  if (present.length === 0) return asLocationHeader(target);
+  const url = new URL(asLocationHeader(target));
   for (const key of present) url.searchParams.set(`utm_${key}`, utm[key] ?? "");
   return url.toString();
+}
+
+const outsidePrintableAscii = /[^\x21-\x7e]/;
+
+/**
+ * A URL as a `Location` header can carry it: its WHATWG serialisation
+ * (percent-encoded, punycode host). Targets are stored that way since the
+ * validators serialise them; this guards rows and cache entries written
+ * before, so a stored link can never make the redirect fail. A string no
+ * parser accepts keeps its printable ASCII and has the rest percent-encoded.
+ */
+export function asLocationHeader(url: string): string {
+  if (!outsidePrintableAscii.test(url)) return url;
+  try {
+    return new URL(url).href;
+  } catch {
+    return Array.from(url.replace(/[\t\r\n]/g, "").trim(), (char) =>
+      outsidePrintableAscii.test(char) ? encodeURIComponent(char) : char,
+    ).join("");
+  }
 }

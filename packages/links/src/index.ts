@@ -11,7 +11,7 @@ export {
   toCachedLink,
   type CachedLink,
 } from "./cache";
-export { destinationUrl, utmFromColumns, utmToColumns, type UtmColumns } from "./destination";
+export { asLocationHeader, destinationUrl, utmFromColumns, utmToColumns, type UtmColumns } from "./destination";
 export { lookUpLink, type ClickDraft, type LinkLookup } from "./lookup";
 export { recordClick } from "./record-click";
 export { redirectStatusCode, redirectStatusFromCode } from "./redirect-status";

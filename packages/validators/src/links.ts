@@ -29,13 +29,26 @@ export function isSlugShaped(segment: string): boolean {
 
 export const maxUrlLength = 2048;
 
-/** A link target: an absolute http(s) URL of at most 2,048 characters. */
+// C0 controls, DEL and C1 controls: never part of a URL anyone meant to type
+// (a pasted CR/LF would otherwise be silently dropped by the URL parser).
+const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * A link target: an absolute http(s) URL, stored and answered in its
+ * WHATWG serialisation (`https://ja.wikipedia.org/wiki/日本` becomes
+ * `.../wiki/%E6%97%A5%E6%9C%AC`, an IDN host its punycode), so it is always a
+ * valid `Location` header. At most 2,048 characters once serialised.
+ */
 export const targetUrlSchema = z
   .string()
   .trim()
   .min(1, "Enter the URL to shorten")
   .max(maxUrlLength, `Use at most ${maxUrlLength} characters`)
   .superRefine((value, ctx) => {
+    if (controlCharacter.test(value)) {
+      ctx.addIssue({ code: "custom", message: "A URL cannot contain control characters such as line breaks or tabs" });
+      return;
+    }
     let url: URL;
     try {
       url = new URL(value);
@@ -47,8 +60,11 @@ export const targetUrlSchema = z
       ctx.addIssue({ code: "custom", message: "Only http:// and https:// links can be shortened" });
     } else if (!url.hostname) {
       ctx.addIssue({ code: "custom", message: "Enter a full URL, like https://example.com/page" });
+    } else if (url.href.length > maxUrlLength) {
+      ctx.addIssue({ code: "custom", message: `Use at most ${maxUrlLength} characters (letters outside ASCII count as their encoded form)` });
     }
-  });
+  })
+  .transform((value) => new URL(value).href);
 
 export const redirectStatuses = [301, 302, 307, 308] as const;
 export const redirectStatusSchema = z.union(redirectStatuses.map((status) => z.literal(status)));
