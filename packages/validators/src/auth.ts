@@ -59,11 +59,28 @@ export const sessionSummarySchema = z.object({
 });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
 
+const ownOrigin = "http://hop.invalid";
+
 /**
  * Where to go after signing in: only a path on this site (an open redirect
- * to another origin would let a link on any site phish through Hop).
+ * to another origin would let a link on any site phish through Hop). The
+ * value is resolved the way a browser resolves it, after refusing what
+ * browsers rewrite first (tabs and newlines dropped, `\` read as `/`:
+ * `/\t/evil.example` is `//evil.example`), and also encoded slashes that a
+ * later decoding step could turn into the same.
  */
 export function safeNextPath(next: string | null | undefined, fallback = "/links"): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
-  return next;
+  if (!next || next.length > 2048 || !next.startsWith("/")) return fallback;
+  if (/[\u0000-\u001f\u007f\\]/.test(next)) return fallback;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(next);
+  } catch {
+    return fallback;
+  }
+  if (/^\/[\\/]|[\u0000-\u001f\u007f\\]/.test(decoded)) return fallback;
+  const url = new URL(next, ownOrigin);
+  // "/.//x" resolves to the path "//x", which a browser would read as another host.
+  if (url.origin !== ownOrigin || url.pathname.startsWith("//")) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
