@@ -2,6 +2,7 @@ import { authEnvSchema } from "@hop/auth";
 import { databaseEnvSchema } from "@hop/db";
 import { redisEnvSchema } from "@hop/redis";
 import { z } from "zod";
+import { parseProxyTrust } from "./proxy-trust";
 
 export const webEnvSchema = z
   .object({
@@ -10,8 +11,20 @@ export const webEnvSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Longest a SIGTERM waits for in-flight requests before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(9_000),
-    /** Behind a reverse proxy: take the client address from the first X-Forwarded-For hop (never set this when clients reach the process directly). */
-    TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
+    /** Which hops in front of Hop are proxies whose X-Forwarded-* to believe: false, a hop count, or addresses/CIDRs (see proxy-trust.ts). */
+    TRUST_PROXY: z
+      .string()
+      .default("false")
+      .transform((value, ctx) => {
+        try {
+          return parseProxyTrust(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: `must be false, a number of proxy hops, or a list of proxy addresses/CIDRs (${error instanceof Error ? error.message : String(error)})` });
+          return z.NEVER;
+        }
+      }),
+    /** Largest request body handed to Next (the tRPC API, pages); larger ones get 413 before a byte is read. */
+    MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     /** Where short links are served, e.g. https://hop.example; each request's own origin when unset. */
     SHORT_LINK_BASE_URL: z
       .string()
