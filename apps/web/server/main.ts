@@ -17,6 +17,7 @@ import { clientAddress, clientIpHeader } from "./client-address";
 import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
+import { securityHeaders } from "./security-headers";
 import { isSlugShaped } from "@hop/validators";
 
 const dev = process.argv.includes("--dev");
@@ -40,11 +41,26 @@ await nextApp.prepare();
 
 let stopping = false;
 
-const sendJson = (response: ServerResponse, status: number, body: unknown) => {
+const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const payload = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(payload) });
+  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(payload), ...headers });
   response.end(payload);
 };
+
+/** A body Next would read whole before any limit of its own: refused before a byte of it is read. */
+function refuseOversizedBody(request: IncomingMessage, response: ServerResponse): boolean {
+  const declared = request.headers["content-length"];
+  if (declared !== undefined && Number(declared) > env.MAX_REQUEST_BODY_BYTES) {
+    sendJson(response, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: `Request bodies are limited to ${env.MAX_REQUEST_BODY_BYTES} bytes` } }, { connection: "close" });
+    return true;
+  }
+  // Without a length the size is unknown until read: browsers and tRPC clients always send one.
+  if (declared === undefined && request.headers["transfer-encoding"] !== undefined) {
+    sendJson(response, 411, { error: { code: "LENGTH_REQUIRED", message: "Send a Content-Length with the request body" } }, { connection: "close" });
+    return true;
+  }
+  return false;
+}
 
 const server = createServer((request: IncomingMessage, response: ServerResponse) => {
   const path = request.url?.split("?", 1)[0];
@@ -75,11 +91,13 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     });
     return;
   }
-  // Route handlers cannot see the socket: the client's address travels in a header only this server sets.
+  // Route handlers cannot see the socket: the client's address and origin travel in headers only this server sets.
   request.headers[clientIpHeader] = clientAddress(request, env.TRUST_PROXY);
   const origin = requestOrigin(request, env.TRUST_PROXY);
   if (origin) request.headers[requestOriginHeader] = origin;
   else delete request.headers[requestOriginHeader];
+  for (const [name, value] of Object.entries(securityHeaders(origin))) response.setHeader(name, value);
+  if (refuseOversizedBody(request, response)) return;
   void handleWithNext(request, response);
 });
 

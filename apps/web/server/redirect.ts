@@ -8,12 +8,13 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isLinkUnlocked, linkUnlockCookieName, linkUnlockTtlSeconds, sealLinkUnlock, sessionCookieAttributes, verifyPassword } from "@hop/auth";
 import { visitorHash } from "@hop/clicks";
-import { isExpired, lookUpLink, passwordTag, recordClick, type ClickDraft } from "@hop/links";
+import { asLocationHeader, isExpired, lookUpLink, passwordTag, recordClick, type ClickDraft } from "@hop/links";
 import { createRateLimiter } from "@hop/redis";
 import { unlockLinkInput } from "@hop/validators";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 import type { WebServices } from "../src/server/services";
 import { clientAddress } from "./client-address";
+import { securityHeaders } from "./security-headers";
 import { linkExpiredPage, linkNotFoundPage, linkUnavailablePage, linkUnlockPage } from "./link-pages";
 
 type Services = Pick<WebServices, "env" | "db" | "redis" | "sessionConfig" | "log">;
@@ -22,12 +23,19 @@ const maxFormBytes = 4096;
 
 function redirect(response: ServerResponse, status: number, location: string): void {
   // private, max-age=0: no browser or shared cache may skip the next visit (edits and clicks must be seen).
-  response.writeHead(status, { location, "cache-control": "private, max-age=0", "content-length": 0 });
+  // asLocationHeader: a cache entry written before targets were stored serialised may still hold raw text.
+  response.writeHead(status, { location: asLocationHeader(location), "cache-control": "private, max-age=0", "content-length": 0 });
   response.end();
 }
 
 function sendPage(response: ServerResponse, status: number, html: string, headers: Record<string, string | string[]> = {}): void {
-  response.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-length": Buffer.byteLength(html), ...headers });
+  response.writeHead(status, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(html),
+    ...securityHeaders(null),
+    ...headers,
+  });
   response.end(html);
 }
 
@@ -69,21 +77,26 @@ export async function answerShortLink(request: IncomingMessage, response: Server
   redirect(response, link.status, link.url);
 }
 
-async function readForm(request: IncomingMessage): Promise<URLSearchParams | null> {
+/** The unlock form's fields, or "too-large" as soon as the body passes maxFormBytes (the rest is drained, never kept). */
+async function readForm(request: IncomingMessage): Promise<URLSearchParams | "too-large"> {
+  if (Number(request.headers["content-length"] ?? 0) > maxFormBytes) return "too-large";
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxFormBytes) return null;
-    chunks.push(chunk);
+    // Keep reading (and dropping) rather than breaking off: closing the stream early resets the connection before the 413 arrives.
+    if (size <= maxFormBytes) chunks.push(chunk);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+  return size > maxFormBytes ? "too-large" : new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
 /** POST /:slug from the unlock page: the password checked against its hash in PostgreSQL, then a sealed per-link cookie. */
 async function unlockLink(request: IncomingMessage, response: ServerResponse, slug: string, services: Services): Promise<void> {
   const form = await readForm(request);
-  const parsed = unlockLinkInput.safeParse({ password: form?.get("password") ?? "" });
+  if (form === "too-large") {
+    return sendPage(response, 413, linkUnlockPage(slug, "That was far longer than any password: enter the password only"), { connection: "close" });
+  }
+  const parsed = unlockLinkInput.safeParse({ password: form.get("password") ?? "" });
   if (!parsed.success) return sendPage(response, 400, linkUnlockPage(slug, parsed.error.issues[0]?.message ?? "Enter the password"));
 
   const row = await services.db.link.findUnique({ where: { slug }, select: { id: true, passwordHash: true, deletedAt: true } });

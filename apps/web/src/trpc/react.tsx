@@ -1,6 +1,7 @@
 "use client";
 
 import type { AppRouter } from "@hop/api";
+import { maxBatchSize } from "@hop/validators";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpBatchStreamLink, loggerLink, splitLink, type HTTPHeaders } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
@@ -54,8 +55,8 @@ function createApiClient() {
       }),
       splitLink({
         condition: (op) => op.type === "query" && op.context.skipStream !== true,
-        true: httpBatchStreamLink({ url, transformer: superjson, headers }),
-        false: httpBatchLink({ url, transformer: superjson, headers }),
+        true: httpBatchStreamLink({ url, transformer: superjson, headers, maxItems: maxBatchSize }),
+        false: httpBatchLink({ url, transformer: superjson, headers, maxItems: maxBatchSize }),
       }),
     ],
   });

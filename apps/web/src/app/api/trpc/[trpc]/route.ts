@@ -1,5 +1,6 @@
 import { appRouter, createTRPCContext } from "@hop/api";
 import { isCrossOriginRequest } from "@hop/auth";
+import { maxBatchSize } from "@hop/validators";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getWebServices } from "~/server/services";
 
@@ -18,6 +19,7 @@ const handler = (request: Request) => {
     endpoint: "/api/trpc",
     router: appRouter,
     req: request,
+    maxBatchSize,
     createContext: ({ resHeaders }) => {
       // Answers depend on the session and change at any time (a device signed in elsewhere): no browser or proxy may keep one.
       resHeaders.set("cache-control", "private, no-store");
