@@ -11,5 +11,7 @@ export interface DatabaseOptions {
 /** The Prisma client every Hop process uses (driver adapter over `pg`). */
 export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
-  return new PrismaClient({ adapter });
+  // A burst of writes (50 creates at once from one script) queues for the pool's connections: waiting up to
+  // 10 s for one beats failing after Prisma's default 2 s.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 10_000 } });
 }

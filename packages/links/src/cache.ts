@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { LinkModel } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
 import { z } from "zod";
@@ -26,6 +26,11 @@ export type CachedLink = z.infer<typeof cachedLinkSchema>;
 
 /** Stored for slugs that have no live link, so repeated misses skip PostgreSQL for a while. */
 export const missingLinkMarker = "missing";
+
+/** Prefix of the mark a write leaves on a slug while its transaction runs (see holdLinkCache). */
+export const writeHoldPrefix = "hold:";
+/** Far longer than any link write's transaction; bounds how long PostgreSQL answers alone if the write's process dies. */
+export const writeHoldTtlSeconds = 60;
 
 /** A live link's entry; long, because every write replaces it (write-through). */
 export const linkCacheTtlSeconds = 10 * 60;
@@ -55,11 +60,57 @@ export function toCachedLink(link: CacheableLink | null): CachedLink | null {
 }
 
 /**
- * Write-through, called by every write of a link after its transaction
- * commits: the next request on any instance sees the new state. A plain SET
- * (not DEL) so that a redirect that read the old row just before the commit
- * cannot put it back: fills use SET NX and lose to this value.
+ * Marks slugs as being written, before the write's transaction: while the
+ * mark stands, lookups read PostgreSQL and refills cannot replace it. Throws
+ * when Redis cannot take it, so the caller refuses the write with nothing
+ * changed: a cache that cannot be corrected must not be left serving the old
+ * link (an old target, or a link newly given a password still open).
+ * Returns the token publishLinkCache needs.
  */
+export async function holdLinkCache(redis: Redis, slugs: readonly string[]): Promise<string> {
+  const token = `${writeHoldPrefix}${randomUUID()}`;
+  await Promise.all([...new Set(slugs)].map((slug) => redis.set(redisKeys.link(slug), token, { ex: writeHoldTtlSeconds })));
+  return token;
+}
+
+// Replaces a slug's hold with the committed state (or, given no state, removes it), unless another write holds it now: that write publishes its own.
+const publishScript = `
+local current = redis.call('GET', KEYS[1])
+if current and current ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  if current then redis.call('DEL', KEYS[1]) end
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+end
+return 1`;
+
+/**
+ * After the transaction commits (or fails, with the entries as they were):
+ * the next request on any instance sees the committed state. Never throws: a
+ * hold that cannot be replaced expires within writeHoldTtlSeconds, and
+ * PostgreSQL answers until then, so the write's caller is told the truth
+ * (it happened). "release" drops the hold without an entry (a write that
+ * failed on a slug it does not own). Returns whether every entry was published.
+ */
+export async function publishLinkCache(
+  redis: Redis,
+  token: string,
+  entries: ReadonlyArray<readonly [slug: string, entry: CachedLink | null | "release"]>,
+): Promise<boolean> {
+  const value = (entry: CachedLink | null | "release") => (entry === "release" ? "" : entry ? JSON.stringify(entry) : missingLinkMarker);
+  try {
+    await Promise.all(
+      entries.map(([slug, entry]) =>
+        redis.eval(publishScript, [redisKeys.link(slug)], [token, value(entry), entry ? linkCacheTtlSeconds : missingLinkTtlSeconds]),
+      ),
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sets a slug's entry unconditionally (tests and tools; the API writes through holdLinkCache/publishLinkCache). */
 export async function cacheLink(redis: Redis, slug: string, entry: CachedLink | null): Promise<void> {
   if (entry) await redis.set(redisKeys.link(slug), JSON.stringify(entry), { ex: linkCacheTtlSeconds });
   else await redis.set(redisKeys.link(slug), missingLinkMarker, { ex: missingLinkTtlSeconds });

@@ -1,7 +1,7 @@
 import { clickEventToStreamFields, type ClickEvent } from "@hop/clicks";
 import type { Database } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
-import { cachedLinkSchema, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, type CachedLink } from "./cache";
+import { cachedLinkSchema, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, writeHoldPrefix, type CachedLink } from "./cache";
 
 /** A visit as the redirect sees it before it knows which link it is for. */
 export type ClickDraft = Omit<ClickEvent, "linkId">;
@@ -20,7 +20,7 @@ export interface LinkLookup {
 // clickEventToStreamFields, with the link id taken from the cached entry.
 const lookUpAndRecordScript = `
 local cached = redis.call('GET', KEYS[1])
-if not cached or cached == '${missingLinkMarker}' then return cached end
+if not cached or cached == '${missingLinkMarker}' or string.sub(cached, 1, ${writeHoldPrefix.length}) == '${writeHoldPrefix}' then return cached end
 local link = cjson.decode(cached)
 local now = tonumber(ARGV[2])
 if link.passwordTag == '' and (link.expiresAt == 0 or link.expiresAt > now) then
@@ -42,6 +42,8 @@ function lookUpAndRecord(redis: Redis) {
 function parseCached(value: unknown): CachedLink | null | undefined {
   if (value === null || value === undefined) return undefined;
   if (value === missingLinkMarker) return null;
+  // A write is in flight for this slug: PostgreSQL answers, and the refill loses to the write's own entry.
+  if (typeof value === "string" && value.startsWith(writeHoldPrefix)) return undefined;
   const parsed = cachedLinkSchema.safeParse(typeof value === "string" ? JSON.parse(value) : value);
   // An entry of an older shape is a miss: PostgreSQL answers and the fill replaces it.
   return parsed.success ? parsed.data : undefined;

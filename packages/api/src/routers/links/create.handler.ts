@@ -1,12 +1,12 @@
 import { hashPassword } from "@hop/auth";
 import { enqueueJob, linkMetadataJobKey } from "@hop/jobs";
-import { cacheLink, generateSlug, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
+import { generateSlug, publishLinkCache, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
 import type { createLinkInput } from "@hop/validators";
 import type { z } from "zod";
 import { enforceRateLimit, fieldError, isUniqueViolation } from "../../errors";
 import type { ProtectedContext } from "../../trpc";
 import { linkWithTags, toLinkView } from "./link-view";
-import { ensureTags, refuseOwnHost } from "./shared";
+import { ensureTags, holdSlugs, refuseOwnHost } from "./shared";
 
 // A generated slug collides about once in billions; a few retries make a failure practically impossible.
 const generatedSlugAttempts = 5;
@@ -21,6 +21,8 @@ export async function createLinkHandler({ ctx, input }: { ctx: ProtectedContext;
 
   for (let attempt = 1; ; attempt++) {
     const slug = customSlug ?? generateSlug();
+    // Replaces a "missing" marker a visitor may have left for this slug, and keeps refills off until the link exists.
+    const hold = await holdSlugs(ctx, [slug]);
     try {
       const link = await ctx.db.$transaction(async (tx) => {
         const tags = await ensureTags(tx, userId, input.tags ?? []);
@@ -43,10 +45,11 @@ export async function createLinkHandler({ ctx, input }: { ctx: ProtectedContext;
         await enqueueJob(tx, "link.fetchMetadata", { linkId: created.id }, { jobKey: linkMetadataJobKey(created.id) });
         return created;
       });
-      // Replaces a "missing" marker a visitor may have left for this slug.
-      await cacheLink(ctx.redis, link.slug, toCachedLink(link));
+      await publishLinkCache(ctx.redis, hold, [[link.slug, toCachedLink(link)]]);
       return toLinkView(link, ctx.shortLinkBaseUrl);
     } catch (error) {
+      // The slug may be another link's: drop the hold, never write an entry for it.
+      await publishLinkCache(ctx.redis, hold, [[slug, "release"]]);
       if (!isUniqueViolation(error)) throw error;
       if (customSlug) throw fieldError("slug", `The slug "${customSlug}" is already taken; choose another`);
       if (attempt >= generatedSlugAttempts) throw error;

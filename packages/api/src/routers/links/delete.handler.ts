@@ -1,10 +1,10 @@
-import { cacheLink, toCachedLink } from "@hop/links";
+import { publishLinkCache, toCachedLink } from "@hop/links";
 import type { linkIdInput } from "@hop/validators";
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import type { ProtectedContext } from "../../trpc";
 import { linkWithTags, toLinkView } from "./link-view";
-import { findOwnLink } from "./shared";
+import { findOwnLink, holdSlugs } from "./shared";
 
 /** How long a deleted link can be restored (its slug stays reserved meanwhile). */
 export const undoDeleteWindowMs = 10 * 60 * 1000;
@@ -13,8 +13,14 @@ export const undoDeleteWindowMs = 10 * 60 * 1000;
 export async function deleteLinkHandler({ ctx, input }: { ctx: ProtectedContext; input: z.output<typeof linkIdInput> }) {
   const link = await findOwnLink(ctx, ctx.session.userId, input.id);
   const deletedAt = new Date();
-  await ctx.db.link.update({ where: { id: link.id }, data: { deletedAt } });
-  await cacheLink(ctx.redis, link.slug, null);
+  const hold = await holdSlugs(ctx, [link.slug]);
+  try {
+    await ctx.db.link.update({ where: { id: link.id }, data: { deletedAt } });
+  } catch (error) {
+    await publishLinkCache(ctx.redis, hold, [[link.slug, toCachedLink(link)]]);
+    throw error;
+  }
+  await publishLinkCache(ctx.redis, hold, [[link.slug, null]]);
   return { id: link.id, slug: link.slug, restorableUntil: new Date(deletedAt.getTime() + undoDeleteWindowMs) };
 }
 
@@ -23,7 +29,14 @@ export async function restoreLinkHandler({ ctx, input }: { ctx: ProtectedContext
   if (!deleted.deletedAt || deleted.deletedAt.getTime() + undoDeleteWindowMs < Date.now()) {
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This link was deleted too long ago to be restored" });
   }
-  const link = await ctx.db.link.update({ where: { id: deleted.id }, data: { deletedAt: null }, include: linkWithTags });
-  await cacheLink(ctx.redis, link.slug, toCachedLink(link));
+  const hold = await holdSlugs(ctx, [deleted.slug]);
+  let link;
+  try {
+    link = await ctx.db.link.update({ where: { id: deleted.id }, data: { deletedAt: null }, include: linkWithTags });
+  } catch (error) {
+    await publishLinkCache(ctx.redis, hold, [[deleted.slug, null]]);
+    throw error;
+  }
+  await publishLinkCache(ctx.redis, hold, [[link.slug, toCachedLink(link)]]);
   return toLinkView(link, ctx.shortLinkBaseUrl);
 }

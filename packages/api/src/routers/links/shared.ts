@@ -1,4 +1,5 @@
 import type { Prisma } from "@hop/db";
+import { holdLinkCache } from "@hop/links";
 import { TRPCError } from "@trpc/server";
 import type { TRPCContext } from "../../context";
 import { fieldError } from "../../errors";
@@ -31,4 +32,20 @@ export async function ensureTags(tx: Prisma.TransactionClient, userId: string, n
   if (names.length === 0) return [];
   await tx.tag.createMany({ data: names.map((name) => ({ userId, name })), skipDuplicates: true });
   return tx.tag.findMany({ where: { userId, name: { in: [...names] } }, select: { id: true } });
+}
+
+/**
+ * Holds the cache entries of the slugs a write touches (see holdLinkCache),
+ * or refuses the write with nothing changed while Redis cannot be reached.
+ */
+export async function holdSlugs(ctx: Pick<TRPCContext, "redis">, slugs: readonly string[]): Promise<string> {
+  try {
+    return await holdLinkCache(ctx.redis, slugs);
+  } catch (error) {
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "Links cannot be changed right now (the link cache is unreachable). Nothing was changed; try again shortly.",
+      cause: error,
+    });
+  }
 }

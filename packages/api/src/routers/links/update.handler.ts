@@ -1,13 +1,13 @@
 import { hashPassword } from "@hop/auth";
 import type { Prisma } from "@hop/db";
 import { enqueueJob, linkMetadataJobKey } from "@hop/jobs";
-import { cacheLink, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
+import { publishLinkCache, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
 import type { updateLinkInput } from "@hop/validators";
 import type { z } from "zod";
 import { fieldError, isUniqueViolation } from "../../errors";
 import type { ProtectedContext } from "../../trpc";
 import { linkWithTags, toLinkView } from "./link-view";
-import { ensureTags, findOwnLink, refuseOwnHost } from "./shared";
+import { ensureTags, findOwnLink, holdSlugs, refuseOwnHost } from "./shared";
 
 /** Changes only the fields given; `null` clears an optional one (password, expiry, title, fallback). */
 export async function updateLinkHandler({ ctx, input }: { ctx: ProtectedContext; input: z.output<typeof updateLinkInput> }) {
@@ -30,6 +30,8 @@ export async function updateLinkHandler({ ctx, input }: { ctx: ProtectedContext;
     ...(targetChanged && { metadataStatus: "PENDING", metadataError: null, description: null, imageUrl: null }),
   };
 
+  const newSlug = input.slug !== undefined && input.slug !== before.slug ? input.slug : null;
+  const hold = await holdSlugs(ctx, newSlug ? [before.slug, newSlug] : [before.slug]);
   let link;
   try {
     link = await ctx.db.$transaction(async (tx) => {
@@ -43,12 +45,13 @@ export async function updateLinkHandler({ ctx, input }: { ctx: ProtectedContext;
       return updated;
     });
   } catch (error) {
+    // Nothing changed: the old entry back, and no hold left on a slug another link may own.
+    await publishLinkCache(ctx.redis, hold, [[before.slug, toCachedLink(before)], ...(newSlug ? [[newSlug, "release"] as const] : [])]);
     if (isUniqueViolation(error)) throw fieldError("slug", `The slug "${input.slug ?? ""}" is already taken; choose another`);
     throw error;
   }
 
   // After the commit, before answering: the next redirect on any instance sees the change.
-  await cacheLink(ctx.redis, link.slug, toCachedLink(link));
-  if (link.slug !== before.slug) await cacheLink(ctx.redis, before.slug, null);
+  await publishLinkCache(ctx.redis, hold, newSlug ? [[link.slug, toCachedLink(link)], [before.slug, null]] : [[link.slug, toCachedLink(link)]]);
   return toLinkView(link, ctx.shortLinkBaseUrl);
 }
