@@ -24,6 +24,13 @@ export interface RedisClientOptions {
    * as a click's user agent in a stream entry.
    */
   rawReplies?: boolean;
+  /**
+   * Longest wait for a reply before the call fails (default 10 s). Request
+   * paths set it short: a hung Redis must cost a redirect or a session check
+   * a fraction of a second before the fallback (PostgreSQL, or a clear 503),
+   * not seconds.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** @upstash/redis over a custom Requester, with its reply parsing switched off. */
@@ -44,6 +51,7 @@ export function createRedisClient(env: RedisEnv, options: RedisClientOptions = {
     const executor = new RedisExecutor({
       url: env.REDIS_URL,
       connectionName: options.connectionName ?? "hop",
+      ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
       ...(options.onConnectionError ? { onConnectionError: options.onConnectionError } : {}),
     });
     const requester = new TcpRequester(executor);
@@ -54,6 +62,7 @@ export function createRedisClient(env: RedisEnv, options: RedisClientOptions = {
       url: env.UPSTASH_REDIS_REST_URL,
       token: env.UPSTASH_REDIS_REST_TOKEN,
       enableTelemetry: false,
+      ...(options.commandTimeoutMs ? { signal: () => AbortSignal.timeout(options.commandTimeoutMs ?? 0) } : {}),
       ...(options.rawReplies ? { automaticDeserialization: false } : {}),
     });
     return { redis, transport: "http", close: async () => undefined };

@@ -23,6 +23,8 @@ export const webEnvSchema = z
           return z.NEVER;
         }
       }),
+    /** Longest wait for a Redis reply on a request's path: then the redirect reads PostgreSQL, a session check answers 503. */
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     /** Largest request body handed to Next (the tRPC API, pages); larger ones get 413 before a byte is read. */
     MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     /** Where short links are served, e.g. https://hop.example; each request's own origin when unset. */

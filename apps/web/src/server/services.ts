@@ -35,7 +35,11 @@ export function getWebServices(): WebServices {
       env,
       log,
       db: createDatabase(env.DATABASE_URL),
-      redis: createRedisClient(env, { connectionName: "hop-web", onConnectionError: (error) => log.warn({ err: error.message }, "Redis connection error") }),
+      redis: createRedisClient(env, {
+        connectionName: "hop-web",
+        commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+        onConnectionError: (error) => log.warn({ err: error.message }, "Redis connection error"),
+      }),
       sessionConfig: { secrets: env.SESSION_SECRETS, ttlSeconds: env.SESSION_TTL_SECONDS },
       instance: { id: `web-${randomUUID().slice(0, 8)}`, host: hostname(), startedAt: new Date().toISOString() },
     };
