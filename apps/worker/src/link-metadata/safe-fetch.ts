@@ -50,15 +50,31 @@ export interface FetchedPage {
 }
 
 /** A fetch that did not give a page; `permanent` says whether trying again could help. */
+/**
+ * Why a page could not be fetched. `message` is for the log (host names,
+ * DNS answers, internal addresses); `reason` is what the link's owner is
+ * shown, which must not reveal what the worker's network looks like.
+ */
 export class PageFetchError extends Error {
   override readonly name = "PageFetchError";
   constructor(
     message: string,
     readonly permanent: boolean,
+    readonly reason: string,
   ) {
     super(message);
   }
 }
+
+const reasons = {
+  notPublic: "The page's address is not a public one, so Hop does not fetch it",
+  notFetchable: "Hop only fetches public http(s) pages without credentials in the URL",
+  unknownHost: "The page's host name could not be found",
+  unreachable: "The page's server could not be reached",
+  timeout: "The page took too long to answer",
+  redirects: "The page redirects too often, or without saying where",
+  unreadable: "The page could not be read completely",
+} as const;
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
@@ -73,25 +89,25 @@ function guardedLookup(resolve: Resolver, allowLoopback: boolean): LookupFunctio
     resolve(hostname).then(
       (addresses) => {
         const refusal = addresses.length === 0 ? `${hostname} has no address` : addresses.map((entry) => refusalOf(entry.address, allowLoopback)).find(Boolean);
-        if (refusal) return callback(new PageFetchError(`refused: ${hostname} resolves to a forbidden address (${refusal})`, true) as NodeJS.ErrnoException, "", 4);
+        if (refusal) return callback(new PageFetchError(`refused: ${hostname} resolves to a forbidden address (${refusal})`, true, reasons.notPublic) as NodeJS.ErrnoException, "", 4);
         const wanted = options.family === 4 || options.family === 6 ? addresses.filter((entry) => entry.family === options.family) : addresses;
         if (options.all) return callback(null, wanted);
         const first = wanted[0];
-        if (!first) return callback(new PageFetchError(`${hostname} has no IPv${options.family} address`, false) as NodeJS.ErrnoException, "", 4);
+        if (!first) return callback(new PageFetchError(`${hostname} has no IPv${options.family} address`, false, reasons.unknownHost) as NodeJS.ErrnoException, "", 4);
         callback(null, first.address, first.family);
       },
-      (error: unknown) => callback(new PageFetchError(`${hostname} could not be resolved (${String(error)})`, false) as NodeJS.ErrnoException, "", 4),
+      (error: unknown) => callback(new PageFetchError(`${hostname} could not be resolved (${String(error)})`, false, reasons.unknownHost) as NodeJS.ErrnoException, "", 4),
     );
   };
 }
 
 function checkUrl(url: URL, allowLoopback: boolean): void {
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new PageFetchError(`refused: ${url.protocol} is not http(s)`, true);
-  if (url.username || url.password) throw new PageFetchError("refused: URLs with credentials are not fetched", true);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new PageFetchError(`refused: ${url.protocol} is not http(s)`, true, reasons.notFetchable);
+  if (url.username || url.password) throw new PageFetchError("refused: URLs with credentials are not fetched", true, reasons.notFetchable);
   const literal = ipLiteralOf(url.hostname);
   // An IP literal is connected to without a lookup: check it here.
   const refusal = literal ? refusalOf(literal, allowLoopback) : null;
-  if (refusal) throw new PageFetchError(`refused: ${refusal}`, true);
+  if (refusal) throw new PageFetchError(`refused: ${refusal}`, true, reasons.notPublic);
 }
 
 function request(url: URL, options: Required<Pick<SafeFetchOptions, "resolve" | "allowLoopback">>, signal: AbortSignal): Promise<IncomingMessage> {
@@ -169,36 +185,36 @@ export async function withFetchedPage<T>(target: string, options: SafeFetchOptio
     try {
       url = new URL(target);
     } catch {
-      throw new PageFetchError(`not a URL: ${target.slice(0, 200)}`, true);
+      throw new PageFetchError(`not a URL: ${target.slice(0, 200)}`, true, reasons.notFetchable);
     }
     for (let redirects = 0; ; redirects++) {
       checkUrl(url, settings.allowLoopback);
       const response = await request(url, settings, signal).catch((error: unknown) => {
         if (error instanceof PageFetchError) throw error;
-        if (signal.aborted) throw new PageFetchError(`timed out after ${options.timeoutMs} ms`, false);
-        throw new PageFetchError(`${url.host}: ${error instanceof Error ? error.message : String(error)}`, false);
+        if (signal.aborted) throw new PageFetchError(`timed out after ${options.timeoutMs} ms`, false, reasons.timeout);
+        throw new PageFetchError(`${url.host}: ${error instanceof Error ? error.message : String(error)}`, false, reasons.unreachable);
       });
       const status = response.statusCode ?? 0;
       if (redirectStatuses.has(status)) {
         response.resume();
         const location = response.headers.location;
-        if (!location) throw new PageFetchError(`HTTP ${status} without a Location`, true);
-        if (redirects >= maxRedirects) throw new PageFetchError(`more than ${maxRedirects} redirects`, true);
+        if (!location) throw new PageFetchError(`HTTP ${status} without a Location`, true, reasons.redirects);
+        if (redirects >= maxRedirects) throw new PageFetchError(`more than ${maxRedirects} redirects`, true, reasons.redirects);
         url = new URL(location, url);
         continue;
       }
       if (status < 200 || status >= 300) {
         response.resume();
         // 4xx (but 408 and 429) will not change by asking again.
-        throw new PageFetchError(`HTTP ${status} from ${url.host}`, status >= 400 && status < 500 && status !== 408 && status !== 429);
+        throw new PageFetchError(`HTTP ${status} from ${url.host}`, status >= 400 && status < 500 && status !== 408 && status !== 429, `The page answered HTTP ${status}`);
       }
       const contentType = String(response.headers["content-type"] ?? "");
       const [mediaType = "", ...parameters] = contentType.split(";").map((part) => part.trim());
       const charset = parameters.find((part) => part.toLowerCase().startsWith("charset="))?.slice(8).replace(/"/g, "") ?? null;
       const file = join(folder, "page");
       const saved = await saveBody(response, file, options.maxBytes).catch((error: unknown) => {
-        if (signal.aborted) throw new PageFetchError(`timed out after ${options.timeoutMs} ms`, false);
-        throw new PageFetchError(`reading ${url.host}: ${error instanceof Error ? error.message : String(error)}`, false);
+        if (signal.aborted) throw new PageFetchError(`timed out after ${options.timeoutMs} ms`, false, reasons.timeout);
+        throw new PageFetchError(`reading ${url.host}: ${error instanceof Error ? error.message : String(error)}`, false, reasons.unreadable);
       });
       return await use({ url: url.toString(), status, mediaType: mediaType.toLowerCase() || null, charset, file, ...saved });
     }

@@ -1,5 +1,6 @@
 import type { Database } from "@hop/db";
 import type { JobPayload } from "@hop/jobs";
+import type { Logger } from "@hop/logger";
 import { readPageMetadata, type PageMetadata } from "../link-metadata/parse";
 import { PageFetchError, withFetchedPage, type SafeFetchOptions } from "../link-metadata/safe-fetch";
 
@@ -12,6 +13,7 @@ const noMetadata: PageMetadata = { title: null, description: null, imageUrl: nul
 export interface LinkMetadataDeps {
   db: Database;
   fetch: SafeFetchOptions;
+  log: Pick<Logger, "warn">;
 }
 
 /**
@@ -35,7 +37,9 @@ export async function fetchLinkMetadata(payload: JobPayload<"link.fetchMetadata"
     const { title: pageTitle, ...rest } = metadata;
     await deps.db.link.updateMany({ where: sameTarget, data: { ...rest, pageTitle, metadataStatus: "FETCHED", metadataError: null } });
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+    // The owner sees a plain reason; the detail (addresses, DNS answers) goes to the log only.
+    const message = error instanceof PageFetchError ? error.reason : "The page could not be read";
+    deps.log.warn({ linkId: link.id, attempt: job.attempt, err: error instanceof Error ? error.message : String(error) }, "link metadata fetch failed");
     const last = job.attempt >= Math.min(job.maxAttempts, metadataAttempts);
     if ((error instanceof PageFetchError && error.permanent) || last) {
       await deps.db.link.updateMany({ where: sameTarget, data: { metadataStatus: "FAILED", metadataError: message } });

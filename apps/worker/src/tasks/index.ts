@@ -36,7 +36,7 @@ export function createTaskList(deps: TaskDeps): TaskList {
     "system.probe": (payload: unknown, helpers: JobHelpers) =>
       runProbe(parseJobPayload("system.probe", payload), { ...deps, signal: helpers.abortSignal ?? new AbortController().signal }),
     "link.fetchMetadata": (payload: unknown, helpers: JobHelpers) =>
-      fetchLinkMetadata(parseJobPayload("link.fetchMetadata", payload), { db: deps.db, fetch: deps.metadataFetch }, { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts }),
+      fetchLinkMetadata(parseJobPayload("link.fetchMetadata", payload), { db: deps.db, fetch: deps.metadataFetch, log: deps.log }, { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts }),
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
     "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),
