@@ -37,6 +37,9 @@ beforeAll(async () => {
         response.writeHead(200, { "content-type": "text/html" });
         return response.end(`<html><head><meta property="og:title" content="OG title"><meta property="og:description" content="OG description">
           <meta property="og:image" content="javascript:alert(1)"><title>Plain</title></head></html>`);
+      case "/control":
+        response.writeHead(200, { "content-type": "text/html" });
+        return response.end(`<html><head><title>Null\u0000 &#0; and\u0007 bell</title><meta name="description" content="tab\there&#x1b;"></head></html>`);
       case "/gzip":
         response.writeHead(200, { "content-type": "text/html", "content-encoding": "gzip" });
         return response.end(gzipSync(page("Compressed")));
@@ -142,6 +145,8 @@ describe("withFetchedPage", () => {
     });
     expect(await metadataOf(`http://fixture.test:${port}/og`)).toMatchObject({ title: "OG title", description: "OG description", imageUrl: null });
     expect(await metadataOf(`http://fixture.test:${port}/gzip`)).toMatchObject({ title: "Compressed & more" });
+    // PostgreSQL refuses NUL in text: a page's control characters would fail every attempt to store its metadata.
+    expect(await metadataOf(`http://fixture.test:${port}/control`)).toMatchObject({ title: "Null and bell", description: "tab here" });
     expect(await leftovers()).toEqual([]);
   });
 

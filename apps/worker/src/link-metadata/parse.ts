@@ -11,8 +11,12 @@ export interface PageMetadata {
 const headBytes = 256 * 1024;
 const limits = { title: 300, description: 1_000, imageUrl: 2_048 };
 
+// Pages carry anything; PostgreSQL refuses NUL in text and no title needs a control character.
 function clean(value: string | undefined, max: number): string | null {
-  const text = value?.replace(/\s+/g, " ").trim();
+  const text = value
+    ?.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
   if (!text) return null;
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
