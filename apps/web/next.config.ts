@@ -9,6 +9,8 @@ const config: NextConfig = {
   outputFileTracingRoot: fileURLToPath(new URL("../..", import.meta.url)),
   // One build runs as every instance: nothing is generated per instance.
   poweredByHeader: false,
+  // `pnpm dev` prints http://127.0.0.1:<port>; Next's dev server otherwise refuses its own dev resources (HMR) there.
+  allowedDevOrigins: ["127.0.0.1", "localhost"],
   reactStrictMode: true,
   typedRoutes: false,
 };
