@@ -16,7 +16,8 @@ export async function startGateway(
   redisUrl: string,
   options: { maxBodyBytes?: number; requestTimeoutMs?: number } = {},
 ): Promise<RunningGateway> {
-  const executor = new RedisExecutor({ url: redisUrl, connectionName: "hop-redis-http-test" });
+  // As main.ts does: Redis's command timeout is the request's.
+  const executor = new RedisExecutor({ url: redisUrl, connectionName: "hop-redis-http-test", commandTimeoutMs: options.requestTimeoutMs ?? 10_000 });
   await executor.waitUntilReady(5_000);
   const server = createGatewayServer({
     executor,

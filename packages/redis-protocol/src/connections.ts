@@ -19,6 +19,10 @@ export interface ConnectionSettings {
  */
 export function openConnection(settings: ConnectionSettings): Redis {
   const options: RedisOptions = {
+    // RESP2, as Upstash answers: under RESP3 (ioredis 6's default) Redis sends
+    // ZRANGE ... WITHSCORES, HRANDFIELD ... WITHVALUES, ZPOPMIN with a count
+    // as [member, score] pairs and XREAD as a map, shapes no Upstash client expects.
+    protocol: 2,
     connectionName: settings.connectionName,
     commandTimeout: settings.commandTimeoutMs,
     enableOfflineQueue: false,
