@@ -334,8 +334,8 @@ describe("a script that outruns the request timeout", () => {
 
 describe("pub/sub over server-sent events", () => {
   /** Reads `data:` lines off an event stream as they arrive. */
-  async function openStream(path: string, signal: AbortSignal, token = gateway.token) {
-    const response = await fetch(`${gateway.url}${path}`, {
+  async function openStream(path: string, signal: AbortSignal, token = gateway.token, url = gateway.url) {
+    const response = await fetch(`${url}${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
       signal,
@@ -407,5 +407,29 @@ describe("pub/sub over server-sent events", () => {
     expect((await openStream("/subscribe/", abort.signal)).response.status).toBe(400);
     expect(await subscribers("secret")).toBe(0);
     abort.abort();
+  });
+
+  it("holds at most REDIS_HTTP_MAX_SUBSCRIPTIONS streams at once: the next is answered 429 until one closes", async () => {
+    const small = await startGateway(redisServer.url, { maxSubscriptions: 1 });
+    const first = new AbortController();
+    const second = new AbortController();
+    try {
+      const open = await openStream("/subscribe/capped", first.signal, small.token, small.url);
+      expect(open.response.status).toBe(200);
+      const refused = await openStream("/subscribe/capped", second.signal, small.token, small.url);
+      expect(refused.response.status).toBe(429);
+      first.abort();
+      const deadline = Date.now() + 5_000;
+      let again = await openStream("/subscribe/capped", second.signal, small.token, small.url);
+      while (again.response.status === 429 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        again = await openStream("/subscribe/capped", second.signal, small.token, small.url);
+      }
+      expect(again.response.status).toBe(200);
+    } finally {
+      first.abort();
+      second.abort();
+      await small.close();
+    }
   });
 });
