@@ -73,9 +73,8 @@ export function createGatewayServer(options: GatewayOptions): Server {
       return { status: ready ? 200 : 503, body: { status: ready ? "ready" : "unavailable" } };
     }
     const subscription = subscriptionOf(pathname);
-    if (subscription && request.method === "GET") {
-      // An EventSource can only GET; @upstash/redis POSTs.
-    } else if (request.method !== "POST") {
+    // @upstash/redis POSTs a subscription; an EventSource can only GET one.
+    if (request.method !== "POST" && !(subscription && request.method === "GET")) {
       return { status: 405, body: { error: `Method ${request.method ?? ""} is not allowed: send POST` } };
     }
     if (!isAuthorized(request, query)) return { status: 401, body: { error: "Unauthorized: missing or wrong bearer token" } };

@@ -69,6 +69,9 @@ export function waitUntilReady(connection: Redis, timeoutMs: number): Promise<vo
   });
 }
 
+/** How long a transaction waits for a new connection before answering that Redis is unreachable. */
+const newConnectionTimeoutMs = 3_000;
+
 /**
  * Connections lent to one transaction at a time, so MULTI ... EXEC of two
  * requests can never interleave. generic-pool would do, but the pool needs
@@ -99,7 +102,13 @@ export class ExclusiveConnectionPool {
 
   #borrow(): Promise<Redis> {
     if (this.#closed) return Promise.reject(new RedisUnavailableError("Redis connection pool is closed"));
-    const idle = this.#idle.pop();
+    let idle = this.#idle.pop();
+    // One that lost Redis while idle (a restart) may not be back yet: a new one is.
+    while (idle && idle.status !== "ready") {
+      this.#open -= 1;
+      idle.disconnect();
+      idle = this.#idle.pop();
+    }
     if (idle) return Promise.resolve(idle);
     if (this.#open >= this.maxConnections) {
       return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
@@ -111,7 +120,7 @@ export class ExclusiveConnectionPool {
     this.#open += 1;
     const connection = openConnection(this.settings);
     try {
-      await waitUntilReady(connection, this.settings.commandTimeoutMs);
+      await waitUntilReady(connection, Math.min(this.settings.commandTimeoutMs, newConnectionTimeoutMs));
       return connection;
     } catch (error) {
       this.#open -= 1;
