@@ -401,6 +401,17 @@ describe("pub/sub over server-sent events", () => {
     abort.abort();
   });
 
+  it("serves an EventSource too: GET with the token in the query", async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${gateway.url}/subscribe/by-get?_token=${gateway.token}`, { signal: abort.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = response.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toBe("data: subscribe,by-get,1\n\n");
+    abort.abort();
+  });
+
   it("refuses a subscription without the token, or without a channel", async () => {
     const abort = new AbortController();
     expect((await openStream("/subscribe/secret", abort.signal, "wrong-token")).response.status).toBe(401);
