@@ -185,6 +185,14 @@ describe.each<Transport>(["http-gateway", "tcp-requester"])("@upstash/redis over
     await eventually(async () => expect(await raw.pubsub("NUMPAT")).toBe(0));
   });
 
+  it("refuses server administration and keeps what the client offers (FLUSHDB)", async () => {
+    await expect(redis.exec(["CONFIG", "SET", "maxmemory", "1"])).rejects.toThrow(/CONFIG SET is refused/);
+    await expect(redis.exec(["SHUTDOWN", "NOSAVE"])).rejects.toThrow(/SHUTDOWN is refused/);
+    await expect(redis.exec(["ACL", "SETUSER", "mallory", "on"])).rejects.toThrow(/ACL SETUSER is refused/);
+    expect(await raw.config("GET", "maxmemory")).toEqual(["maxmemory", "0"]);
+    expect(await redis.flushdb()).toBe("OK");
+  });
+
   it("refuses a blocking read with a clear error instead of hanging", async () => {
     await redis.xadd("stream", "*", { a: 1 });
     await expect(redis.xread("stream", "$", { blockMS: 5_000 })).rejects.toThrow(/BLOCK is refused/);
@@ -253,7 +261,8 @@ describe.each<Transport>(["http-gateway", "tcp-requester"])("@upstash/redis over
 describe.each<Transport>(["http-gateway", "tcp-requester"])("Redis stopped and restarted, over %s", (transport) => {
   it("fails clearly while Redis is down and recovers without a restart", async () => {
     const redis = clients.get(transport)!.redis;
-    await redis.set("survivor", "before");
+    // The other transport's case restarted Redis just before: its connections may still be on their way back.
+    await eventually(async () => expect(await redis.set("survivor", "before")).toBe("OK"));
     await redisServer.stop();
     await expect(redis.get("survivor")).rejects.toThrow(/unreachable/i);
     if (transport === "http-gateway") {
