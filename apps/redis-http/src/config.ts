@@ -7,6 +7,7 @@ export const gatewayEnvSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   REDIS_HTTP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   REDIS_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  REDIS_HTTP_MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(256),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -12,6 +12,7 @@ const executor = new RedisExecutor({
   url: env.REDIS_URL,
   commandTimeoutMs: env.REDIS_HTTP_REQUEST_TIMEOUT_MS,
   connectionName: "hop-redis-http",
+  maxSubscriptions: env.REDIS_HTTP_MAX_SUBSCRIPTIONS,
   onConnectionError: (error) => {
     // ioredis retries every second while Redis is away; one line per 10 s is enough.
     if (Date.now() - lastConnectionErrorLog < 10_000) return;
@@ -43,6 +44,8 @@ const stop = (signal: string) => {
   server.close(() => {
     void executor.close().finally(() => process.exit(0));
   });
+  // Event streams never go idle: end them, clients reconnect elsewhere.
+  executor.closeSubscriptions();
   server.closeIdleConnections();
 };
 process.on("SIGTERM", () => stop("SIGTERM"));

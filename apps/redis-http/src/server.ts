@@ -1,6 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { timingSafeEqual } from "node:crypto";
-import { answerRestRequest, restEndpointOf, type RedisExecutor, type RestBody } from "@hop/redis-protocol";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  answerRestRequest,
+  restEndpointOf,
+  RestError,
+  subscriptionOf,
+  type RedisExecutor,
+  type RestBody,
+  type Subscription,
+  type SubscriptionKind,
+} from "@hop/redis-protocol";
 
 export interface GatewayOptions {
   executor: RedisExecutor;
@@ -11,27 +20,48 @@ export interface GatewayOptions {
 }
 
 type Reply = { status: number; body: RestBody | Record<string, unknown>; closeConnection?: boolean };
+/** The request became an event stream, already answered. */
+type Streamed = { streamed: true };
 
 class BodyTooLargeError extends Error {}
 
+/** A comment line every so often keeps proxies from closing a quiet event stream. */
+const keepAliveIntervalMs = 15_000;
+
+const digest = (text: string | Buffer) => createHash("sha256").update(text).digest();
+
+/**
+ * Upstash's read-your-writes token. Every command of this gateway goes to the
+ * one Redis it fronts, so a read always sees the writes answered before it and
+ * there is nothing to wait for; the token only has to be new on every answer,
+ * as @upstash/redis keeps the latest one and sends it back.
+ */
+function syncTokens(): () => string {
+  const instance = randomBytes(6).toString("hex");
+  let sequence = 0;
+  return () => `${instance}-${(sequence += 1)}`;
+}
+
 /**
  * The Upstash REST protocol over HTTP: POST / (one command), /pipeline and
- * /multi-exec, bearer-token auth, `Upstash-Encoding: base64`. It keeps no
- * state of its own beyond a script-hash cache, so any number can run side by
- * side in front of one Redis.
+ * /multi-exec, /subscribe/<channel> and /psubscribe/<pattern> (server-sent
+ * events), bearer-token auth, `Upstash-Encoding: base64`. It keeps no state
+ * of its own beyond a script-hash cache, so any number can run side by side
+ * in front of one Redis.
  */
 export function createGatewayServer(options: GatewayOptions): Server {
-  const expectedToken = Buffer.from(options.token);
+  // Both sides hashed to the same length, so the comparison's time tells nothing, not even the token's length.
+  const expectedDigest = digest(options.token);
+  const nextSyncToken = syncTokens();
 
   const isAuthorized = (request: IncomingMessage, query: URLSearchParams | undefined): boolean => {
     const header = request.headers.authorization;
     const presented = header?.startsWith("Bearer ") ? header.slice(7) : query?.get("_token");
     if (!presented) return false;
-    const candidate = Buffer.from(presented);
-    return candidate.length === expectedToken.length && timingSafeEqual(candidate, expectedToken);
+    return timingSafeEqual(digest(presented), expectedDigest);
   };
 
-  const handle = async (request: IncomingMessage): Promise<Reply> => {
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<Reply | Streamed> => {
     const [pathname = "/", search] = (request.url ?? "/").split("?", 2);
     const query = search === undefined ? undefined : new URLSearchParams(search);
 
@@ -42,11 +72,23 @@ export function createGatewayServer(options: GatewayOptions): Server {
       const ready = options.executor.isReady;
       return { status: ready ? 200 : 503, body: { status: ready ? "ready" : "unavailable" } };
     }
-    if (request.method !== "POST") return { status: 405, body: { error: `Method ${request.method ?? ""} is not allowed: send POST` } };
+    const subscription = subscriptionOf(pathname);
+    // @upstash/redis POSTs a subscription; an EventSource can only GET one.
+    if (request.method !== "POST" && !(subscription && request.method === "GET")) {
+      return { status: 405, body: { error: `Method ${request.method ?? ""} is not allowed: send POST` } };
+    }
     if (!isAuthorized(request, query)) return { status: 401, body: { error: "Unauthorized: missing or wrong bearer token" } };
 
+    if (subscription) {
+      if (subscription.name === "") return { status: 400, body: { error: `ERR name the ${subscription.kind === "subscribe" ? "channel" : "pattern"}: /${subscription.kind}/<name>` } };
+      request.resume();
+      return streamSubscription(options.executor, subscription.kind, subscription.name, request, response, nextSyncToken());
+    }
+
     const endpoint = restEndpointOf(pathname);
-    if (!endpoint) return { status: 404, body: { error: `ERR unknown endpoint ${pathname}: use /, /pipeline or /multi-exec` } };
+    if (!endpoint) {
+      return { status: 404, body: { error: `ERR unknown endpoint ${pathname}: use /, /pipeline, /multi-exec, /subscribe/<channel> or /psubscribe/<pattern>` } };
+    }
 
     let raw: string;
     try {
@@ -68,9 +110,18 @@ export function createGatewayServer(options: GatewayOptions): Server {
   };
 
   const server = createServer((request, response) => {
-    handle(request).then(
-      (reply) => send(response, reply),
-      (error: unknown) => send(response, { status: 500, body: { error: `ERR gateway failure: ${error instanceof Error ? error.message : String(error)}` } }),
+    handle(request, response).then(
+      (reply) => {
+        if ("streamed" in reply) return;
+        send(response, reply, nextSyncToken());
+      },
+      (error: unknown) => {
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        send(response, { status: 500, body: { error: `ERR gateway failure: ${error instanceof Error ? error.message : String(error)}` } }, nextSyncToken());
+      },
     );
   });
   // Longer than clients' keep-alive (undici: 4 s) so the server never closes a socket a client is about to reuse.
@@ -80,11 +131,66 @@ export function createGatewayServer(options: GatewayOptions): Server {
   return server;
 }
 
-function send(response: ServerResponse, reply: Reply): void {
+/**
+ * Upstash's pub/sub stream: `data: <kind>,<name>,<count>` once Redis confirmed
+ * the subscription, then `data: message,<channel>,<message>` (or pmessage with
+ * the pattern first) for each message, until the client goes away, which
+ * closes the subscription's Redis connection.
+ */
+async function streamSubscription(
+  executor: RedisExecutor,
+  kind: SubscriptionKind,
+  name: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  syncToken: string,
+): Promise<Reply | Streamed> {
+  const pending: string[] = [];
+  let started = false;
+  const write = (event: string) => {
+    // A message with line breaks is several data lines of one event, as server-sent events carry them.
+    const frame = `${event
+      .split(/\r\n|\r|\n/)
+      .map((line) => `data: ${line}`)
+      .join("\n")}\n\n`;
+    if (started) response.write(frame);
+    else pending.push(frame);
+  };
+  let subscription: Subscription;
+  try {
+    subscription = await executor.subscribe(kind, name, write, () => response.end());
+  } catch (error) {
+    if (error instanceof RestError) return { status: error.status, body: { error: error.message } };
+    throw error;
+  }
+  // The client may have left while Redis confirmed.
+  if (request.socket.destroyed) {
+    subscription.close();
+    return { streamed: true };
+  }
+  response.writeHead(200, {
+    "Content-Type": "text/event-stream",
+    "Cache-Control": "no-cache",
+    Connection: "keep-alive",
+    "X-Accel-Buffering": "no",
+    "Upstash-Sync-Token": syncToken,
+  });
+  started = true;
+  response.write(pending.join(""));
+  const keepAlive = setInterval(() => response.write(": keep-alive\n\n"), keepAliveIntervalMs);
+  response.once("close", () => {
+    clearInterval(keepAlive);
+    subscription.close();
+  });
+  return { streamed: true };
+}
+
+function send(response: ServerResponse, reply: Reply, syncToken: string): void {
   const payload = JSON.stringify(reply.body);
   const headers: Record<string, string | number> = {
     "Content-Type": "application/json",
     "Content-Length": Buffer.byteLength(payload),
+    "Upstash-Sync-Token": syncToken,
   };
   if (reply.status === 405) headers.Allow = "POST, GET";
   if (reply.closeConnection) headers.Connection = "close";

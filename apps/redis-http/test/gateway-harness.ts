@@ -14,9 +14,12 @@ export const gatewayToken = "test-token-0123456789abcdef";
 /** The gateway's HTTP server in this process, on a free port, in front of `redisUrl`. */
 export async function startGateway(
   redisUrl: string,
-  options: { maxBodyBytes?: number; requestTimeoutMs?: number } = {},
+  options: { maxBodyBytes?: number; requestTimeoutMs?: number; maxSubscriptions?: number } = {},
 ): Promise<RunningGateway> {
-  const executor = new RedisExecutor({ url: redisUrl, connectionName: "hop-redis-http-test" });
+  // As main.ts does: Redis's command timeout is the request's.
+  const executor = new RedisExecutor({ url: redisUrl, connectionName: "hop-redis-http-test", commandTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    ...(options.maxSubscriptions ? { maxSubscriptions: options.maxSubscriptions } : {}),
+  });
   await executor.waitUntilReady(5_000);
   const server = createGatewayServer({
     executor,

@@ -1,4 +1,5 @@
-import { createRedisClient, type Redis } from "@hop/redis";
+import { createRedisClient, TcpRequester, type Redis } from "@hop/redis";
+import { RedisExecutor } from "@hop/redis-protocol";
 import { startRedisServer, type RedisServer } from "@hop/test-harness";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis as UpstashRedis } from "@upstash/redis";
@@ -72,10 +73,8 @@ describe.each<Transport>(["http-gateway", "tcp-requester"])("@upstash/redis over
 
     await redis.zadd("z", { score: 2, member: "b" }, { score: 1, member: "a" });
     expect(await redis.zincrby("z", 5, "a")).toBe(6);
-    expect(await redis.zrange("z", 0, -1, { withScores: true })).toEqual([
-      ["b", 2],
-      ["a", 6],
-    ]);
+    // Upstash answers member, score, member, score: one flat list.
+    expect(await redis.zrange("z", 0, -1, { withScores: true })).toEqual(["b", 2, "a", 6]);
     expect(await redis.zrank("z", "a")).toBe(1);
 
     expect(await redis.rpush("list", "1", "2", "3")).toBe(3);
@@ -101,11 +100,12 @@ describe.each<Transport>(["http-gateway", "tcp-requester"])("@upstash/redis over
     await redis.xgroup("stream", { type: "CREATE", group: "workers", id: "0", options: { MKSTREAM: true } });
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await redis.xadd("stream", "*", { event: `e${i}` }));
-    // @upstash/redis unwraps the reply of a single-stream read to [stream, entries].
-    const read = (await redis.xreadgroup("workers", "alice", "stream", ">", { count: 10 })) as [string, [string, string[]][]];
-    expect(read[0]).toBe("stream");
-    expect(read[1].map(([id]) => id)).toEqual(ids);
-    expect(read[1][0]?.[1]).toEqual(["event", "e0"]);
+    // Upstash answers a read of one stream as a list of one [stream, entries].
+    const read = (await redis.xreadgroup("workers", "alice", "stream", ">", { count: 10 })) as [string, [string, string[]][]][];
+    expect(read).toHaveLength(1);
+    expect(read[0]?.[0]).toBe("stream");
+    expect(read[0]?.[1].map(([id]) => id)).toEqual(ids);
+    expect(read[0]?.[1][0]?.[1]).toEqual(["event", "e0"]);
     expect(await redis.xack("stream", "workers", ids[0]!)).toBe(1);
     const pending = (await redis.xpending("stream", "workers", "-", "+", 10)) as [string, string, number, number][];
     expect(pending.map(([id, consumer]) => [id, consumer])).toEqual([
@@ -118,6 +118,79 @@ describe.each<Transport>(["http-gateway", "tcp-requester"])("@upstash/redis over
     const workers = groups[0] ?? [];
     expect(workers[workers.indexOf("name") + 1]).toBe("workers");
     expect(workers[workers.indexOf("pending") + 1]).toBe(2);
+  });
+
+  it("answers in Upstash's shapes: pairs flat, reads of several streams as [stream, entries] each", async () => {
+    await redis.zadd("z1", { score: 1, member: "one" }, { score: 2, member: "two" });
+    await redis.zadd("z2", { score: 3, member: "three" });
+    expect(await redis.zunion(2, ["z1", "z2"], { withScores: true })).toEqual(["one", 1, "two", 2, "three", 3]);
+    expect(await redis.zadd("z2", { incr: true }, { score: 2, member: "three" })).toBe(5);
+    expect(await redis.zdiffstore("zd", 2, "z1", "z2")).toBe(2);
+    expect(await redis.zrange("zd", 0, -1, { withScores: true })).toEqual(["one", 1, "two", 2]);
+    await redis.hset("h", { field: "value" });
+    expect(await redis.hrandfield("h", 1, true)).toEqual({ field: "value" });
+    await redis.geoadd("places", { longitude: 13.361389, latitude: 38.115556, member: "Palermo" });
+    expect(await redis.geosearchstore("near", "places", { type: "FROMLONLAT", coordinate: { lon: 15, lat: 37 } }, { type: "BYRADIUS", radius: 200, radiusType: "KM" }, "ASC")).toBe(1);
+    expect(await redis.zrange("near", 0, -1, { withScores: true })).toEqual(["Palermo", 3479099956230698]);
+    const first = await redis.xadd("s1", "*", { a: "1" });
+    const second = await redis.xadd("s2", "*", { b: "2" });
+    expect(await redis.xread(["s1", "s2"], ["0", "0"])).toEqual([
+      ["s1", [[first, ["a", 1]]]],
+      ["s2", [[second, ["b", 2]]]],
+    ]);
+    const [popped, ranged] = await redis.pipeline().zpopmin("z1", 2).zrange("z2", 0, -1, { withScores: true }).exec();
+    expect([popped, ranged]).toEqual([["one", 1, "two", 2], ["three", 5]]);
+    const [poppedMax, union] = await redis.multi().zpopmax("z2", 5).zunion(1, ["zd"], { withScores: true }).exec();
+    expect([poppedMax, union]).toEqual([["three", 5], ["one", 1, "two", 2]]);
+  });
+
+  it("does not run a script by EVALSHA after SCRIPT FLUSH", async () => {
+    const script = "#!lua flags=no-writes\nreturn 'ran'";
+    const sha = await redis.scriptLoad(script);
+    expect(await redis.evalsha(sha, [], [])).toBe("ran");
+    expect(await redis.scriptFlush()).toBe("OK");
+    expect(await redis.scriptExists(sha)).toEqual([0]);
+    await expect(redis.evalsha(sha, [], [])).rejects.toThrow(/NOSCRIPT/);
+    // A Script falls back to EVAL, which teaches Redis the script again.
+    expect(await redis.createScript<string>(script).exec([], [])).toBe("ran");
+    expect(await redis.evalsha(sha, [], [])).toBe("ran");
+  });
+
+  it("subscribe() and psubscribe() receive what is published, each on a Redis connection of its own", async () => {
+    const channel = `news:${transport}`;
+    const subscriber = redis.subscribe<{ text: string }>([channel]);
+    const patternSubscriber = redis.psubscribe<string>(["news:*"]);
+    const messages: unknown[] = [];
+    const patternMessages: unknown[] = [];
+    const confirmations: number[] = [];
+    subscriber.on("subscribe", (count) => confirmations.push(count));
+    patternSubscriber.on("psubscribe", (count) => confirmations.push(count));
+    subscriber.on("message", (event) => messages.push(event));
+    patternSubscriber.on("pmessage", (event) => patternMessages.push(event));
+    await eventually(async () => expect(confirmations).toEqual([1, 1]));
+    expect(await redis.publish(channel, { text: "first" })).toBe(2);
+    expect(await redis.publish(channel, { text: "second" })).toBe(2);
+    await eventually(async () => {
+      expect(messages).toEqual([
+        { channel, message: { text: "first" } },
+        { channel, message: { text: "second" } },
+      ]);
+      expect(patternMessages).toHaveLength(2);
+    });
+    expect(patternMessages[0]).toEqual({ pattern: "news:*", channel, message: { text: "first" } });
+    await subscriber.unsubscribe();
+    await patternSubscriber.unsubscribe();
+    // Leaving closes the subscription's connection: nobody hears the channel any more.
+    await eventually(async () => expect(await raw.pubsub("NUMSUB", channel)).toEqual([channel, 0]));
+    await eventually(async () => expect(await raw.pubsub("NUMPAT")).toBe(0));
+  });
+
+  it("refuses server administration and keeps what the client offers (FLUSHDB)", async () => {
+    await expect(redis.exec(["CONFIG", "SET", "maxmemory", "1"])).rejects.toThrow(/CONFIG SET is refused/);
+    await expect(redis.exec(["SHUTDOWN", "NOSAVE"])).rejects.toThrow(/SHUTDOWN is refused/);
+    await expect(redis.exec(["ACL", "SETUSER", "mallory", "on"])).rejects.toThrow(/ACL SETUSER is refused/);
+    expect(await raw.config("GET", "maxmemory")).toEqual(["maxmemory", "0"]);
+    expect(await redis.flushdb()).toBe("OK");
   });
 
   it("refuses a blocking read with a clear error instead of hanging", async () => {
@@ -188,7 +261,8 @@ describe.each<Transport>(["http-gateway", "tcp-requester"])("@upstash/redis over
 describe.each<Transport>(["http-gateway", "tcp-requester"])("Redis stopped and restarted, over %s", (transport) => {
   it("fails clearly while Redis is down and recovers without a restart", async () => {
     const redis = clients.get(transport)!.redis;
-    await redis.set("survivor", "before");
+    // The other transport's case restarted Redis just before: its connections may still be on their way back.
+    await eventually(async () => expect(await redis.set("survivor", "before")).toBe("OK"));
     await redisServer.stop();
     await expect(redis.get("survivor")).rejects.toThrow(/unreachable/i);
     if (transport === "http-gateway") {
@@ -225,3 +299,21 @@ async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promi
     }
   }
 }
+
+describe("a script that outruns the command timeout, over the TCP requester", () => {
+  it("is stopped with SCRIPT KILL instead of leaving Redis blocked", async () => {
+    const executor = new RedisExecutor({ url: redisServer.url, commandTimeoutMs: 500 });
+    try {
+      await raw.config("SET", "busy-reply-threshold", "100");
+      const redis = new UpstashRedis(new TcpRequester(executor));
+      const slowScript = "local t0 = tonumber(redis.call('TIME')[1]) while tonumber(redis.call('TIME')[1]) < t0 + 8 do end return 1";
+      await expect(redis.eval(slowScript, [], [])).rejects.toThrow(/did not answer in time/);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await raw.ping()).toBe("PONG");
+      expect(await redis.ping()).toBe("PONG");
+    } finally {
+      await raw.config("SET", "busy-reply-threshold", "5000");
+      await executor.close();
+    }
+  });
+});

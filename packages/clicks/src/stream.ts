@@ -49,10 +49,9 @@ function parseEntries(raw: unknown): ClickStreamEntry[] {
   });
 }
 
-/** XREADGROUP's entries of our one stream, whether the reply is [[key, entries]] (RESP2) or [key, entries] (a RESP3 map). */
+/** XREADGROUP's entries of our one stream: the reply is [[key, entries]] (Upstash's RESP2 shape, on both transports), or null. */
 function entriesOfRead(reply: unknown): ClickStreamEntry[] {
   if (!Array.isArray(reply) || reply.length === 0) return [];
-  if (typeof reply[0] === "string") return parseEntries(reply[1]);
   const first: unknown = reply[0];
   return Array.isArray(first) ? parseEntries(first[1]) : [];
 }

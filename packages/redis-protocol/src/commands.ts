@@ -16,7 +16,7 @@ refuse(
 );
 refuse(
   ["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC"],
-  "commands that turn a connection into a stream are not supported over REST",
+  "commands that turn a connection into a stream are not supported over REST (subscribe through /subscribe/<channel> or /psubscribe/<pattern>)",
 );
 refuse(
   ["MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"],
@@ -27,7 +27,22 @@ refuse(
   "commands that change connection state are not supported over REST (connections are shared)",
 );
 
-const refusedClientSubcommands = new Set(["KILL", "PAUSE", "UNPAUSE", "REPLY", "TRACKING", "SETNAME", "NO-EVICT", "NO-TOUCH", "CACHING"]);
+// A token is for data, not for running the server: Upstash refuses these to
+// its token holders too. FLUSHDB and FLUSHALL stay (the client offers them).
+const administrationReason = "server administration is not available to a token holder";
+refuse(
+  ["SHUTDOWN", "DEBUG", "MODULE", "REPLICAOF", "SLAVEOF", "FAILOVER", "MIGRATE", "BGSAVE", "SAVE", "BGREWRITEAOF", "CLUSTER", "PFDEBUG", "PFSELFTEST"],
+  administrationReason,
+);
+const connectionSharedReason = "connections are shared";
+/** Subcommands refused where the command itself has harmless ones (CONFIG GET, ACL WHOAMI, SLOWLOG GET). */
+const refusedSubcommands = new Map<string, { names: Set<string>; allowOnly?: boolean; reason: string }>([
+  ["CLIENT", { names: new Set(["KILL", "PAUSE", "UNPAUSE", "REPLY", "TRACKING", "SETNAME", "NO-EVICT", "NO-TOUCH", "CACHING"]), reason: connectionSharedReason }],
+  ["CONFIG", { names: new Set(["GET", "HELP"]), allowOnly: true, reason: administrationReason }],
+  ["ACL", { names: new Set(["WHOAMI", "CAT"]), allowOnly: true, reason: administrationReason }],
+  ["SLOWLOG", { names: new Set(["RESET"]), reason: administrationReason }],
+  ["LATENCY", { names: new Set(["RESET"]), reason: administrationReason }],
+]);
 
 /** Checks that a JSON value is a command array and turns it into strings. */
 export function parseCommand(value: unknown): RedisCommand {
@@ -42,11 +57,15 @@ export function parseCommand(value: unknown): RedisCommand {
   }
   const [name, ...args] = parts as [string, ...string[]];
   const upper = name.toUpperCase();
+  const subcommands = refusedSubcommands.get(upper);
+  if (subcommands) {
+    const subcommand = (args[0] ?? "").toUpperCase();
+    if (subcommands.names.has(subcommand) !== Boolean(subcommands.allowOnly)) {
+      throw new CommandRejectedError(`ERR ${upper} ${subcommand} is refused: ${subcommands.reason}`);
+    }
+  }
   const reason = refusedCommands.get(upper);
   if (reason) throw new CommandRejectedError(`ERR ${upper} is refused: ${reason}`);
-  if (upper === "CLIENT" && refusedClientSubcommands.has((args[0] ?? "").toUpperCase())) {
-    throw new CommandRejectedError(`ERR CLIENT ${(args[0] ?? "").toUpperCase()} is refused: connections are shared`);
-  }
   if ((upper === "XREAD" || upper === "XREADGROUP") && hasBlockOption(args)) {
     throw new CommandRejectedError(`ERR ${upper} with BLOCK is refused: ${refusedCommands.get("BLPOP")}`);
   }

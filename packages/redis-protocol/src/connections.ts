@@ -19,6 +19,10 @@ export interface ConnectionSettings {
  */
 export function openConnection(settings: ConnectionSettings): Redis {
   const options: RedisOptions = {
+    // RESP2, as Upstash answers: under RESP3 (ioredis 6's default) Redis sends
+    // ZRANGE ... WITHSCORES, HRANDFIELD ... WITHVALUES, ZPOPMIN with a count
+    // as [member, score] pairs and XREAD as a map, shapes no Upstash client expects.
+    protocol: 2,
     connectionName: settings.connectionName,
     commandTimeout: settings.commandTimeoutMs,
     enableOfflineQueue: false,
@@ -65,6 +69,9 @@ export function waitUntilReady(connection: Redis, timeoutMs: number): Promise<vo
   });
 }
 
+/** How long a transaction waits for a new connection before answering that Redis is unreachable. */
+const newConnectionTimeoutMs = 3_000;
+
 /**
  * Connections lent to one transaction at a time, so MULTI ... EXEC of two
  * requests can never interleave. generic-pool would do, but the pool needs
@@ -95,7 +102,13 @@ export class ExclusiveConnectionPool {
 
   #borrow(): Promise<Redis> {
     if (this.#closed) return Promise.reject(new RedisUnavailableError("Redis connection pool is closed"));
-    const idle = this.#idle.pop();
+    let idle = this.#idle.pop();
+    // One that lost Redis while idle (a restart) may not be back yet: a new one is.
+    while (idle && idle.status !== "ready") {
+      this.#open -= 1;
+      idle.disconnect();
+      idle = this.#idle.pop();
+    }
     if (idle) return Promise.resolve(idle);
     if (this.#open >= this.maxConnections) {
       return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
@@ -107,7 +120,7 @@ export class ExclusiveConnectionPool {
     this.#open += 1;
     const connection = openConnection(this.settings);
     try {
-      await waitUntilReady(connection, this.settings.commandTimeoutMs);
+      await waitUntilReady(connection, Math.min(this.settings.commandTimeoutMs, newConnectionTimeoutMs));
       return connection;
     } catch (error) {
       this.#open -= 1;

@@ -3,7 +3,8 @@ import type { RedisCommand } from "./commands";
 import { awaitFirstConnection, ExclusiveConnectionPool, openConnection, waitUntilReady, type ConnectionSettings } from "./connections";
 import { RedisReplyError, RedisTimeoutError, RedisUnavailableError, type RestError } from "./errors";
 import type { RedisReply } from "./replies";
-import { ScriptRegistry, type KnownScript } from "./scripts";
+import { ScriptRegistry } from "./scripts";
+import { SubscriptionHub, type Subscription, type SubscriptionKind } from "./subscriptions";
 
 export interface ExecutorOptions {
   /** redis:// or rediss:// URL of the Redis server. */
@@ -14,6 +15,8 @@ export interface ExecutorOptions {
   sharedConnections?: number;
   /** Upper bound of connections held by transactions at once. Default 32. */
   maxTransactionConnections?: number;
+  /** Upper bound of pub/sub subscriptions at once, each holding a connection of its own. Default 256. */
+  maxSubscriptions?: number;
   connectionName?: string;
   onConnectionError?: (error: Error) => void;
 }
@@ -26,10 +29,15 @@ const firstConnectionTimeoutMs = 3_000;
 /** A command as it will be sent, after script translation. */
 interface PreparedCommand {
   command: RedisCommand;
-  /** Set when the command runs a script Redis may have forgotten (restart, SCRIPT FLUSH). */
-  reloadable?: KnownScript;
   adjustReply?: (reply: RedisReply) => RedisReply;
 }
+
+/** What stops a script or function that outran its timeout. */
+const killCommandOf = (name: string): RedisCommand | undefined => {
+  if (name === "EVAL" || name === "EVALSHA" || name === "EVAL_RO" || name === "EVALSHA_RO") return ["SCRIPT", "KILL"];
+  if (name === "FCALL" || name === "FCALL_RO") return ["FUNCTION", "KILL"];
+  return undefined;
+};
 
 /**
  * Runs REST-shaped work (a command, a pipeline, a transaction) on TCP
@@ -40,6 +48,10 @@ export class RedisExecutor {
   readonly #shared: Redis[];
   readonly #transactions: ExclusiveConnectionPool;
   readonly #scripts = new ScriptRegistry();
+  readonly #settings: ConnectionSettings;
+  readonly #subscriptions: SubscriptionHub;
+  /** Carries SCRIPT KILL: the shared connection of the runaway script is stuck behind it. */
+  #control: Redis | undefined;
   #turn = 0;
 
   constructor(options: ExecutorOptions) {
@@ -49,8 +61,10 @@ export class RedisExecutor {
       connectionName: options.connectionName ?? "hop",
       ...(options.onConnectionError ? { onError: options.onConnectionError } : {}),
     };
+    this.#settings = settings;
     this.#shared = Array.from({ length: Math.max(1, options.sharedConnections ?? 2) }, () => openConnection(settings));
     this.#transactions = new ExclusiveConnectionPool(settings, options.maxTransactionConnections ?? 32);
+    this.#subscriptions = new SubscriptionHub(settings, options.maxSubscriptions ?? 256);
   }
 
   get isReady(): boolean {
@@ -63,19 +77,29 @@ export class RedisExecutor {
   }
 
   async run(command: RedisCommand): Promise<RedisReply> {
-    return this.#runPrepared(this.#nextShared(), this.#prepare(command, false));
+    return this.#runPrepared(this.#nextShared(), this.#prepare(command));
+  }
+
+  /**
+   * SUBSCRIBE or PSUBSCRIBE on a connection of its own, held until the
+   * subscription is closed. Resolves once Redis confirmed it; `onEvent` gets
+   * each event as Upstash's event stream carries it ("message,<channel>,<text>").
+   */
+  subscribe(kind: SubscriptionKind, name: string, onEvent: (event: string) => void, onEnd: () => void): Promise<Subscription> {
+    return this.#subscriptions.open(kind, name, onEvent, onEnd);
   }
 
   /** Runs the commands in order on one connection; a command's error is its own, not the pipeline's. */
   async runPipeline(commands: readonly RedisCommand[]): Promise<CommandOutcome[]> {
     const connection = this.#nextShared();
-    const settled = await Promise.allSettled(commands.map((command) => this.#runPrepared(connection, this.#prepare(command, false))));
+    const settled = await Promise.allSettled(commands.map((command) => this.#runPrepared(connection, this.#prepare(command))));
     return settled.map(toOutcome);
   }
 
   /** MULTI ... EXEC on a connection no other request uses meanwhile. */
   async runTransaction(commands: readonly RedisCommand[]): Promise<CommandOutcome[]> {
-    const prepared = commands.map((command) => this.#prepare(command, true));
+    const prepared = commands.map((command) => this.#prepare(command));
+    if (prepared.some((item) => killCommandOf(item.command[0]))) await this.#prepareToStop();
     return this.#transactions.use(async (connection) => {
       const settled = await Promise.allSettled([
         send(connection, ["MULTI"]),
@@ -83,6 +107,9 @@ export class RedisExecutor {
         send(connection, ["EXEC"]),
       ]);
       const exec = settled[settled.length - 1];
+      if (exec?.status === "rejected" && exec.reason instanceof RedisTimeoutError) {
+        for (const item of prepared) this.#stopRunawayScript(item.command);
+      }
       if (!exec || exec.status === "rejected") {
         const queueFailure = settled.slice(1, -1).findIndex((item) => item.status === "rejected");
         const cause = settled[queueFailure + 1];
@@ -101,10 +128,19 @@ export class RedisExecutor {
   }
 
   async close(): Promise<void> {
+    this.closeSubscriptions();
+    const control = this.#control;
+    this.#control = undefined;
+    control?.disconnect();
     await Promise.all([
       this.#transactions.close(),
       ...this.#shared.map((connection) => connection.quit().catch(() => connection.disconnect())),
     ]);
+  }
+
+  /** Ends every subscription (their streams end): the first step of a graceful stop. */
+  closeSubscriptions(): void {
+    this.#subscriptions.closeAll();
   }
 
   #nextShared(): Redis {
@@ -114,24 +150,55 @@ export class RedisExecutor {
 
   async #runPrepared(connection: Redis, prepared: PreparedCommand): Promise<RedisReply> {
     if (connection.status !== "ready") await awaitFirstConnection(connection, firstConnectionTimeoutMs);
+    if (killCommandOf(prepared.command[0])) await this.#prepareToStop();
     let reply: RedisReply;
     try {
       reply = await send(connection, prepared.command);
     } catch (error) {
-      const script = prepared.reloadable;
-      if (!script || !(error instanceof RedisReplyError) || !error.message.startsWith("NOSCRIPT")) throw error;
-      await send(connection, ["SCRIPT", "LOAD", script.body]);
-      reply = await send(connection, prepared.command);
+      if (error instanceof RedisTimeoutError) this.#stopRunawayScript(prepared.command);
+      throw error;
     }
     return prepared.adjustReply ? prepared.adjustReply(reply) : reply;
+  }
+
+  /**
+   * A busy Redis answers a new connection's handshake with BUSY: the
+   * connection for SCRIPT KILL is opened, and up, before the first script runs.
+   */
+  async #prepareToStop(): Promise<void> {
+    this.#control ??= openConnection({ ...this.#settings, connectionName: `${this.#settings.connectionName}-control`, commandTimeoutMs: 60_000 });
+    // Without it a runaway script cannot be stopped, but the script itself may still run.
+    await awaitFirstConnection(this.#control, firstConnectionTimeoutMs).catch(() => undefined);
+  }
+
+  /**
+   * A script that outran the timeout would keep Redis answering BUSY to
+   * everyone until it ends, maybe never: stop it. Redis takes SCRIPT KILL once
+   * the script has run for its busy-reply-threshold (5 s by default), so the
+   * kill waits on a connection of its own until then. A script that already
+   * wrote cannot be killed (UNKILLABLE); that is Redis's answer to give.
+   */
+  #stopRunawayScript(command: RedisCommand): void {
+    const kill = killCommandOf(command[0]);
+    const control = this.#control;
+    if (!kill || !control) return;
+    void awaitFirstConnection(control, firstConnectionTimeoutMs)
+      .then(() => send(control, kill))
+      .catch((error: unknown) => {
+        // NOTBUSY: the script ended by itself meanwhile.
+        if (!(error instanceof RedisReplyError)) this.#settings.onError?.(error instanceof Error ? error : new Error(String(error)));
+      });
   }
 
   /**
    * Script commands are rewritten so a client that hashed the original text
    * (shebang and all) finds its script: EVAL runs the stripped text, SCRIPT
    * LOAD answers the client's own SHA, EVALSHA and SCRIPT EXISTS translate it.
+   * Only the name is translated: whether Redis holds the script is Redis's to
+   * say, so EVALSHA and SCRIPT EXISTS agree (after SCRIPT FLUSH or a restart
+   * both say it is gone, and the client sends the text again).
    */
-  #prepare(command: RedisCommand, inTransaction: boolean): PreparedCommand {
+  #prepare(command: RedisCommand): PreparedCommand {
     const [name, first, ...rest] = command;
     if (first === undefined) return { command };
     switch (name) {
@@ -141,10 +208,7 @@ export class RedisExecutor {
       case "EVALSHA":
       case "EVALSHA_RO": {
         const known = this.#scripts.find(first);
-        if (!known) return { command };
-        // Inside MULTI a NOSCRIPT cannot be retried, so send the text itself.
-        if (inTransaction) return { command: [name === "EVALSHA" ? "EVAL" : "EVAL_RO", known.body, ...rest] };
-        return { command: [name, known.redisSha, ...rest], reloadable: known };
+        return known ? { command: [name, known.redisSha, ...rest] } : { command };
       }
       case "SCRIPT": {
         const subcommand = first.toUpperCase();
@@ -154,6 +218,10 @@ export class RedisExecutor {
         }
         if (subcommand === "EXISTS") {
           return { command: [name, first, ...rest.map((sha) => this.#scripts.find(sha)?.redisSha ?? sha)] };
+        }
+        if (subcommand === "FLUSH") {
+          // Redis forgot every script: so does the map of names.
+          return { command, adjustReply: (reply) => (this.#scripts.forgetAll(), reply) };
         }
         return { command };
       }

@@ -2,6 +2,7 @@ import { parseCommand, parseCommandList } from "./commands";
 import { RestError } from "./errors";
 import type { CommandOutcome, RedisExecutor } from "./executor";
 import { encodeReply, type JsonReply, type ReplyEncoding } from "./replies";
+import type { SubscriptionKind } from "./subscriptions";
 
 /** The three endpoints @upstash/redis posts to. */
 export type RestEndpoint = "command" | "pipeline" | "multi-exec";
@@ -27,6 +28,25 @@ export function restEndpointOf(path: string): RestEndpoint | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * `/subscribe/<channel>` and `/psubscribe/<pattern>`, Upstash's pub/sub
+ * endpoints. @upstash/redis joins the name to the path as it is; fetch
+ * percent-encodes what a URL cannot carry, so the name is decoded, and a name
+ * with slashes spans the rest of the path. Undefined for any other path;
+ * `name` is empty when the path names none.
+ */
+export function subscriptionOf(path: string): { kind: SubscriptionKind; name: string } | undefined {
+  const match = /^\/?(subscribe|psubscribe)(?:\/(.*))?$/.exec(path);
+  if (!match) return undefined;
+  let name = match[2] ?? "";
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // Not percent-encoding after all: the name is what was sent.
+  }
+  return { kind: match[1] as SubscriptionKind, name };
 }
 
 /**

@@ -26,9 +26,9 @@ const maxKnownScripts = 1_000;
 
 /**
  * Maps the SHA1 a client computed from its original text to the script Redis
- * holds. It is a per-process cache, not state: an instance that does not know a
- * SHA answers NOSCRIPT exactly as Redis would, and the client's EVAL (or
- * SCRIPT LOAD) teaches it again.
+ * holds. It is a per-process cache of names, not of scripts: an instance that
+ * does not know a SHA, or whose Redis lost the script, answers NOSCRIPT exactly
+ * as Redis would, and the client's EVAL (or SCRIPT LOAD) teaches it again.
  */
 export class ScriptRegistry {
   readonly #byClientSha = new Map<string, KnownScript>();
@@ -50,5 +50,9 @@ export class ScriptRegistry {
 
   find(clientSha: string): KnownScript | undefined {
     return this.#byClientSha.get(clientSha.toLowerCase());
+  }
+
+  forgetAll(): void {
+    this.#byClientSha.clear();
   }
 }

@@ -1,4 +1,4 @@
-import { answerRestRequest, restEndpointOf, type RedisExecutor } from "@hop/redis-protocol";
+import { answerRestRequest, restEndpointOf, RestError, type RedisExecutor, type SubscriptionKind } from "@hop/redis-protocol";
 import { errors, type Requester, type UpstashRequest, type UpstashResponse } from "@upstash/redis";
 
 /**
@@ -11,6 +11,10 @@ export class TcpRequester implements Requester {
   constructor(private readonly executor: RedisExecutor) {}
 
   async request<TResult = unknown>(request: UpstashRequest): Promise<UpstashResponse<TResult>> {
+    const [first, ...rest] = request.path ?? [];
+    if ((first === "subscribe" || first === "psubscribe") && request.onMessage) {
+      return (await this.#subscribe(first, rest.join("/"), request.onMessage, request.signal)) as UpstashResponse<TResult>;
+    }
     const endpoint = restEndpointOf((request.path ?? []).join("/"));
     if (!endpoint) throw new errors.UpstashError(`the TCP transport has no endpoint /${(request.path ?? []).join("/")}`);
     const response = await answerRestRequest(this.executor, endpoint, request.body, "utf8");
@@ -19,5 +23,24 @@ export class TcpRequester implements Requester {
     }
     // A pipeline's answer is a list of results; @upstash/redis types both as one.
     return response.body as UpstashResponse<TResult>;
+  }
+
+  /**
+   * subscribe() and psubscribe(): the same events the gateway streams, handed
+   * to the Subscriber's callback, on a connection held until its signal aborts.
+   * Answers { result: 1 } once subscribed, as the HTTP client does once its
+   * stream has started.
+   */
+  async #subscribe(kind: SubscriptionKind, name: string, onMessage: (data: string) => void, signal: AbortSignal | undefined): Promise<UpstashResponse<number>> {
+    if (signal?.aborted) return { result: 1 };
+    try {
+      const subscription = await this.executor.subscribe(kind, name, onMessage, () => undefined);
+      if (signal?.aborted) subscription.close();
+      else signal?.addEventListener("abort", () => subscription.close(), { once: true });
+    } catch (error) {
+      if (error instanceof RestError) throw new errors.UpstashError(`${error.message}, command was: ${kind} ${name}`);
+      throw error;
+    }
+    return { result: 1 };
   }
 }
