@@ -57,18 +57,23 @@ try {
   const worker = await startHopProcess("worker", { ...env, WORKER_CONCURRENCY: "4" });
   const db = createDatabase(databaseUrl);
   const raw = new RawRedis(redisServer.url);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const pickupLatencies: number[] = [];
   for (let i = 0; i < jobCount; i++) {
     const probeId = randomUUID();
     const enqueuedAt = Date.now();
-    await enqueueJob(db, "system.probe", { probeId, holdMs: 0 });
+    const jobId = await enqueueJob(db, "system.probe", { probeId, holdMs: 0 });
     let started: string | null = null;
     while (!started) {
       started = await raw.lindex(`hop:probe:${probeId}`, 0);
       if (!started) await new Promise((resolve) => setImmediate(resolve));
     }
     pickupLatencies.push(Date.parse((JSON.parse(started) as { at: string }).at) - enqueuedAt);
+    // Probes run one at a time in their own queue: the next is enqueued once this one is done and its row gone, so
+    // each sample is a pickup from a free queue (not a wait behind the previous probe's completion).
+    while ((await pool.query("SELECT 1 FROM graphile_worker.jobs WHERE id = $1", [jobId])).rowCount) await new Promise((resolve) => setImmediate(resolve));
   }
+  await pool.end();
   await worker.stop();
   await db.$disconnect();
   raw.disconnect();

@@ -92,7 +92,9 @@ describe("the redirect across instances", () => {
     expect(answer.status).toBe(404);
     expect(answer.headers.get("content-type")).toMatch(/text\/html/);
     expect(answer.body).toContain("/no-such-link");
-    expect((await fetch(`${webUrl(0)}/system`)).status).toBe(200);
+    const system = await fetch(`${webUrl(0)}/system`, { redirect: "manual" });
+    expect(system.status).toBe(307);
+    expect(system.headers.get("location")).toMatch(/\/signin\?next=%2Fsystem$/);
   });
 
   it("locks a password link on every instance until unlocked; the unlock is a sealed per-link cookie that a new password revokes", async () => {

@@ -1,5 +1,8 @@
 import type { AppRouter } from "@hop/api";
+import { hashPassword } from "@hop/auth";
+import { createDatabase } from "@hop/db";
 import { createTestDatabase, startHopProcess, startRedisServer, type HopProcess, type RedisServer } from "@hop/test-harness";
+import { createCookieClient } from "./http-session";
 
 export { waitFor } from "@hop/test-harness";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
@@ -15,11 +18,25 @@ export interface Cluster {
   redisServer: RedisServer;
   webs: HopProcess[];
   workers: HopProcess[];
+  /** The API as an anonymous visitor sees it. */
   api(web: HopProcess): TRPCClient<AppRouter>;
+  /** The API signed in as the cluster's operator (an account in OPERATOR_EMAILS, signed in on first use). */
+  operatorApi(web: HopProcess): TRPCClient<AppRouter>;
+  /**
+   * An account with this email and `clusterPassword`, made straight in the
+   * database (no sign-up, so no sign-up limit is used up), signed in through
+   * the API of the first web; its session cookie (the `hop_session` value).
+   */
+  signIn(email: string): Promise<string>;
   addWeb(): Promise<HopProcess>;
   addWorker(): Promise<HopProcess>;
   stop(): Promise<void>;
 }
+
+/** Every cluster's operator: OPERATOR_EMAILS names this account unless the test sets its own. */
+export const clusterOperatorEmail = "operator@example.com";
+/** The password of the accounts `signIn` makes. */
+export const clusterPassword = "cluster test password";
 
 export async function startCluster(shape: { web: number; workers: number; env?: Record<string, string> }): Promise<Cluster> {
   const redisServer = await startRedisServer();
@@ -29,16 +46,31 @@ export async function startCluster(shape: { web: number; workers: number; env?: 
     WORKER_CONCURRENCY: "2",
     SESSION_SECRETS: `1:${"cluster-test-secret-".repeat(3)}`,
     VISITOR_HASH_SECRET: "cluster-test-visitor-hash-secret-0123456789",
+    OPERATOR_EMAILS: clusterOperatorEmail,
     ...shape.env,
   };
   const webs = await Promise.all(Array.from({ length: shape.web }, () => startHopProcess("web", env)));
   const workers = await Promise.all(Array.from({ length: shape.workers }, () => startHopProcess("worker", env)));
+  // Opened only when a test signs someone in; closed by stop().
+  let db: ReturnType<typeof createDatabase> | undefined;
+  const signIn = async (email: string) => {
+    db ??= createDatabase(env.DATABASE_URL);
+    await db.user.upsert({ where: { email }, create: { email, passwordHash: await hashPassword(clusterPassword) }, update: {} });
+    const client = createCookieClient();
+    await client.api(webs[0]!.url!).auth.signIn.mutate({ email, password: clusterPassword });
+    if (!client.cookie) throw new Error(`signing in ${email} set no session cookie`);
+    return client.cookie;
+  };
+  // A cookie client whose first request waits for the operator's sign-in.
+  const operator = createCookieClient(() => signIn(clusterOperatorEmail));
   const cluster: Cluster = {
     env,
     redisServer,
     webs,
     workers,
     api: (web) => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${web.url}/api/trpc`, transformer: superjson })] }),
+    operatorApi: (web) => operator.api(web.url!),
+    signIn,
     addWeb: async () => {
       const web = await startHopProcess("web", env);
       webs.push(web);
@@ -51,6 +83,7 @@ export async function startCluster(shape: { web: number; workers: number; env?: 
     },
     stop: async () => {
       await Promise.all([...webs, ...workers].map((process) => process.kill()));
+      await db?.$disconnect();
       await redisServer.dispose();
     },
   };

@@ -5,10 +5,14 @@ import superjson from "superjson";
 /**
  * An HTTP client of the API that keeps its session cookie, like a browser
  * tab, and can be pointed at any web instance: the cookie is not tied to one.
+ * `initialCookie`, when given, supplies the session to start with.
  */
-export function createCookieClient() {
+export function createCookieClient(initialCookie?: () => Promise<string>) {
   let cookie: string | undefined;
+  let started: Promise<void> | undefined;
   const fetchWithCookies: typeof fetch = async (input, init) => {
+    // A client that starts signed in gets its cookie before its first request.
+    if (initialCookie) await (started ??= initialCookie().then((value) => void (cookie ??= value)));
     const headers = new Headers(init?.headers);
     if (cookie) headers.set("cookie", `hop_session=${cookie}`);
     const response = await fetch(input, { ...init, headers });

@@ -46,7 +46,8 @@ const streamRedis = createRedisClient(env, {
 });
 // Prisma for job handlers and click batches (one transaction at a time each).
 const db = createDatabase(env.DATABASE_URL, { maxConnections: env.WORKER_CONCURRENCY + 2 });
-const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.WORKER_CONCURRENCY + 2 });
+// The job runner's slots and its listener, plus the probe runner's slot and its listener.
+const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.WORKER_CONCURRENCY + 4 });
 // An idle client losing its connection (database restart) must not crash the process; the pool reconnects.
 pool.on("error", (error) => log.warn({ err: error.message }, "PostgreSQL connection error"));
 pool.on("connect", (client) => client.on("error", (error) => log.warn({ err: error.message }, "PostgreSQL connection error")));
@@ -67,6 +68,15 @@ events.on("job:start", ({ job, worker }) => log.info({ jobId: job.id, task: job.
 events.on("job:success", ({ job }) => log.info({ jobId: job.id, task: job.task_identifier }, "job done"));
 events.on("job:error", ({ job, error }) => log.warn({ jobId: job.id, task: job.task_identifier, err: String(error) }, "job failed; will retry"));
 
+const { "system.probe": probeTask, ...userTasks } = createTaskList({
+  redis: redis.redis,
+  streamRedis: streamRedis.redis,
+  db,
+  instanceId: instance.id,
+  log,
+  clickRetentionDays: env.CLICK_RETENTION_DAYS,
+  metadataFetch: { allowLoopback: env.METADATA_FETCH_ALLOW_LOOPBACK, timeoutMs: env.METADATA_FETCH_TIMEOUT_MS, maxBytes: env.METADATA_FETCH_MAX_BYTES },
+});
 const runner = await run({
   pgPool: pool,
   concurrency: env.WORKER_CONCURRENCY,
@@ -74,15 +84,19 @@ const runner = await run({
   logger: jobLogger,
   events,
   parsedCronItems: cronItems,
-  taskList: createTaskList({
-    redis: redis.redis,
-    streamRedis: streamRedis.redis,
-    db,
-    instanceId: instance.id,
-    log,
-    clickRetentionDays: env.CLICK_RETENTION_DAYS,
-    metadataFetch: { allowLoopback: env.METADATA_FETCH_ALLOW_LOOPBACK, timeoutMs: env.METADATA_FETCH_TIMEOUT_MS, maxBytes: env.METADATA_FETCH_MAX_BYTES },
-  }),
+  taskList: userTasks,
+});
+// Operators' probes get a runner of their own with one slot, so a held probe
+// never takes one of the WORKER_CONCURRENCY slots of user jobs (a runner only
+// fetches the tasks in its list). Their named queue lets one run at a time in
+// the whole cluster.
+const probeRunner = await run({
+  pgPool: pool,
+  concurrency: 1,
+  noHandleSignals: true,
+  logger: jobLogger,
+  events,
+  taskList: { "system.probe": probeTask },
 });
 const clickIngestion = startClickIngestion({
   db,
@@ -123,7 +137,7 @@ const stop = async (signal: string) => {
   }, env.SHUTDOWN_TIMEOUT_MS);
   forceExit.unref();
   clearInterval(reaper);
-  await Promise.all([clickIngestion.stop(), runner.stop()]);
+  await Promise.all([clickIngestion.stop(), runner.stop(), probeRunner.stop()]);
   await heartbeat.stop();
   await workerUtils.release();
   await Promise.allSettled([pool.end(), db.$disconnect(), redis.close(), streamRedis.close()]);

@@ -45,8 +45,8 @@ describe("worker processes", () => {
     const live = await listLiveInstances(redis.redis);
     const liveWorkers = live.filter((instance) => instance.kind === "worker");
     expect(liveWorkers.map((instance) => instance.id).sort()).toEqual(workers.map((worker) => worker.instanceId).sort());
-    // The pool's id (jobs are locked under it) and its two workers' ids.
-    for (const instance of liveWorkers) expect(instance.jobWorkerIds).toHaveLength(3);
+    // The job pool's id (jobs are locked under it) and its two workers' ids, and the same for the probes' pool of one.
+    for (const instance of liveWorkers) expect(instance.jobWorkerIds).toHaveLength(5);
     expect(new Set(liveWorkers.map((instance) => instance.buildId)).size).toBe(1);
   });
 
@@ -70,7 +70,7 @@ describe("worker processes", () => {
   });
 
   it("hand a killed worker's job to a live one within seconds", async () => {
-    const probeId = await sendProbe(30_000);
+    const probeId = await sendProbe(15_000);
     const [started] = await waitFor(() => probeEvents(probeId), (events) => events.length > 0, 10_000);
     const holder = workers.find((worker) => worker.instanceId === started?.instanceId);
     expect(holder).toBeDefined();
@@ -87,7 +87,12 @@ describe("worker processes", () => {
 
   it("finish a running job on SIGTERM, leave the live list at once and exit 0", async () => {
     workers.push(await startHopProcess("worker", env));
-    // Let every worker pick up whatever is queued, then give the newest one a job of its own.
+    // Probes run one at a time (their own queue): let the one taken over above finish first.
+    await waitFor(
+      () => db.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM graphile_worker.jobs WHERE task_identifier = 'system.probe'`,
+      (rows) => rows[0]?.count === 0n,
+      30_000,
+    );
     const probeId = await sendProbe(2_000);
     const [started] = await waitFor(() => probeEvents(probeId), (events) => events.length > 0, 10_000);
     const holder = workers.find((worker) => worker.instanceId === started?.instanceId)!;
@@ -101,5 +106,5 @@ describe("worker processes", () => {
     const live = await listLiveInstances(redis.redis);
     expect(live.some((instance) => instance.id === holder.instanceId)).toBe(false);
     workers.splice(workers.indexOf(holder), 1);
-  });
+  }, 60_000);
 });

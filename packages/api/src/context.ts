@@ -20,6 +20,8 @@ export interface CreateContextOptions {
   clientIp: string;
   /** Where short links are served (e.g. https://hop.example); the request's own origin when not configured. */
   shortLinkBaseUrl?: string | undefined;
+  /** Emails of the accounts that may use `system.*` (OPERATOR_EMAILS, normalised); none when not given. */
+  operatorEmails?: readonly string[] | undefined;
 }
 
 /**
@@ -36,6 +38,8 @@ export interface TRPCContext {
   /** Origin of short links, without a trailing slash: `${shortLinkBaseUrl}/${slug}`. */
   shortLinkBaseUrl: string;
   sessionConfig: SessionConfig;
+  /** Emails of the operators' accounts (OPERATOR_EMAILS), normalised like stored emails. */
+  operatorEmails: readonly string[];
   /** The signed-in session, checked once per request on first use; 503 when Redis cannot be asked. */
   getSession(): Promise<SessionUser | null>;
   setSessionCookie(sealed: string): void;
@@ -57,6 +61,7 @@ export function createTRPCContext(options: CreateContextOptions): TRPCContext {
     shortLinkBaseUrl: (options.shortLinkBaseUrl ?? url.origin).replace(/\/+$/, ""),
     userAgent: options.request.headers.get("user-agent"),
     sessionConfig: options.sessionConfig,
+    operatorEmails: options.operatorEmails ?? [],
     getSession: () => {
       session ??= resolveSession(options.redis, options.sessionConfig, cookieValue).catch((error: unknown) => {
         throw new TRPCError({

@@ -10,4 +10,5 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 export { appRouter, type AppRouter };
 export { createTRPCContext, type CreateContextOptions, type SessionUser, type TRPCContext } from "./context";
-export { protectedProcedure, publicProcedure, createTRPCRouter } from "./trpc";
+export { operatorProcedure, protectedProcedure, publicProcedure, createTRPCRouter } from "./trpc";
+export { isOperatorEmail, operatorEmailsSchema } from "./operators";

@@ -1,3 +1,4 @@
+import { maxProbeHoldMs } from "@hop/validators";
 import { z } from "zod";
 
 /** What graphile-worker's crontab puts in a scheduled job's payload: the tick it is for. */
@@ -19,7 +20,7 @@ export const jobContracts = {
    */
   "system.probe": z.object({
     probeId: z.string().min(1).max(64),
-    holdMs: z.number().int().min(0).max(120_000).default(0),
+    holdMs: z.number().int().min(0).max(maxProbeHoldMs).default(0),
   }),
   /**
    * Fetch a link's target page and store its title, description and image.
@@ -44,6 +45,15 @@ export type JobPayload<Name extends JobName> = z.output<(typeof jobContracts)[Na
 export function parseJobPayload<Name extends JobName>(name: Name, payload: unknown): JobPayload<Name> {
   return jobContracts[name].parse(payload) as JobPayload<Name>;
 }
+
+/**
+ * Jobs that run in a named graphile-worker queue: jobs of one queue run one
+ * at a time across the whole cluster. Probes do, so however many operators
+ * send however many, at most one is being held at any moment.
+ */
+export const jobQueueNames: Partial<Record<JobName, string>> = {
+  "system.probe": "system.probe",
+};
 
 /** The job key that makes repeated metadata fetches of one link collapse into one job. */
 export function linkMetadataJobKey(linkId: string): string {

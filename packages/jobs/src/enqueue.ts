@@ -1,5 +1,5 @@
 import type { Database, Prisma } from "@hop/db";
-import { parseJobPayload, type JobName, type JobPayloadInput } from "./contracts";
+import { jobQueueNames, parseJobPayload, type JobName, type JobPayloadInput } from "./contracts";
 
 export interface EnqueueOptions {
   /** Jobs with the same key collapse into one (the latest payload wins). */
@@ -15,7 +15,8 @@ export type Queryable = Database | Prisma.TransactionClient;
 /**
  * Adds a job to the durable queue through the given client, so that inside
  * `db.$transaction(async (tx) => ...)` the job exists if and only if the rows
- * written beside it do. Returns the job's id.
+ * written beside it do. A job whose contract names a queue (`jobQueueNames`)
+ * goes into it. Returns the job's id.
  */
 export async function enqueueJob<Name extends JobName>(
   db: Queryable,
@@ -30,6 +31,7 @@ export async function enqueueJob<Name extends JobName>(
       payload => ${JSON.stringify(parsed)}::json,
       run_at => ${options.runAt ?? null}::timestamptz,
       max_attempts => ${options.maxAttempts ?? null}::int,
+      queue_name => ${jobQueueNames[name] ?? null}::text,
       job_key => ${options.jobKey ?? null}::text,
       priority => ${options.priority ?? null}::int
     )`;

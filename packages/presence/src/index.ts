@@ -1,2 +1,2 @@
 export { heartbeatIntervalMs, heartbeatTtlMs, startHeartbeat, type Heartbeat, type HeartbeatOptions } from "./heartbeat";
-export { listLiveInstances } from "./live-instances";
+export { listLiveInstances, livenessIndexPruneAfterMs } from "./live-instances";

@@ -7,7 +7,8 @@ const prefix = "hop";
 export const redisKeys = {
   /** A live process's record; it expires unless the process heartbeats. */
   instance: (kind: string, id: string) => `${prefix}:instance:${kind}:${id}`,
-  instancePattern: () => `${prefix}:instance:*`,
+  /** The index of live processes: a sorted set of their record keys, scored by when each record expires (ms since the epoch). */
+  instances: () => `${prefix}:instances`,
   /** The server-side part of a session. */
   session: (sessionId: string) => `${prefix}:session:${sessionId}`,
   /** The set of a user's session ids. */

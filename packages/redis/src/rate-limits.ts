@@ -20,6 +20,8 @@ export const rateLimitRules = {
   linkCreatePerUser: { limit: 120, windowSeconds: 60 },
   /** Password guesses at one protected link from one client address. */
   linkUnlockPerIp: { limit: 10, windowSeconds: 15 * 60 },
+  /** Probes one operator sends through the job queue from /system. */
+  probeSendPerOperator: { limit: 10, windowSeconds: 60 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type RateLimitName = keyof typeof rateLimitRules;

@@ -42,6 +42,7 @@ const run = (name: string, app: App, env: NodeJS.ProcessEnv, index: number) => {
   return startProcess(name, process.execPath, args, { cwd, env, index });
 };
 const dataDir = join(repoRoot, ".data");
+const localOperatorEmail = "operator@hop.localhost";
 const [mode = "dev", ...rest] = process.argv.slice(2).filter((arg) => arg !== "--");
 if (mode !== "dev" && mode !== "start") fail(`unknown mode "${mode}": use dev or start`);
 const { values } = parseArgs({ args: rest, options: { web: { type: "string", default: "1" }, workers: { type: "string", default: "1" } } });
@@ -99,6 +100,8 @@ try {
   // Sessions need sealing secrets: generated once and kept with the data, so a restart signs nobody out.
   env.SESSION_SECRETS ??= `1:${storedSecret("session-secret", 32)}`;
   env.VISITOR_HASH_SECRET ??= storedSecret("visitor-hash-secret", 32);
+  // A local operator, so /system can be opened on a laptop: sign up with this address (README, "Operators").
+  env.OPERATOR_EMAILS ??= localOperatorEmail;
 
   let gatewayUrl: string | undefined;
   const gatewayToken = env.REDIS_HTTP_TOKEN ?? storedSecret("redis-http-token", 24);
@@ -129,6 +132,7 @@ try {
   log(`Hop is up (${mode}): ${webCount} web, ${workerCount} worker${workerCount === 1 ? "" : "s"}`);
   for (const [i, url] of webUrls.entries()) log(`  web-${i + 1}       ${url}`);
   if (gatewayUrl) log(`  redis gateway ${gatewayUrl}  (token in .data/redis-http-token)`);
+  log(`  operators     ${env.OPERATOR_EMAILS} (OPERATOR_EMAILS; /system is theirs)`);
   log("  Ctrl-C stops everything this command started");
 
   for (const child of children) {

@@ -1,4 +1,4 @@
-import { ArrowLeft, Activity } from "lucide-react";
+import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { StandalonePage } from "~/components/standalone-page";
@@ -20,12 +20,6 @@ export default function NotFound() {
             <Link href="/">
               <ArrowLeft aria-hidden="true" />
               Back to the home page
-            </Link>
-          </Button>
-          <Button asChild variant="outline">
-            <Link href="/system">
-              <Activity aria-hidden="true" />
-              System status
             </Link>
           </Button>
         </div>

@@ -1,5 +1,4 @@
 import {
-  Activity,
   ArrowRight,
   ChartColumn,
   CircleCheck,
@@ -98,12 +97,6 @@ function SiteHeader() {
           >
             Self-hosting
           </Link>
-          <Link
-            href="/system"
-            className="hidden rounded-md px-3 py-2 text-sm font-medium text-muted-foreground transition-colors hover:text-foreground md:inline-flex"
-          >
-            System status
-          </Link>
           <HeaderAccountLinks />
         </nav>
       </div>
@@ -141,14 +134,6 @@ function Hero() {
             <Button asChild size="lg" variant="outline">
               <Link href="/signin">Sign in</Link>
             </Button>
-            <Link
-              href="/system"
-              className="group inline-flex items-center justify-center gap-2 rounded-md px-2 py-2 text-sm font-medium text-muted-foreground transition-colors hover:text-foreground sm:ml-2"
-            >
-              <Activity aria-hidden="true" className="size-4 text-success" />
-              System status
-              <ArrowRight aria-hidden="true" className="size-3.5 transition-transform group-hover:translate-x-0.5" />
-            </Link>
           </div>
         </div>
         <ProductPreview />
@@ -264,12 +249,6 @@ function SelfHosting() {
               </li>
             ))}
           </ul>
-          <Button asChild variant="outline" className="mt-8">
-            <Link href="/system">
-              <Activity aria-hidden="true" />
-              See this cluster&apos;s system status
-            </Link>
-          </Button>
         </div>
         <ClusterDiagram />
       </div>
@@ -369,9 +348,6 @@ function SiteFooter() {
           <span>Self-hosted link shortener with click analytics.</span>
         </div>
         <nav aria-label="Footer" className="flex items-center gap-5">
-          <Link href="/system" className="hover:text-foreground">
-            System status
-          </Link>
           <Link href="/signin" className="hover:text-foreground">
             Sign in
           </Link>

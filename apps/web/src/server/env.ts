@@ -1,3 +1,5 @@
+// The subpath, not "@hop/api": the custom server bundles this file and needs none of the routers.
+import { operatorEmailsSchema } from "@hop/api/operators";
 import { authEnvSchema } from "@hop/auth";
 import { databaseEnvSchema } from "@hop/db";
 import { redisEnvSchema } from "@hop/redis";
@@ -40,6 +42,8 @@ export const webEnvSchema = z
       .regex(/^[A-Za-z0-9-]+$/, "must be a header name, e.g. cf-ipcountry")
       .transform((name) => name.toLowerCase())
       .optional(),
+    /** The accounts that may open /system and call system.*, by email, comma-separated; none when unset. */
+    OPERATOR_EMAILS: operatorEmailsSchema,
   })
   .and(authEnvSchema)
   .and(databaseEnvSchema)

@@ -1,5 +1,7 @@
+import { isOperatorEmail } from "@hop/api/operators";
 import type { Me } from "@hop/validators";
 import { redirect } from "next/navigation";
+import { getWebServices } from "./services";
 import { getCurrentUser } from "./session";
 
 /**
@@ -17,4 +19,9 @@ export async function requireSignedInUser(returnTo: string): Promise<Me> {
 /** For the sign-in and sign-up pages: a signed-in visitor goes straight on to where they were headed. */
 export async function redirectIfSignedIn(next: string): Promise<void> {
   if (await getCurrentUser()) redirect(next);
+}
+
+/** Whether the signed-in user is an operator: their account's email is in OPERATOR_EMAILS (the same check as `system.*`). */
+export function isOperator(user: Pick<Me, "email">): boolean {
+  return isOperatorEmail(getWebServices().env.OPERATOR_EMAILS, user.email);
 }

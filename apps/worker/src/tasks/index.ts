@@ -2,7 +2,7 @@ import type { Database } from "@hop/db";
 import { parseJobPayload, type JobName } from "@hop/jobs";
 import type { Logger } from "@hop/logger";
 import type { Redis } from "@hop/redis";
-import type { JobHelpers, TaskList } from "graphile-worker";
+import type { JobHelpers, Task } from "graphile-worker";
 import type { SafeFetchOptions } from "../link-metadata/safe-fetch";
 import { fetchLinkMetadata } from "./fetch-link-metadata";
 import { runProbe } from "./probe";
@@ -26,7 +26,7 @@ export interface TaskDeps {
  * contract without a handler a type error; each payload is parsed with its
  * contract's schema before the handler sees it.
  */
-export function createTaskList(deps: TaskDeps): TaskList {
+export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
   // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
   const scheduled = async (name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld", payload: unknown, work: () => Promise<Record<string, number>>) => {
     const tick = parseJobPayload(name, payload)._cron?.ts ?? null;

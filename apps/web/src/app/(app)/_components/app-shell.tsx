@@ -7,11 +7,15 @@ import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { Logo } from "~/components/logo";
 import { Button } from "~/components/ui/button";
 import { cn } from "~/lib/utils";
-import { isCurrentNavItem, navItems } from "./nav-items";
+import { isCurrentNavItem, visibleNavItems } from "./nav-items";
 import { useSignOut } from "./use-sign-out";
 
-/** Who is signed in, as the navigation names them; null when nobody is, "unknown" when sessions cannot be checked right now. */
-export type ShellUser = { name: string | null; email: string } | null | "unknown";
+/**
+ * Who is signed in, as the navigation names them (and whether they are an
+ * operator, who also sees System); null when nobody is, "unknown" when
+ * sessions cannot be checked right now.
+ */
+export type ShellUser = { name: string | null; email: string; operator: boolean } | null | "unknown";
 
 /**
  * The frame of every signed-in page: a sidebar on wide screens; on narrow
@@ -80,7 +84,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           >
             <p className="px-3 pb-2 text-xs font-medium tracking-wide text-muted-foreground uppercase">Workspace</p>
             <ul className="space-y-0.5">
-              {navItems.map((item) => {
+              {visibleNavItems(typeof user === "object" && user !== null && user.operator).map((item) => {
                 const current = isCurrentNavItem(item, pathname);
                 const Icon = item.icon;
                 return (

@@ -1,6 +1,6 @@
 "use client";
 
-import type { InstanceRecord, ProbeEvent } from "@hop/validators";
+import { maxProbeHoldMs, type InstanceRecord, type ProbeEvent } from "@hop/validators";
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { CircleCheck, Clock, LoaderCircle, Play, Send, TriangleExclamationPoint } from "lucide-react";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
@@ -19,7 +19,7 @@ import { useTRPC } from "~/trpc/react";
 const pollMs = 500;
 /** How long to keep asking after the job should have finished before saying nobody ran it. */
 const giveUpAfterMs = 120_000;
-const maxHoldSeconds = 120;
+const maxHoldSeconds = maxProbeHoldMs / 1000;
 
 interface SentProbe {
   probeId: string;
