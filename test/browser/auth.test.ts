@@ -184,44 +184,49 @@ describe("accounts in a browser", () => {
     await account.api(web1).auth.signUp.mutate({ email: "linus@example.com", password: secret });
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 860 } });
     context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    await context.addCookies([{ name: "hop_session", value: account.cookie!, url: web1 }]);
-    const page = await context.newPage();
-    const urlsRequested: string[] = [];
-    page.on("request", (request) => urlsRequested.push(request.url()));
+    // Closed here, not with the others: the last test below uses the last device of the list.
+    try {
+      const page = await context.newPage();
+      const urlsRequested: string[] = [];
+      page.on("request", (request) => urlsRequested.push(request.url()));
 
-    const tryToSubmit = async (path: string, fill: (form: Locator) => Promise<void>, button: string) => {
-      await page.goto(`${web1}${path}`);
-      const form = page.locator("form", { has: page.getByRole("button", { name: button }) });
-      await fill(form);
-      // Enter in the password field (implicit submission), then the button itself.
-      await form.locator('input[type="password"]').last().press("Enter");
-      await page.waitForLoadState("load");
-      if (new URL(page.url()).pathname === path) {
-        await form.getByRole("button", { name: button }).click({ force: true });
+      const tryToSubmit = async (path: string, fill: (form: Locator) => Promise<void>, button: string) => {
+        await page.goto(`${web1}${path}`);
+        const form = page.locator("form", { has: page.getByRole("button", { name: button }) });
+        await fill(form);
+        // Enter in the password field (implicit submission), then the button itself.
+        await form.locator('input[type="password"]').last().press("Enter");
         await page.waitForLoadState("load");
-      }
-    };
-    await tryToSubmit("/signin", async (form) => {
-      await form.getByLabel("Email").fill("linus@example.com");
-      await form.getByLabel("Password", { exact: true }).fill(secret);
-    }, "Sign in");
-    await tryToSubmit("/signup", async (form) => {
-      await form.getByLabel("Email").fill("linus2@example.com");
-      await form.getByLabel("Password", { exact: true }).fill(secret);
-    }, "Sign up");
-    await tryToSubmit("/account", async (form) => {
-      await form.getByLabel("Current password").fill(secret);
-      await form.getByLabel("New password", { exact: true }).fill(`${secret} new`);
-      await form.getByLabel("Confirm new password").fill(`${secret} new`);
-    }, "Change password");
+        if (new URL(page.url()).pathname === path) {
+          await form.getByRole("button", { name: button }).click({ force: true });
+          await page.waitForLoadState("load");
+        }
+      };
+      await tryToSubmit("/signin", async (form) => {
+        await form.getByLabel("Email").fill("linus@example.com");
+        await form.getByLabel("Password", { exact: true }).fill(secret);
+      }, "Sign in");
+      await tryToSubmit("/signup", async (form) => {
+        await form.getByLabel("Email").fill("linus2@example.com");
+        await form.getByLabel("Password", { exact: true }).fill(secret);
+      }, "Sign up");
+      // Signed in (the cookie from the API), for the password change on the account page.
+      await context.addCookies([{ name: "hop_session", value: account.cookie!, url: web1 }]);
+      await tryToSubmit("/account", async (form) => {
+        await form.getByLabel("Current password").fill(secret);
+        await form.getByLabel("New password", { exact: true }).fill(`${secret} new`);
+        await form.getByLabel("Confirm new password").fill(`${secret} new`);
+      }, "Change password");
 
-    expect(urlsRequested.length).toBeGreaterThan(0);
-    const encoded = [secret, encodeURIComponent(secret), new URLSearchParams({ p: secret }).toString().slice(2)];
-    for (const url of urlsRequested) for (const form of encoded) expect(url).not.toContain(form);
-    expect(urlsRequested.some((url) => /[?&](password|currentPassword|newPassword)=/.test(url))).toBe(false);
-    // Nothing was changed either: the old password still opens the account.
-    await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus@example.com", password: secret })).resolves.toMatchObject({ email: "linus@example.com" });
+      expect(urlsRequested.length).toBeGreaterThan(0);
+      const encoded = [secret, encodeURIComponent(secret), new URLSearchParams({ p: secret }).toString().slice(2)];
+      for (const url of urlsRequested) for (const form of encoded) expect(url).not.toContain(form);
+      expect(urlsRequested.some((url) => /[?&](password|currentPassword|newPassword)=/.test(url))).toBe(false);
+      // Nothing was changed either: the old password still opens the account.
+      await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus@example.com", password: secret })).resolves.toMatchObject({ email: "linus@example.com" });
+    } finally {
+      await context.close();
+    }
   });
 
   // Last: the harness's Redis keeps nothing on disk, so every session is gone after it restarts.
