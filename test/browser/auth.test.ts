@@ -176,8 +176,9 @@ describe("accounts in a browser", () => {
     expect(await menu.getAttribute("aria-expanded")).toBe("false");
   });
 
-  // Before the page's script has loaded (slow network, script blocked) a form must not fall back to a GET that puts the password in the URL.
-  it("never puts a password in a URL when the forms are used without JavaScript", async () => {
+  // Before the page's script has loaded (slow network, script blocked) a form must not fall back to a GET that puts the
+  // password in the URL: sign-in and sign-up work by POST without script, the password change cannot be sent before it.
+  it("signs in and up without JavaScript, and never puts a password in a URL", async () => {
     const web1 = cluster.webs[0]!.url!;
     const secret = "no-script secret 0123";
     const account = createCookieClient();
@@ -189,41 +190,54 @@ describe("accounts in a browser", () => {
       const page = await context.newPage();
       const urlsRequested: string[] = [];
       page.on("request", (request) => urlsRequested.push(request.url()));
-
-      const tryToSubmit = async (path: string, fill: (form: Locator) => Promise<void>, button: string) => {
-        await page.goto(`${web1}${path}`);
-        const form = page.locator("form", { has: page.getByRole("button", { name: button }) });
-        await fill(form);
-        // Enter in the password field (implicit submission), then the button itself.
+      const submit = async (form: Locator) => {
+        // Enter in the password field: the browser's own submission, nothing of ours runs.
         await form.locator('input[type="password"]').last().press("Enter");
         await page.waitForLoadState("load");
-        if (new URL(page.url()).pathname === path) {
-          await form.getByRole("button", { name: button }).click({ force: true });
-          await page.waitForLoadState("load");
-        }
       };
-      await tryToSubmit("/signin", async (form) => {
-        await form.getByLabel("Email").fill("linus@example.com");
-        await form.getByLabel("Password", { exact: true }).fill(secret);
-      }, "Sign in");
-      await tryToSubmit("/signup", async (form) => {
-        await form.getByLabel("Email").fill("linus2@example.com");
-        await form.getByLabel("Password", { exact: true }).fill(secret);
-      }, "Sign up");
-      // Signed in (the cookie from the API), for the password change on the account page.
-      await context.addCookies([{ name: "hop_session", value: account.cookie!, url: web1 }]);
-      await tryToSubmit("/account", async (form) => {
-        await form.getByLabel("Current password").fill(secret);
-        await form.getByLabel("New password", { exact: true }).fill(`${secret} new`);
-        await form.getByLabel("Confirm new password").fill(`${secret} new`);
-      }, "Change password");
+      const authForm = (button: string) => page.locator("form", { has: page.getByRole("button", { name: button }) });
+
+      // A wrong password: back to the form with the reason, the email not in the URL either.
+      await page.goto(`${web1}/signin?next=/account`);
+      await authForm("Sign in").getByLabel("Email").fill("linus@example.com");
+      await authForm("Sign in").getByLabel("Password", { exact: true }).fill(`${secret} wrong`);
+      await submit(authForm("Sign in"));
+      expect(new URL(page.url()).pathname).toBe("/signin");
+      expect(new URL(page.url()).searchParams.get("next")).toBe("/account");
+      await page.getByText("Email or password is incorrect").waitFor();
+
+      // The right one: signed in, on the page asked for (a signed-out visitor would be sent to /signin).
+      await authForm("Sign in").getByLabel("Email").fill("linus@example.com");
+      await authForm("Sign in").getByLabel("Password", { exact: true }).fill(secret);
+      await submit(authForm("Sign in"));
+      expect(new URL(page.url()).pathname).toBe("/account");
+      await page.getByRole("button", { name: "Change password" }).waitFor();
+      await saveScreenshot(page, "account-no-script");
+
+      // The password change needs the page's script: its button stays disabled, Enter does nothing.
+      const passwordForm = authForm("Change password");
+      expect(await passwordForm.getByRole("button", { name: "Change password" }).isDisabled()).toBe(true);
+      await passwordForm.getByLabel("Current password").fill(secret);
+      await passwordForm.getByLabel("New password", { exact: true }).fill(`${secret} new`);
+      await passwordForm.getByLabel("Confirm new password").fill(`${secret} new`);
+      await submit(passwordForm);
+      expect(new URL(page.url()).pathname).toBe("/account");
+
+      // Sign-up, in a fresh signed-out context of the same kind.
+      await context.clearCookies();
+      await page.goto(`${web1}/signup?next=/account`);
+      await authForm("Sign up").getByLabel("Email").fill("linus2@example.com");
+      await authForm("Sign up").getByLabel("Password", { exact: true }).fill(secret);
+      await submit(authForm("Sign up"));
+      expect(new URL(page.url()).pathname).toBe("/account");
 
       expect(urlsRequested.length).toBeGreaterThan(0);
       const encoded = [secret, encodeURIComponent(secret), new URLSearchParams({ p: secret }).toString().slice(2)];
       for (const url of urlsRequested) for (const form of encoded) expect(url).not.toContain(form);
-      expect(urlsRequested.some((url) => /[?&](password|currentPassword|newPassword)=/.test(url))).toBe(false);
-      // Nothing was changed either: the old password still opens the account.
+      expect(urlsRequested.some((url) => /[?&](email|password|currentPassword|newPassword)=/.test(url))).toBe(false);
+      // The password change did not happen: the old password still opens the account; the new account opens too.
       await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus@example.com", password: secret })).resolves.toMatchObject({ email: "linus@example.com" });
+      await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus2@example.com", password: secret })).resolves.toMatchObject({ email: "linus2@example.com" });
     } finally {
       await context.close();
     }

@@ -77,6 +77,18 @@ describe("a session across web instances", () => {
       expect({ headers, status: response.status }).toEqual({ headers, status: 403 });
       expect(await response.text()).toMatch(/Cross-site request refused/);
     }
+    // The no-script sign-in form is guarded the same way.
+    const formSignIn = (headers: Record<string, string>) =>
+      fetch(`${web(0)}/api/auth/signin`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams({ email: "alice@example.com", password: "not the password", next: "/links" }).toString(),
+      });
+    expect((await formSignIn({ origin: "https://evil.example", "x-forwarded-host": "evil.example" })).status).toBe(403);
+    const sameSite = await formSignIn({ origin: `http://${host}` });
+    expect(sameSite.status).toBe(303);
+    expect(sameSite.headers.get("location")).toBe("/signin?next=%2Flinks&error=credentials");
     // This site's own pages, and clients that send neither header (scripts, curl), are let through.
     const allowed: Array<Record<string, string>> = [{ origin: `http://${host}` }, { referer: `http://${host}/account` }, {}];
     for (const headers of allowed) {

@@ -11,4 +11,4 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export { appRouter, type AppRouter };
 export { createTRPCContext, type CreateContextOptions, type SessionUser, type TRPCContext } from "./context";
 export { protectedProcedure, publicProcedure, createTRPCRouter } from "./trpc";
-export { retryAfterSecondsOf } from "./errors";
+export { FieldError, retryAfterSecondsOf } from "./errors";
