@@ -60,9 +60,11 @@ export const authRouter = {
     await enforceRateLimit(ctx, "signInPerEmail", input.email);
     // The session epoch is read BEFORE the password hash: a password change raises the epoch before it writes the
     // new hash (and once more after), so a sign-in that read the old hash can never end up with a live session.
+    // (An unknown email makes the same three reads, so the answer's timing does not tell whether the account exists.)
     const account = await ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true } });
-    const epoch = account ? await readSessionEpoch(ctx.redis, account.id) : 0;
-    const user = account ? await ctx.db.user.findUnique({ where: { id: account.id } }) : null;
+    const accountId = account?.id ?? "";
+    const epoch = await readSessionEpoch(ctx.redis, accountId);
+    const user = await ctx.db.user.findUnique({ where: { id: accountId } });
     // Unknown email and wrong password take the same time and get the same answer.
     if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || !user) {
       throw new TRPCError({ code: "UNAUTHORIZED", message: wrongCredentials });
