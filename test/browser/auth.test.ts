@@ -102,7 +102,7 @@ describe("accounts in a browser", () => {
     await saveScreenshot(phone, "revoked-device");
   });
 
-  // A second account: sign-in is limited to 5 tries per account per 15 minutes, and the tests above used most of ada's.
+  // A second account: sign-in is limited to 5 tries per account from one address per 15 minutes, and the tests above used most of ada's.
   const grace = { email: "grace@example.com", password: "compilers all the way down", newPassword: "a brand new passphrase" };
 
   it("changes the password: field errors first, then every other device is signed out and the new password works", async () => {
