@@ -1,9 +1,10 @@
 // The callbacks of page.evaluate() run in the browser, with its globals.
 /// <reference lib="dom" />
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, saveScreenshot } from "../support/browser";
 import { startCluster, type Cluster } from "../support/cluster";
+import { createCookieClient } from "../support/http-session";
 
 // Accounts in Chromium, with two browser contexts (two devices) on two
 // different web instances of the production build.
@@ -101,7 +102,7 @@ describe("accounts in a browser", () => {
     await saveScreenshot(phone, "revoked-device");
   });
 
-  // A second account: sign-in is limited to 5 tries per account per 15 minutes, and the tests above used most of ada's.
+  // A second account: sign-in is limited to 5 tries per account from one address per 15 minutes, and the tests above used most of ada's.
   const grace = { email: "grace@example.com", password: "compilers all the way down", newPassword: "a brand new passphrase" };
 
   it("changes the password: field errors first, then every other device is signed out and the new password works", async () => {
@@ -173,6 +174,73 @@ describe("accounts in a browser", () => {
     await saveScreenshot(phone, "menu-phone");
     await phone.keyboard.press("Escape");
     expect(await menu.getAttribute("aria-expanded")).toBe("false");
+  });
+
+  // Before the page's script has loaded (slow network, script blocked) a form must not fall back to a GET that puts the
+  // password in the URL: sign-in and sign-up work by POST without script, the password change cannot be sent before it.
+  it("signs in and up without JavaScript, and never puts a password in a URL", async () => {
+    const web1 = cluster.webs[0]!.url!;
+    const secret = "no-script secret 0123";
+    const account = createCookieClient();
+    await account.api(web1).auth.signUp.mutate({ email: "linus@example.com", password: secret });
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 860 } });
+    context.setDefaultTimeout(10_000);
+    // Closed here, not with the others: the last test below uses the last device of the list.
+    try {
+      const page = await context.newPage();
+      const urlsRequested: string[] = [];
+      page.on("request", (request) => urlsRequested.push(request.url()));
+      const submit = async (form: Locator) => {
+        // Enter in the password field: the browser's own submission, nothing of ours runs.
+        await form.locator('input[type="password"]').last().press("Enter");
+        await page.waitForLoadState("load");
+      };
+      const authForm = (button: string) => page.locator("form", { has: page.getByRole("button", { name: button }) });
+
+      // A wrong password: back to the form with the reason, the email not in the URL either.
+      await page.goto(`${web1}/signin?next=/account`);
+      await authForm("Sign in").getByLabel("Email").fill("linus@example.com");
+      await authForm("Sign in").getByLabel("Password", { exact: true }).fill(`${secret} wrong`);
+      await submit(authForm("Sign in"));
+      expect(new URL(page.url()).pathname).toBe("/signin");
+      expect(new URL(page.url()).searchParams.get("next")).toBe("/account");
+      await page.getByText("Email or password is incorrect").waitFor();
+
+      // The right one: signed in, on the page asked for (a signed-out visitor would be sent to /signin).
+      await authForm("Sign in").getByLabel("Email").fill("linus@example.com");
+      await authForm("Sign in").getByLabel("Password", { exact: true }).fill(secret);
+      await submit(authForm("Sign in"));
+      expect(new URL(page.url()).pathname).toBe("/account");
+      await page.getByRole("button", { name: "Change password" }).waitFor();
+      await saveScreenshot(page, "account-no-script");
+
+      // The password change needs the page's script: its button stays disabled, Enter does nothing.
+      const passwordForm = authForm("Change password");
+      expect(await passwordForm.getByRole("button", { name: "Change password" }).isDisabled()).toBe(true);
+      await passwordForm.getByLabel("Current password").fill(secret);
+      await passwordForm.getByLabel("New password", { exact: true }).fill(`${secret} new`);
+      await passwordForm.getByLabel("Confirm new password").fill(`${secret} new`);
+      await submit(passwordForm);
+      expect(new URL(page.url()).pathname).toBe("/account");
+
+      // Sign-up, in a fresh signed-out context of the same kind.
+      await context.clearCookies();
+      await page.goto(`${web1}/signup?next=/account`);
+      await authForm("Sign up").getByLabel("Email").fill("linus2@example.com");
+      await authForm("Sign up").getByLabel("Password", { exact: true }).fill(secret);
+      await submit(authForm("Sign up"));
+      expect(new URL(page.url()).pathname).toBe("/account");
+
+      expect(urlsRequested.length).toBeGreaterThan(0);
+      const encoded = [secret, encodeURIComponent(secret), new URLSearchParams({ p: secret }).toString().slice(2)];
+      for (const url of urlsRequested) for (const form of encoded) expect(url).not.toContain(form);
+      expect(urlsRequested.some((url) => /[?&](email|password|currentPassword|newPassword)=/.test(url))).toBe(false);
+      // The password change did not happen: the old password still opens the account; the new account opens too.
+      await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus@example.com", password: secret })).resolves.toMatchObject({ email: "linus@example.com" });
+      await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus2@example.com", password: secret })).resolves.toMatchObject({ email: "linus2@example.com" });
+    } finally {
+      await context.close();
+    }
   });
 
   // Last: the harness's Redis keeps nothing on disk, so every session is gone after it restarts.

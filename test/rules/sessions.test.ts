@@ -58,14 +58,43 @@ describe("a session across web instances", () => {
     await cluster.addWeb();
   });
 
-  it("refuses a mutation from another site's page (CSRF)", async () => {
-    const response = await fetch(`${web(0)}/api/trpc/auth.signOut`, {
-      method: "POST",
-      headers: { origin: "https://evil.example", "content-type": "application/json" },
-      body: "{}",
-    });
-    expect(response.status).toBe(403);
-    expect(await response.text()).toMatch(/Cross-site request refused/);
+  it("refuses a mutation from another site's page (CSRF), whatever forwarding headers it forges", async () => {
+    const host = new URL(web(0)).host;
+    const otherPort = `${new URL(web(0)).hostname}:${Number(new URL(web(0)).port) + 1}`;
+    const signOut = (headers: Record<string, string>) =>
+      fetch(`${web(0)}/api/trpc/auth.signOut`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}" });
+    const refused: Array<Record<string, string>> = [
+      { origin: "https://evil.example" },
+      // TRUST_PROXY is off: a client's X-Forwarded-Host must not decide which host counts as ours.
+      { origin: "https://evil.example", "x-forwarded-host": "evil.example" },
+      { origin: "http://evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "http", "x-hop-origin": "http://evil.example" },
+      { origin: "null" },
+      { referer: "https://evil.example/page" },
+      { origin: `http://${otherPort}` },
+    ];
+    for (const headers of refused) {
+      const response = await signOut(headers);
+      expect({ headers, status: response.status }).toEqual({ headers, status: 403 });
+      expect(await response.text()).toMatch(/Cross-site request refused/);
+    }
+    // The no-script sign-in form is guarded the same way.
+    const formSignIn = (headers: Record<string, string>) =>
+      fetch(`${web(0)}/api/auth/signin`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams({ email: "alice@example.com", password: "not the password", next: "/links" }).toString(),
+      });
+    expect((await formSignIn({ origin: "https://evil.example", "x-forwarded-host": "evil.example" })).status).toBe(403);
+    const sameSite = await formSignIn({ origin: `http://${host}` });
+    expect(sameSite.status).toBe(303);
+    expect(sameSite.headers.get("location")).toBe("/signin?next=%2Flinks&error=credentials");
+    // This site's own pages, and clients that send neither header (scripts, curl), are let through.
+    const allowed: Array<Record<string, string>> = [{ origin: `http://${host}` }, { referer: `http://${host}/account` }, {}];
+    for (const headers of allowed) {
+      const response = await signOut(headers);
+      expect({ headers, status: response.status }).toEqual({ headers, status: 200 });
+    }
   });
 
   it("answers 503, not 'signed out', while Redis is down, and recovers", async () => {
@@ -74,6 +103,14 @@ describe("a session across web instances", () => {
     await cluster.redisServer.stop();
     try {
       await expect(carol.api(web(1)).auth.me.query()).rejects.toMatchObject({ data: { httpStatus: 503 } });
+      // The sign-in's rate limit cannot be asked: 503 with Retry-After, not a 500.
+      const signIn = await fetch(`${web(1)}/api/trpc/auth.signIn`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: { email: "carol@example.com", password: "correct horse battery" } }),
+      });
+      expect(signIn.status).toBe(503);
+      expect(Number(signIn.headers.get("retry-after"))).toBeGreaterThan(0);
     } finally {
       await cluster.redisServer.start();
     }

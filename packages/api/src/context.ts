@@ -1,8 +1,8 @@
 import { resolveSession, sessionCookieAttributes, sessionCookieName, type SessionConfig, type SessionUser } from "@hop/auth";
 import type { Database } from "@hop/db";
 import type { Redis } from "@hop/redis";
-import { TRPCError } from "@trpc/server";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
+import { redisRetryAfterSeconds, serviceUnavailable } from "./errors";
 
 export type { SessionUser };
 
@@ -50,8 +50,13 @@ export function createTRPCContext(options: CreateContextOptions): TRPCContext {
   const url = new URL(options.request.url);
   const cookieValue = parseCookies(options.request.headers.get("cookie") ?? "")[sessionCookieName];
   let session: Promise<SessionUser | null> | undefined;
-  const setCookie = (value: string, maxAge: number) =>
+  // The last word on the session cookie replaces any earlier one in the same response (a password change seals it twice).
+  const setCookie = (value: string, maxAge: number) => {
+    const others = options.responseHeaders.getSetCookie().filter((cookie) => !cookie.startsWith(`${sessionCookieName}=`));
+    options.responseHeaders.delete("set-cookie");
+    for (const cookie of others) options.responseHeaders.append("set-cookie", cookie);
     options.responseHeaders.append("set-cookie", serializeCookie(sessionCookieName, value, sessionCookieAttributes(url, maxAge)));
+  };
   return {
     db: options.db,
     redis: options.redis,
@@ -64,11 +69,7 @@ export function createTRPCContext(options: CreateContextOptions): TRPCContext {
     operatorEmails: options.operatorEmails ?? [],
     getSession: () => {
       session ??= resolveSession(options.redis, options.sessionConfig, cookieValue).catch((error: unknown) => {
-        throw new TRPCError({
-          code: "SERVICE_UNAVAILABLE",
-          message: "Sessions cannot be checked right now (the session store is unreachable). Try again shortly.",
-          cause: error,
-        });
+        throw serviceUnavailable("Sessions cannot be checked right now (the session store is unreachable). Try again shortly.", redisRetryAfterSeconds, error);
       });
       return session;
     },

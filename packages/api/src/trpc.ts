@@ -2,7 +2,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { SessionUser, TRPCContext } from "./context";
-import { FieldError, RateLimitedError } from "./errors";
+import { PasswordHashingBusyError } from "@hop/auth";
+import { FieldError, isRedisUnavailableError, redisUnavailable, RetryLaterError, serviceUnavailable } from "./errors";
 import { isOperatorEmail } from "./operators";
 
 const t = initTRPC.context<TRPCContext>().create({
@@ -23,7 +24,7 @@ const t = initTRPC.context<TRPCContext>().create({
         ...shape.data,
         zodError,
         fieldErrors,
-        retryAfterSeconds: error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : null,
+        retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
       },
     };
   },
@@ -32,10 +33,24 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure;
+/**
+ * What is unavailable for a moment is answered 503 with a wait, never 500:
+ * Redis down or too slow (for anything: sessions, limits, caches), or this
+ * process already hashing as many passwords as it may.
+ */
+const unavailableIsNotAFailure = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok || result.error.code !== "INTERNAL_SERVER_ERROR") return result;
+  const cause = result.error.cause;
+  if (cause instanceof PasswordHashingBusyError) throw serviceUnavailable(cause.message, cause.retryAfterSeconds, cause);
+  if (isRedisUnavailableError(cause)) throw redisUnavailable(cause);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(unavailableIsNotAFailure);
 
 /** A procedure for signed-in users: handlers get `ctx.session` typed as present. */
-export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const session = await ctx.getSession();
   if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   return next({ ctx: { ...ctx, session } });

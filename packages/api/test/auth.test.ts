@@ -1,10 +1,13 @@
-import { sealSessionCookie, unsealSessionCookie, type SessionSecrets } from "@hop/auth";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSession, passwordHashingLimits, sealSessionCookie, unsealSessionCookie, type SessionSecrets } from "@hop/auth";
 import { createDatabase, type Database } from "@hop/db";
-import { createRedisClient, rateLimitRules, type RedisClient } from "@hop/redis";
+import { createRedisClient, rateLimitRules, redisKeys, type Redis, type RedisClient } from "@hop/redis";
 import { createTestDatabase, startRedisServer, type RedisServer } from "@hop/test-harness";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCaller, createTRPCContext } from "../src";
+import { createCaller, createTRPCContext, retryAfterSecondsOf } from "../src";
 
 // Accounts and sessions through the API, on real PostgreSQL and Redis.
 let redisServer: RedisServer;
@@ -34,7 +37,7 @@ beforeEach(async () => {
 });
 
 /** A browser of one: keeps the cookie the API sets, sends it back. */
-function client(options: { ip?: string; url?: string } = {}) {
+function client(options: { ip?: string; url?: string; db?: Database; redis?: Redis } = {}) {
   let cookie: string | undefined;
   const headersSeen: Headers[] = [];
   const call = () => {
@@ -42,8 +45,8 @@ function client(options: { ip?: string; url?: string } = {}) {
     headersSeen.push(responseHeaders);
     const caller = createCaller(
       createTRPCContext({
-        db,
-        redis: redis.redis,
+        db: options.db ?? db,
+        redis: options.redis ?? redis.redis,
         instanceId: "web-test",
         request: new Request(options.url ?? "https://hop.example/api/trpc", { headers: { cookie: cookie ? `hop_session=${cookie}` : "", "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0" } }),
         responseHeaders,
@@ -173,7 +176,7 @@ describe("secret rotation", () => {
 });
 
 describe("rate limits", () => {
-  it("sign-in per email trips at exactly its limit, whatever the address", async () => {
+  it("sign-in per account from everywhere has a looser ceiling, tripped at exactly its limit", async () => {
     await signUp(client());
     const { limit } = rateLimitRules.signInPerEmail;
     for (let i = 0; i < limit; i++) {
@@ -193,6 +196,56 @@ describe("rate limits", () => {
     }
     expect(codes.slice(0, limit).every((code) => code === "UNAUTHORIZED")).toBe(true);
     expect(codes[limit]).toBe("TOO_MANY_REQUESTS");
+  });
+
+  it("someone else's failed sign-ins never lock the owner out: the tight limit is per account and address", async () => {
+    await signUp(client());
+    const { limit } = rateLimitRules.signInPerEmailAndClient;
+    const attacker = () => client({ ip: "198.51.100.66" });
+    for (let i = 0; i < limit; i++) {
+      expect((await errorOf(attacker().run((api) => api.auth.signIn({ email: "ada@example.com", password: "guess number one" })))).code).toBe("UNAUTHORIZED");
+    }
+    const limited = await errorOf(attacker().run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" })));
+    expect(limited.code).toBe("TOO_MANY_REQUESTS");
+    expect(retryAfterSecondsOf(limited)).toBeGreaterThan(0);
+    // The owner, from their own address, is not held back by the attacker's failures.
+    await expect(client({ ip: "203.0.113.50" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }))).resolves.toMatchObject({
+      email: "ada@example.com",
+    });
+  });
+
+  it("limits password changes per user, across sessions, and changes nothing once limited", async () => {
+    const laptop = client();
+    await signUp(laptop);
+    const phone = client({ ip: "198.51.100.7" });
+    await phone.run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }));
+    const { limit } = rateLimitRules.passwordChangePerUser;
+    for (let i = 0; i < limit; i++) {
+      const error = await errorOf(laptop.run((api) => api.auth.changePassword({ currentPassword: `guess number ${i}`, newPassword: "a much better passphrase" })));
+      expect(error.code).toBe("BAD_REQUEST");
+    }
+    const limited = await errorOf(phone.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" })));
+    expect(limited.code).toBe("TOO_MANY_REQUESTS");
+    expect(await phone.run((api) => api.auth.me())).not.toBeNull();
+    await expect(client({ ip: "198.51.100.8" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }))).resolves.toBeTruthy();
+  });
+
+  it("answers a flood of password checks beyond this process's ceiling with 503 and a wait, never 500", async () => {
+    await signUp(client());
+    const { concurrent, waiting } = passwordHashingLimits;
+    const outcomes = await Promise.all(
+      Array.from({ length: concurrent + waiting + 20 }, (_, i) =>
+        client({ ip: `10.1.${Math.floor(i / 200)}.${i % 200}` })
+          .run((api) => api.auth.signIn({ email: "ada@example.com", password: "not the password" }))
+          .then(
+            () => "signed in",
+            (error: unknown) => (error instanceof TRPCError ? `${error.code} ${retryAfterSecondsOf(error) ?? ""}`.trim() : "not a TRPCError"),
+          ),
+      ),
+    );
+    expect(outcomes).toContain("SERVICE_UNAVAILABLE 1");
+    expect(outcomes).toContain("UNAUTHORIZED");
+    expect(outcomes.filter((outcome) => outcome !== "SERVICE_UNAVAILABLE 1" && outcome !== "UNAUTHORIZED")).toEqual([]);
   });
 
   it("sign-up per address trips at exactly its limit and creates nothing more", async () => {
@@ -235,7 +288,138 @@ describe("sessions and password change", () => {
   });
 });
 
+describe("sign-out", () => {
+  it("ends the session in Redis, not only the cookie: the cookie kept from before is refused and the session is gone", async () => {
+    const laptop = client();
+    await signUp(laptop);
+    const phone = client({ ip: "198.51.100.9" });
+    const phoneSession = await phone.run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }));
+    const kept = phone.cookie;
+    await phone.run((api) => api.auth.signOut());
+    expect(phone.cookie).toBeUndefined();
+
+    const replay = client({ ip: "198.51.100.9" });
+    replay.cookie = kept;
+    expect(await replay.run((api) => api.auth.me())).toBeNull();
+    expect(await replay.run((api) => api.auth.session())).toBeNull();
+    const sessions = await laptop.run((api) => api.auth.sessions());
+    expect(sessions.map((session) => session.id)).not.toContain(phoneSession.sessionId);
+    expect(sessions).toHaveLength(1);
+    expect(await redis.redis.exists(redisKeys.session(phoneSession.sessionId))).toBe(0);
+  });
+});
+
+describe("the session epoch", () => {
+  it("refuses a session sealed before a password change even if its record survived, and a sign-in that raced the change", async () => {
+    const laptop = client();
+    const ada = await signUp(laptop);
+    const phone = client({ ip: "198.51.100.10" });
+    const phoneSession = await phone.run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }));
+    const recordBefore = await redis.redis.hgetall(redisKeys.session(phoneSession.sessionId));
+    await laptop.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" }));
+
+    // As if deleting the other sessions' records had missed one: the epoch alone refuses it.
+    await redis.redis.hset(redisKeys.session(phoneSession.sessionId), recordBefore!);
+    expect(await phone.run((api) => api.auth.me())).toBeNull();
+    expect(await laptop.run((api) => api.auth.me())).toMatchObject({ id: ada.id });
+
+    // A sign-in that read the epoch before the change (and so maybe the old password) creates nothing.
+    expect(await createSession(redis.redis, { userId: ada.id, userAgent: null, ttlSeconds, epoch: 0 })).toBeNull();
+    expect(await laptop.run((api) => api.auth.sessions())).toHaveLength(1);
+  });
+
+  it("keeps cookies sealed before epochs existed until the first password change", async () => {
+    const laptop = client();
+    const ada = await signUp(laptop);
+    const legacy = client();
+    await redis.redis.hset(redisKeys.session("legacy-session"), { userId: ada.id, createdAt: Date.now(), lastSeenAt: Date.now(), device: "old" });
+    await redis.redis.sadd(redisKeys.userSessions(ada.id), "legacy-session");
+    legacy.cookie = await sealSessionCookie({ sid: "legacy-session", uid: ada.id, iat: Date.now() }, secrets, ttlSeconds);
+    expect(await legacy.run((api) => api.auth.me())).toMatchObject({ id: ada.id });
+    await laptop.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" }));
+    await redis.redis.hset(redisKeys.session("legacy-session"), { userId: ada.id, createdAt: Date.now(), lastSeenAt: Date.now(), device: "old" });
+    expect(await legacy.run((api) => api.auth.me())).toBeNull();
+  });
+});
+
 describe("when Redis is unreachable", () => {
+  it("answers sign-in and sign-up 503 with a wait (their rate limits cannot be asked), and writes nothing", async () => {
+    await signUp(client());
+    await redisServer.stop();
+    try {
+      const signIn = await errorOf(client().run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" })));
+      const signUpAgain = await errorOf(signUp(client(), "grace@example.com"));
+      for (const error of [signIn, signUpAgain]) {
+        expect(error.code).toBe("SERVICE_UNAVAILABLE");
+        expect(retryAfterSecondsOf(error)).toBeGreaterThan(0);
+      }
+      expect(await db.user.count({ where: { email: "grace@example.com" } })).toBe(0);
+    } finally {
+      await redisServer.start();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  });
+
+  it("a password change that loses Redis at the moment of revocation answers 503 and changes nothing", async () => {
+    // A Redis of its own that keeps its data across the restart, so we can see what survived.
+    const dataDir = mkdtempSync(join(tmpdir(), "hop-redis-epoch-"));
+    const durable = await startRedisServer({ dataDir }).catch((error: unknown) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    });
+    const durableRedis = createRedisClient({ REDIS_URL: durable.url });
+    // Redis goes down right after the handler has read the user, i.e. between the checks and the writes.
+    let stopRedisOnUserRead = false;
+    // (Prisma types an extended client apart from PrismaClient, though it answers the same calls: hence the cast.)
+    const dbThatStopsRedis = db.$extends({
+      query: {
+        user: {
+          async findUniqueOrThrow({ args, query }) {
+            const row = await query(args);
+            if (stopRedisOnUserRead) {
+              stopRedisOnUserRead = false;
+              await durable.stop();
+            }
+            return row;
+          },
+        },
+      },
+    }) as unknown as Database;
+    try {
+      const laptop = client({ redis: durableRedis.redis, db: dbThatStopsRedis });
+      await signUp(laptop);
+      const phone = client({ redis: durableRedis.redis, ip: "198.51.100.11" });
+      await phone.run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }));
+      await durableRedis.redis.exec(["SAVE"]);
+
+      stopRedisOnUserRead = true;
+      const error = await errorOf(laptop.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" })));
+      expect(error.code).toBe("SERVICE_UNAVAILABLE");
+      expect(retryAfterSecondsOf(error)).toBeGreaterThan(0);
+      expect(stopRedisOnUserRead).toBe(false);
+      await durable.start();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+      // Nothing changed: the old password still opens the account, the new one does not, and both devices are signed in.
+      expect(await phone.run((api) => api.auth.me())).not.toBeNull();
+      expect(await laptop.run((api) => api.auth.me())).not.toBeNull();
+      await expect(client({ redis: durableRedis.redis, ip: "198.51.100.12" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "a much better passphrase" }))).rejects.toMatchObject({
+        code: "UNAUTHORIZED",
+      });
+      await expect(client({ redis: durableRedis.redis, ip: "198.51.100.13" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }))).resolves.toBeTruthy();
+
+      // Tried again with Redis up, it works, and the phone is out.
+      const changed = await laptop.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" }));
+      expect(changed.revokedOtherSessions).toBe(2);
+      expect(await phone.run((api) => api.auth.me())).toBeNull();
+      expect(await laptop.run((api) => api.auth.me())).not.toBeNull();
+    } finally {
+      await durableRedis.close();
+      await durable.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("fails closed with 503 and recovers when Redis is back", async () => {
     const browser = client();
     await signUp(browser);

@@ -335,12 +335,15 @@ describe("link writes while Redis fails", () => {
         expect(error.code, error.message).toBe("SERVICE_UNAVAILABLE");
         expect(error.message).toMatch(/Nothing was changed/);
       }
+      const create = await errorOf(api.links.create({ url: "https://example.com/new", slug: "fresh" }));
+      expect(create.code, create.message).toBe("SERVICE_UNAVAILABLE");
     } finally {
       await redisServer.start();
       await waitFor(() => redis.redis.ping().then(() => true, () => false), Boolean, 10_000);
     }
     const row = await db.link.findUniqueOrThrow({ where: { id: link.id } });
     expect(row).toMatchObject({ url: "https://example.com/before", passwordHash: null, deletedAt: null });
+    expect(await db.link.count({ where: { slug: "fresh" } })).toBe(0);
   });
 
   it("a taken slug on edit gives the link's own entry back and leaves the other link's slug to it", async () => {

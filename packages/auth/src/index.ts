@@ -1,5 +1,5 @@
 export { authEnvSchema, sessionSecretsSchema, type AuthEnv, type SessionSecrets } from "./env";
-export { hashPassword, verifyPassword } from "./passwords";
+export { hashPassword, PasswordHashingBusyError, passwordHashingLimits, verifyPassword } from "./passwords";
 export {
   sealSessionCookie,
   sessionCookieAttributes,
@@ -8,7 +8,17 @@ export {
   type CookieAttributes,
   type SessionCookiePayload,
 } from "./session-cookie";
-export { createSession, describeDevice, listSessions, readSession, revokeOtherSessions, revokeSession, type SessionRecord } from "./session-registry";
+export {
+  advanceSessionEpoch,
+  createSession,
+  describeDevice,
+  listSessions,
+  readSession,
+  readSessionEpoch,
+  revokeOtherSessions,
+  revokeSession,
+  type SessionRecord,
+} from "./session-registry";
 export { resolveSession, type SessionConfig, type SessionUser } from "./resolve";
-export { isCrossOriginRequest } from "./csrf";
+export { hostOfOrigin, isCrossOriginRequest } from "./csrf";
 export { isLinkUnlocked, linkUnlockCookieName, linkUnlockTtlSeconds, sealLinkUnlock } from "./link-unlock";

@@ -12,6 +12,12 @@ const cookiePayloadSchema = z.object({
   uid: z.string().min(1),
   /** Issued at, ms since the epoch. */
   iat: z.number().int(),
+  /**
+   * The user's session epoch when this cookie was sealed; the session is
+   * valid only while Redis holds the same one. Absent in cookies sealed
+   * before epochs existed (valid until the user's first password change).
+   */
+  ep: z.number().int().min(0).optional(),
 });
 export type SessionCookiePayload = z.infer<typeof cookiePayloadSchema>;
 

@@ -4,3 +4,4 @@ export { redisKeys } from "./keys";
 export { TcpRequester } from "./tcp-requester";
 export type { Redis } from "@upstash/redis";
 export { createRateLimiter, rateLimitRules, type RateLimitName, type RateLimitOutcome, type RateLimitRule, type RateLimiter } from "./rate-limits";
+export { isRedisUnavailableError } from "./unavailable";

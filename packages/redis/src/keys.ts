@@ -11,6 +11,12 @@ export const redisKeys = {
   instances: () => `${prefix}:instances`,
   /** The server-side part of a session. */
   session: (sessionId: string) => `${prefix}:session:${sessionId}`,
+  /**
+   * A user's session epoch: a counter sealed into each session cookie and
+   * compared on every check. Raising it (a password change) ends every
+   * session sealed before, in one write.
+   */
+  sessionEpoch: (userId: string) => `${prefix}:session-epoch:${userId}`,
   /** The set of a user's session ids. */
   userSessions: (userId: string) => `${prefix}:user-sessions:${userId}`,
   /** The cached form of a link for the redirect, by slug. */

@@ -10,12 +10,25 @@ export interface RateLimitRule {
 
 /** Hop's limits, on by default. Sliding windows: no burst at a window's edge. */
 export const rateLimitRules = {
-  /** Sign-in attempts from one client address. */
+  /** Sign-in attempts from one client address, whatever the accounts. */
   signInPerIp: { limit: 20, windowSeconds: 15 * 60 },
-  /** Sign-in attempts for one account, from anywhere (slows password guessing across addresses). */
-  signInPerEmail: { limit: 5, windowSeconds: 15 * 60 },
+  /**
+   * Sign-in attempts at one account from one client address: what stops
+   * guessing. Keyed on the pair, so somebody else's failures elsewhere never
+   * lock the owner out.
+   */
+  signInPerEmailAndClient: { limit: 5, windowSeconds: 15 * 60 },
+  /**
+   * Sign-in attempts at one account from everywhere: a looser ceiling that
+   * slows guessing spread over many addresses (and bounds the argon2 work one
+   * account can cause), high enough that locking the owner out takes many
+   * addresses, each of them held to the limit above.
+   */
+  signInPerEmail: { limit: 50, windowSeconds: 15 * 60 },
   /** New accounts from one client address. */
   signUpPerIp: { limit: 5, windowSeconds: 60 * 60 },
+  /** Password changes (each checks the current password with argon2) by one signed-in user, from any session. */
+  passwordChangePerUser: { limit: 5, windowSeconds: 15 * 60 },
   /** New links from one account (an API script included). */
   linkCreatePerUser: { limit: 120, windowSeconds: 60 },
   /** Password guesses at one protected link from one client address. */

@@ -19,6 +19,8 @@ export function describeApiError(error: unknown): ApiErrorDescription {
   if (isTRPCClientError<AppRouter>(error) && error.data) {
     const status = error.data.httpStatus;
     if (status < 500) return { message: raw, detail: null };
+    // "Try again shortly" answers (Redis unreachable, password checks busy) are written for users and say when.
+    if (error.data.code === "SERVICE_UNAVAILABLE" && error.data.retryAfterSeconds !== null) return { message: raw, detail: null };
     return { message: "The server could not answer this request. Its logs say why.", detail: `${error.data.code}: ${raw}` };
   }
   return {

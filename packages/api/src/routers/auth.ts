@@ -1,7 +1,9 @@
 import {
+  advanceSessionEpoch,
   createSession,
   hashPassword,
   listSessions,
+  readSessionEpoch,
   revokeOtherSessions,
   revokeSession,
   sealSessionCookie,
@@ -17,12 +19,22 @@ import { protectedProcedure, publicProcedure } from "../trpc";
 const wrongCredentials = "Email or password is incorrect";
 
 
-/** Starts a session: the Redis record, then the sealed cookie that names it. */
-async function signInAs(ctx: TRPCContext, user: { id: string; email: string; name: string | null }): Promise<Me> {
-  const { sessionId } = await createSession(ctx.redis, { userId: user.id, userAgent: ctx.userAgent, ttlSeconds: ctx.sessionConfig.ttlSeconds });
-  const sealed = await sealSessionCookie({ sid: sessionId, uid: user.id, iat: Date.now() }, ctx.sessionConfig.secrets, ctx.sessionConfig.ttlSeconds);
-  ctx.setSessionCookie(sealed);
-  return { id: user.id, email: user.email, name: user.name, sessionId };
+/** Seals the cookie that names a session, with the user's session epoch it is valid in. */
+async function setSessionCookieFor(ctx: TRPCContext, session: { sessionId: string; userId: string; epoch: number }): Promise<void> {
+  const payload = { sid: session.sessionId, uid: session.userId, iat: Date.now(), ep: session.epoch };
+  ctx.setSessionCookie(await sealSessionCookie(payload, ctx.sessionConfig.secrets, ctx.sessionConfig.ttlSeconds));
+}
+
+/**
+ * Starts a session: the Redis record, then the sealed cookie that names it.
+ * `epoch` is the user's session epoch read before the password was checked:
+ * if a password change moved it meanwhile, no session is made.
+ */
+async function signInAs(ctx: TRPCContext, user: { id: string; email: string; name: string | null }, epoch: number): Promise<Me> {
+  const created = await createSession(ctx.redis, { userId: user.id, userAgent: ctx.userAgent, ttlSeconds: ctx.sessionConfig.ttlSeconds, epoch });
+  if (!created) throw new TRPCError({ code: "CONFLICT", message: "This account's password was changed just now. Sign in again." });
+  await setSessionCookieFor(ctx, { sessionId: created.sessionId, userId: user.id, epoch });
+  return { id: user.id, email: user.email, name: user.name, sessionId: created.sessionId };
 }
 
 export const authRouter = {
@@ -31,7 +43,7 @@ export const authRouter = {
     const passwordHash = await hashPassword(input.password);
     try {
       const user = await ctx.db.user.create({ data: { email: input.email, name: input.name || null, passwordHash } });
-      return await signInAs(ctx, user);
+      return await signInAs(ctx, user, 0);
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
         throw fieldError("email", "An account with this email already exists. Sign in instead?");
@@ -41,14 +53,23 @@ export const authRouter = {
   }),
 
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    // Per address; per account from this address (what stops guessing, and what nobody elsewhere can use up);
+    // per account from everywhere (a looser ceiling on guessing spread over many addresses).
     await enforceRateLimit(ctx, "signInPerIp", ctx.clientIp);
+    await enforceRateLimit(ctx, "signInPerEmailAndClient", `${input.email} ${ctx.clientIp}`);
     await enforceRateLimit(ctx, "signInPerEmail", input.email);
-    const user = await ctx.db.user.findUnique({ where: { email: input.email } });
+    // The session epoch is read BEFORE the password hash: a password change raises the epoch before it writes the
+    // new hash (and once more after), so a sign-in that read the old hash can never end up with a live session.
+    // (An unknown email makes the same three reads, so the answer's timing does not tell whether the account exists.)
+    const account = await ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true } });
+    const accountId = account?.id ?? "";
+    const epoch = await readSessionEpoch(ctx.redis, accountId);
+    const user = await ctx.db.user.findUnique({ where: { id: accountId } });
     // Unknown email and wrong password take the same time and get the same answer.
     if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || !user) {
       throw new TRPCError({ code: "UNAUTHORIZED", message: wrongCredentials });
     }
-    return signInAs(ctx, user);
+    return signInAs(ctx, user, epoch);
   }),
 
   signOut: publicProcedure.mutation(async ({ ctx }) => {
@@ -81,13 +102,38 @@ export const authRouter = {
     revoked: await revokeOtherSessions(ctx.redis, ctx.session.userId, ctx.session.sessionId),
   })),
 
+  /**
+   * Ordered so that no failure leaves the old sessions alive with a new
+   * password: Redis first (the epoch moves on and the other sessions end, in
+   * one script), then PostgreSQL. Redis unreachable: 503 and nothing changed.
+   * PostgreSQL failing after that: the other sessions are gone but the
+   * password is the old one, which is safe. Once the new hash is stored the
+   * epoch moves once more, ending any sign-in that read the old hash while
+   * the change ran (that second step is best effort: the change is done).
+   */
   changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    const user = await ctx.db.user.findUniqueOrThrow({ where: { id: ctx.session.userId } });
+    const { userId, sessionId } = ctx.session;
+    // Each attempt is an argon2 check: limited per user, whichever session asks.
+    await enforceRateLimit(ctx, "passwordChangePerUser", userId);
+    const user = await ctx.db.user.findUniqueOrThrow({ where: { id: userId } });
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       throw fieldError("currentPassword", "That is not your current password");
     }
-    await ctx.db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.newPassword) } });
+    const passwordHash = await hashPassword(input.newPassword);
+    const ttlSeconds = ctx.sessionConfig.ttlSeconds;
     // Whoever else holds a session may hold it because they knew the old password.
-    return { revokedOtherSessions: await revokeOtherSessions(ctx.redis, user.id, ctx.session.sessionId) };
+    const ended = await advanceSessionEpoch(ctx.redis, { userId, keepSessionId: sessionId, ttlSeconds });
+    await setSessionCookieFor(ctx, { sessionId, userId, epoch: ended.epoch });
+    await ctx.db.user.update({ where: { id: userId }, data: { passwordHash } });
+    let endedLate = 0;
+    try {
+      const again = await advanceSessionEpoch(ctx.redis, { userId, keepSessionId: sessionId, ttlSeconds });
+      await setSessionCookieFor(ctx, { sessionId, userId, epoch: again.epoch });
+      endedLate = again.endedOtherSessions;
+    } catch {
+      // Redis went away after the first step: the change is committed and every older session has ended; only a
+      // sign-in racing the last milliseconds could survive. Reporting the committed change as failed would be wrong.
+    }
+    return { revokedOtherSessions: ended.endedOtherSessions + endedLate };
   }),
 } satisfies TRPCRouterRecord;

@@ -16,6 +16,8 @@ interface AuthFormOptions<TSchema extends z.ZodType> {
   submit: (input: z.output<TSchema>) => Promise<unknown>;
   /** Where to go once signed in: a path on this site. */
   next: string;
+  /** Shown above the form on arrival: what went wrong when it was last sent without script. */
+  initialError?: string | null;
 }
 
 /**
@@ -24,12 +26,12 @@ interface AuthFormOptions<TSchema extends z.ZodType> {
  * (wrong credentials, rate limit, server down) above the form, then go on to
  * `next` with everything cached for the signed-out visitor dropped.
  */
-export function useAuthForm<TSchema extends z.ZodType>({ schema, submit, next }: AuthFormOptions<TSchema>) {
+export function useAuthForm<TSchema extends z.ZodType>({ schema, submit, next, initialError = null }: AuthFormOptions<TSchema>) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const { formRef, focusFirstInvalid } = useFocusFirstInvalid();
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { redirectIfSignedIn } from "~/server/require-user";
 import { AuthCard } from "../_components/auth-card";
 import { nextPathFrom, type AuthSearchParams } from "../_components/next-path";
+import { noScriptFormErrorMessage } from "../_components/no-script-errors";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -23,7 +24,7 @@ export default async function SignInPage({ searchParams }: { searchParams: AuthS
         </>
       }
     >
-      <SignInForm next={next} />
+      <SignInForm next={next} initialError={noScriptFormErrorMessage((await searchParams).error)} />
     </AuthCard>
   );
 }

@@ -8,13 +8,16 @@ import { useTRPC } from "~/trpc/react";
 import { FormAlert } from "../_components/form-alert";
 import { useAuthForm } from "../_components/use-auth-form";
 
-export function SignInForm({ next }: { next: string }) {
+export function SignInForm({ next, initialError }: { next: string; initialError: string | null }) {
   const trpc = useTRPC();
   const signIn = useMutation(trpc.auth.signIn.mutationOptions());
-  const { formRef, fieldErrors, formError, pending, onSubmit } = useAuthForm({ schema: signInInput, submit: signIn.mutateAsync, next });
+  const { formRef, fieldErrors, formError, pending, onSubmit } = useAuthForm({ schema: signInInput, submit: signIn.mutateAsync, next, initialError });
 
+  // With the page's script, onSubmit sends it through the API. Without (not loaded yet, or blocked), the browser POSTs it
+  // to /api/auth/signin, which does the same and redirects: either way the password never ends up in a URL.
   return (
-    <form ref={formRef} noValidate onSubmit={onSubmit} className="grid gap-5">
+    <form ref={formRef} method="post" action="/api/auth/signin" noValidate onSubmit={onSubmit} className="grid gap-5">
+      <input type="hidden" name="next" value={next} />
       <FormAlert message={formError} />
       <TextField label="Email" name="email" type="email" autoComplete="email" inputMode="email" required autoFocus error={fieldErrors.email} />
       <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />

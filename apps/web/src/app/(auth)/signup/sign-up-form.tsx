@@ -8,13 +8,16 @@ import { useTRPC } from "~/trpc/react";
 import { FormAlert } from "../_components/form-alert";
 import { useAuthForm } from "../_components/use-auth-form";
 
-export function SignUpForm({ next }: { next: string }) {
+export function SignUpForm({ next, initialError }: { next: string; initialError: string | null }) {
   const trpc = useTRPC();
   const signUp = useMutation(trpc.auth.signUp.mutationOptions());
-  const { formRef, fieldErrors, formError, pending, onSubmit } = useAuthForm({ schema: signUpInput, submit: signUp.mutateAsync, next });
+  const { formRef, fieldErrors, formError, pending, onSubmit } = useAuthForm({ schema: signUpInput, submit: signUp.mutateAsync, next, initialError });
 
+  // With the page's script, onSubmit sends it through the API. Without (not loaded yet, or blocked), the browser POSTs it
+  // to /api/auth/signup, which does the same and redirects: either way the password never ends up in a URL.
   return (
-    <form ref={formRef} noValidate onSubmit={onSubmit} className="grid gap-5">
+    <form ref={formRef} method="post" action="/api/auth/signup" noValidate onSubmit={onSubmit} className="grid gap-5">
+      <input type="hidden" name="next" value={next} />
       <FormAlert message={formError} />
       <TextField label="Name (optional)" name="name" autoComplete="name" maxLength={80} autoFocus error={fieldErrors.name} />
       <TextField label="Email" name="email" type="email" autoComplete="email" inputMode="email" required error={fieldErrors.email} />

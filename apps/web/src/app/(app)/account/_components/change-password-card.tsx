@@ -8,6 +8,7 @@ import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { TextField } from "~/components/ui/form-field";
+import { useHydrated } from "~/lib/use-hydrated";
 import { fieldErrorsFromApi, fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
 import { useFocusFirstInvalid } from "~/lib/use-focus-first-invalid";
 import { describeApiError } from "~/trpc/errors";
@@ -21,6 +22,7 @@ export function ChangePasswordCard() {
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [outcome, setOutcome] = useState<{ tone: "success" | "destructive"; message: string } | null>(null);
   const changePassword = useMutation(trpc.auth.changePassword.mutationOptions());
+  const ready = useHydrated();
 
   const showFieldErrors = (errors: FieldErrors) => {
     setFieldErrors(errors);
@@ -64,7 +66,8 @@ export function ChangePasswordCard() {
         <CardDescription>Changing it signs out every other device; this one stays signed in.</CardDescription>
       </CardHeader>
       <CardContent>
-        <form ref={formRef} noValidate onSubmit={onSubmit} className="grid max-w-md gap-5">
+        {/* POST and no submitting before the script runs: passwords must never end up in a URL. */}
+        <form ref={formRef} method="post" noValidate onSubmit={onSubmit} className="grid max-w-md gap-5">
           {outcome ? (
             <Alert variant={outcome.tone}>
               {outcome.tone === "success" ? <CircleCheck aria-hidden="true" /> : <CircleAlert aria-hidden="true" />}
@@ -75,7 +78,7 @@ export function ChangePasswordCard() {
           <TextField label="New password" name="newPassword" type="password" autoComplete="new-password" hint="At least 10 characters." error={fieldErrors.newPassword} />
           <TextField label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" error={fieldErrors.confirmPassword} />
           <div>
-            <Button type="submit" loading={changePassword.isPending}>
+            <Button type="submit" loading={changePassword.isPending} disabled={!ready}>
               Change password
             </Button>
           </div>

@@ -1,5 +1,5 @@
-import { appRouter, createTRPCContext } from "@hop/api";
-import { isCrossOriginRequest } from "@hop/auth";
+import { appRouter, createTRPCContext, retryAfterSecondsOf } from "@hop/api";
+import { hostOfOrigin, isCrossOriginRequest } from "@hop/auth";
 import { maxBatchSize } from "@hop/validators";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getWebServices } from "~/server/services";
@@ -13,7 +13,8 @@ const crossOrigin = () =>
 // Every request builds its context from the process's shared connections.
 const handler = (request: Request) => {
   // tRPC mutations are POSTs: a page on another site must not be able to make them with our cookies.
-  if (request.method === "POST" && isCrossOriginRequest(request.headers)) return crossOrigin();
+  // Our own host is the one our server computed (server/request-origin.ts), never a header the client chose.
+  if (request.method === "POST" && isCrossOriginRequest(request.headers, hostOfOrigin(request.headers.get("x-hop-origin")))) return crossOrigin();
   const services = getWebServices();
   return fetchRequestHandler({
     endpoint: "/api/trpc",
@@ -35,6 +36,11 @@ const handler = (request: Request) => {
         shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? request.headers.get("x-hop-origin") ?? undefined,
         operatorEmails: services.env.OPERATOR_EMAILS,
       });
+    },
+    // 429 and 503 say when to come back, in the header clients and proxies read.
+    responseMeta: ({ errors }) => {
+      const waits = errors.map(retryAfterSecondsOf).filter((seconds) => seconds !== null);
+      return waits.length > 0 ? { headers: { "retry-after": String(Math.max(...waits)) } } : {};
     },
     onError: ({ path, error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") services.log.error({ path, err: error.message }, "tRPC procedure failed");
