@@ -1,3 +1,4 @@
+export { CleanupStack, runningChildren, stopEverythingStarted, trackChild } from "./cleanup";
 export { startHopProcess, type HopProcess, type HopProcessKind } from "./hop-processes";
 export { freePort, waitForPort } from "./ports";
 export { startPostgresServer, type PostgresServer, type PostgresServerOptions } from "./postgres-server";
