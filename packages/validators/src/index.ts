@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./probe";
 export * from "./system";
 export * from "./links";
+export * from "./text";

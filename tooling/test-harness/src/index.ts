@@ -5,4 +5,4 @@ export { startPostgresServer, type PostgresServer, type PostgresServerOptions } 
 export { startRedisServer, type RedisServer, type RedisServerOptions } from "./redis-server";
 export { createTestDatabase, type ProvidedPostgres } from "./test-database";
 export { waitFor } from "./wait-for";
-export { junkFor, junkInputs, leavesOf, objectShape, sampleValid, unwrap, withValueAt, type InputLeaf, type InputPath } from "./zod-inputs";
+export { junkFor, junkInputs, leavesOf, objectShape, sampleAround, sampleValid, unwrap, withValueAt, type InputLeaf, type InputPath } from "./zod-inputs";

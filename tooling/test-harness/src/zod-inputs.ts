@@ -42,8 +42,14 @@ export function objectShape(schema: z.ZodType): Record<string, z.ZodType> | null
 /** A field name that holds a URL (built as one; its rules are the URL schema's). */
 const urlField = /url$/i;
 
-function validString(schema: z.ZodString, name: string | undefined): string {
-  if (schema.format === "email") return `fuzz-${randomUUID().slice(0, 8)}@example.com`;
+type StringSchema = z.ZodString | z.ZodStringFormat;
+
+function isString(schema: z.ZodType): schema is StringSchema {
+  return schema instanceof z.ZodString || schema instanceof z.ZodStringFormat;
+}
+
+function validString(schema: StringSchema, name: string | undefined): string {
+  if (schema.format === "email" || (name && /email/i.test(name))) return `fuzz-${randomUUID().slice(0, 8)}@example.com`;
   if (schema.format === "uuid") return randomUUID();
   if (name && urlField.test(name)) return "https://example.com/fuzz";
   const min = schema.minLength ?? 0;
@@ -55,10 +61,13 @@ function validString(schema: z.ZodString, name: string | undefined): string {
  * A value the schema likely accepts, every optional field included (so that
  * every field is reached). Best effort: check it with `safeParse`.
  */
-export function sampleValid(schema: z.ZodType, name?: string): unknown {
+export function sampleValid(schema: z.ZodType, name?: string, options: { optionalFields?: boolean } = {}): unknown {
   const inner = unwrap(schema);
   if (inner instanceof z.ZodObject) {
-    return Object.fromEntries(Object.entries(inner.shape as Record<string, z.ZodType>).map(([key, field]) => [key, sampleValid(field, key)]));
+    const fields = Object.entries(inner.shape as Record<string, z.ZodType>).filter(
+      ([, field]) => options.optionalFields !== false || !(field instanceof z.ZodOptional || field instanceof z.ZodDefault),
+    );
+    return Object.fromEntries(fields.map(([key, field]) => [key, sampleValid(field, key)]));
   }
   if (inner instanceof z.ZodArray) return [sampleValid(inner.element as z.ZodType, name)];
   if (inner instanceof z.ZodUnion) {
@@ -67,7 +76,7 @@ export function sampleValid(schema: z.ZodType, name?: string): unknown {
     const option = options.find((candidate) => !(unwrap(candidate) instanceof z.ZodLiteral)) ?? options[0];
     return option ? sampleValid(option, name) : undefined;
   }
-  if (inner instanceof z.ZodString) return validString(inner, name);
+  if (isString(inner)) return validString(inner, name);
   if (inner instanceof z.ZodNumber) {
     const min = inner.minValue ?? 0;
     return Number.isFinite(min) ? Math.max(min, Math.min(1, inner.maxValue ?? 1)) : 1;
@@ -77,6 +86,19 @@ export function sampleValid(schema: z.ZodType, name?: string): unknown {
   if (inner instanceof z.ZodBoolean) return true;
   if (inner instanceof z.ZodDate) return new Date(Date.now() + 86_400_000);
   return undefined;
+}
+
+/**
+ * A valid input with its required fields only, plus the top-level field that
+ * holds `path` (so that a changed field is checked beside valid neighbours,
+ * without paying for every optional one on each call, e.g. a password hash).
+ */
+export function sampleAround(schema: z.ZodType, path: InputPath): unknown {
+  const minimal = sampleValid(schema, undefined, { optionalFields: false });
+  const [head] = path;
+  const full = sampleValid(schema);
+  if (typeof head !== "string" || !minimal || typeof minimal !== "object" || !full || typeof full !== "object") return minimal;
+  return { ...minimal, [head]: (full as Record<string, unknown>)[head] };
 }
 
 /** Every field of the value the schema describes (array elements at index 0), with its schema. */
@@ -93,12 +115,17 @@ export function leavesOf(schema: z.ZodType, path: InputPath = [], name?: string)
 export function withValueAt(value: unknown, path: InputPath, replacement: unknown): unknown {
   if (path.length === 0) return replacement;
   const [head, ...rest] = path;
-  const container: Record<string | number, unknown> = Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
-  const key = head as string | number;
-  const next = withValueAt(container[key], rest, replacement);
-  if (next === undefined && !Array.isArray(container)) delete container[key];
-  else container[key] = next;
-  return container;
+  if (Array.isArray(value) && typeof head === "number") {
+    const copy: unknown[] = [...(value as unknown[])];
+    copy[head] = withValueAt(copy[head], rest, replacement);
+    return copy;
+  }
+  const copy: Record<string, unknown> = { ...(value && typeof value === "object" ? (value as Record<string, unknown>) : {}) };
+  const key = String(head);
+  const next = withValueAt(copy[key], rest, replacement);
+  if (next === undefined) delete copy[key];
+  else copy[key] = next;
+  return copy;
 }
 
 const nastyStrings = [
@@ -133,7 +160,7 @@ function deeplyNested(depth: number): unknown {
 export function junkFor(leaf: InputLeaf): unknown[] {
   const { schema } = leaf;
   const values: unknown[] = [undefined, ...wrongTypes];
-  if (schema instanceof z.ZodString) {
+  if (isString(schema)) {
     const max = schema.maxLength ?? 200;
     const min = schema.minLength ?? 0;
     values.push(...nastyStrings, "a".repeat(max), "a".repeat(max + 1), "a".repeat(Math.max(0, min - 1)), "a".repeat(100_000), "é".repeat(max));

@@ -22,7 +22,8 @@ interface ProcedureDef {
 
 /** Every procedure of appRouter, read from the router: a procedure added tomorrow is in this list. */
 export function appProcedures(): ProcedureEntry[] {
-  const procedures = appRouter._def.procedures as Record<string, { _def: ProcedureDef }>;
+  // tRPC keeps the flat list of procedures here; its type is the nested router's, hence the cast through unknown.
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>;
   return Object.entries(procedures).map(([path, procedure]) => {
     const inputs = procedure._def.inputs.map((parser) => {
       if (!(parser instanceof z.ZodType)) throw new Error(`${path}: its input is not a zod schema; teach the generated tests about it`);
