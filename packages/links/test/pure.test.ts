@@ -111,6 +111,8 @@ describe("destinationUrl", () => {
   it("returns the target untouched without UTM values (empty ones included)", () => {
     expect(destinationUrl("https://example.com/a?b=1#c", {})).toBe("https://example.com/a?b=1#c");
     expect(destinationUrl("https://example.com/a", { source: "", medium: undefined })).toBe("https://example.com/a");
+    // Untouched means as stored, not re-serialised.
+    expect(destinationUrl("https://EXAMPLE.com", {})).toBe("https://EXAMPLE.com");
   });
   it("writes each present value, replacing the target's own, keeping other parameters and the fragment", () => {
     const url = new URL(destinationUrl("https://example.com/a?utm_source=old&keep=1#frag", { source: "new", campaign: "launch", term: "" }));

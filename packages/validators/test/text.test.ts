@@ -1,4 +1,5 @@
-import { leavesOf } from "@hop/test-harness";
+// The schema walker alone (not the harness that starts servers): this file runs under mutation testing.
+import { leavesOf } from "@hop/test-harness/zod-inputs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as validators from "../src";
@@ -51,6 +52,7 @@ describe("control characters in text input", () => {
   it("keeps everything else: accents, emoji, right-to-left text, spaces", () => {
     for (const value of ["Café crème", "🚀 launch", "שלום", "a b", "€ and ‽"]) expect(hasNoControlCharacters(value)).toBe(true);
     expect(plainText().trim().max(200).parse("  Café 🚀  ")).toBe("Café 🚀");
+    expect(plainText().safeParse("\u0000").error?.issues.map((issue) => issue.message)).toEqual([controlCharacterMessage]);
     expect(validators.createLinkInput.safeParse({ url: "https://example.com", title: "Café 🚀 ‏שלום", tags: ["été"] }).success).toBe(true);
   });
 
