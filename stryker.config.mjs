@@ -31,7 +31,8 @@ export default {
   reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: "test-results/mutation/index.html" },
   jsonReporter: { fileName: "test-results/mutation/mutation.json" },
-  thresholds: { high: 90, low: 80, break: 80 },
+  // The first run scored 78.8 % and failed at break 80; after the tests it showed were missing, about 92 %.
+  thresholds: { high: 90, low: 85, break: 85 },
   // Two cores, shared: two test runners at once.
   concurrency: 2,
   timeoutMS: 10_000,

@@ -58,6 +58,8 @@ describe("parseCommand", () => {
     expect(refusal(["xreadgroup", "GROUP", "g", "c", "block", "10", "STREAMS", "s", ">"])).toMatch(/^ERR XREADGROUP with BLOCK is refused/);
     expect(parseCommand(["XREAD", "COUNT", "1", "STREAMS", "BLOCK", "0"])).toEqual(["XREAD", "COUNT", "1", "STREAMS", "BLOCK", "0"]);
     expect(parseCommand(["XREAD", "STREAMS", "s", "0"])).toEqual(["XREAD", "STREAMS", "s", "0"]);
+    // Without STREAMS at all (Redis will refuse it, not the gateway).
+    expect(parseCommand(["XREAD", "COUNT", "1"])).toEqual(["XREAD", "COUNT", "1"]);
     expect(parseCommand(["XRANGE", "BLOCK", "-", "+"])).toEqual(["XRANGE", "BLOCK", "-", "+"]);
   });
 });

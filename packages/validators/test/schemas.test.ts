@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
   changePasswordInput,
@@ -57,6 +57,14 @@ describe("link targets", () => {
 });
 
 describe("link options", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  it("refuses an expiry of this very millisecond (it would be expired on arrival)", () => {
+    vi.useFakeTimers({ now: new Date("2026-11-30T12:00:00.000Z") });
+    expect(createLinkInput.safeParse({ url: "https://example.com", expiresAt: new Date("2026-11-30T12:00:00.000Z") }).success).toBe(false);
+    expect(createLinkInput.safeParse({ url: "https://example.com", expiresAt: new Date("2026-11-30T12:00:00.001Z") }).success).toBe(true);
+  });
   it("dedupes tags and keeps their order", () => {
     expect(tagsSchema.parse(["b", "a", "b", " a "])).toEqual(["b", "a"]);
     expect(tagsSchema.parse([])).toEqual([]);

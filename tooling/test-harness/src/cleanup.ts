@@ -46,13 +46,16 @@ function installExitHooks(): void {
   hooksInstalled = true;
   // 'exit' handlers may only do synchronous work: sending a signal is.
   process.on("exit", killRemaining);
-  // A signal kills the process without 'exit'; stop the children, then let
-  // the signal do what it would have done (unless someone else handles it).
+  // A signal nobody handles kills the process without 'exit': then stop the
+  // children and let the signal do what it would have done. Where the program
+  // handles the signal itself (pnpm dev stops its processes in order), it is
+  // left to do so, and the 'exit' hook catches what it forgot.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return;
       killRemaining();
       process.removeListener(signal, onSignal);
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      process.kill(process.pid, signal);
     };
     process.on(signal, onSignal);
   }
