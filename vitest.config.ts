@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ["{apps,packages,tooling}/*/{src,test}/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/setup-file.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -19,9 +19,16 @@ process.exit = ((code?: number | string | null) => exitProcess(code === 0 && pro
 export async function setup(project: TestProject): Promise<void> {
   server = await startPostgresServer({ ephemeral: true });
   const templateDatabase = "hop_template";
-  const url = await server.createDatabase(templateDatabase);
-  await migrateDatabase(url);
-  await migrateJobQueue(url);
+  try {
+    const url = await server.createDatabase(templateDatabase);
+    await migrateDatabase(url);
+    await migrateJobQueue(url);
+  } catch (error) {
+    // vitest does not run teardown when setup throws.
+    await server.stop();
+    server = undefined;
+    throw error;
+  }
   project.provide("hopPostgres", { adminUrl: server.adminUrl, templateDatabase });
 }
 

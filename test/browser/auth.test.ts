@@ -13,7 +13,9 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [cluster, browser] = await Promise.all([startCluster({ web: 2, workers: 0 }), launchBrowser()]);
+  // One after the other, chromium first: a setup that fails half-way leaves each started thing assigned, for afterAll to stop.
+  browser = await launchBrowser();
+  cluster = await startCluster({ web: 2, workers: 0 });
 }, 120_000);
 afterAll(async () => {
   for (const context of contexts) await context.close();

@@ -36,7 +36,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => fixture.listen(0, "127.0.0.1", resolve));
   fixtureUrl = `http://127.0.0.1:${(fixture.address() as AddressInfo).port}`;
 
-  [cluster, browser] = await Promise.all([startCluster({ web: 2, workers: 1, env: { METADATA_FETCH_ALLOW_LOOPBACK: "true" } }), launchBrowser()]);
+  // One after the other, chromium first: a setup that fails half-way leaves each started thing assigned, for afterAll to stop.
+  browser = await launchBrowser();
+  cluster = await startCluster({ web: 2, workers: 1, env: { METADATA_FETCH_ALLOW_LOOPBACK: "true" } });
   // The sign-up page is not part of this page: the account is made over the API, and its cookie handed to the browser.
   await owner.api(webUrl(0)).auth.signUp.mutate({ email: "links-owner@example.com", password: "correct horse battery" });
   expect(owner.cookie).toBeTruthy();

@@ -9,7 +9,9 @@ let cluster: Cluster;
 let browser: Browser;
 
 beforeAll(async () => {
-  [cluster, browser] = await Promise.all([startCluster({ web: 2, workers: 2 }), launchBrowser()]);
+  // One after the other, chromium first: a setup that fails half-way leaves each started thing assigned, for afterAll to stop.
+  browser = await launchBrowser();
+  cluster = await startCluster({ web: 2, workers: 2 });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

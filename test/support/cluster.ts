@@ -1,7 +1,15 @@
 import type { AppRouter } from "@hop/api";
 import { hashPassword } from "@hop/auth";
 import { createDatabase } from "@hop/db";
-import { createTestDatabase, startHopProcess, startRedisServer, type HopProcess, type RedisServer } from "@hop/test-harness";
+import {
+  CleanupStack,
+  createTestDatabase,
+  startHopProcess,
+  startRedisServer,
+  type HopProcess,
+  type HopProcessKind,
+  type RedisServer,
+} from "@hop/test-harness";
 import { createCookieClient } from "./http-session";
 
 export { waitFor } from "@hop/test-harness";
@@ -38,54 +46,77 @@ export const clusterOperatorEmail = "operator@example.com";
 /** The password of the accounts `signIn` makes. */
 export const clusterPassword = "cluster test password";
 
+/** Waits for every start (none is left running unobserved), then throws the first failure. */
+async function startAll<T>(starts: Array<Promise<T>>): Promise<T[]> {
+  const outcomes = await Promise.allSettled(starts);
+  const failed = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+}
+
 export async function startCluster(shape: { web: number; workers: number; env?: Record<string, string> }): Promise<Cluster> {
-  const redisServer = await startRedisServer();
-  const env = {
-    DATABASE_URL: await createTestDatabase(),
-    REDIS_URL: redisServer.url,
-    WORKER_CONCURRENCY: "2",
-    SESSION_SECRETS: `1:${"cluster-test-secret-".repeat(3)}`,
-    VISITOR_HASH_SECRET: "cluster-test-visitor-hash-secret-0123456789",
-    OPERATOR_EMAILS: clusterOperatorEmail,
-    ...shape.env,
-  };
-  const webs = await Promise.all(Array.from({ length: shape.web }, () => startHopProcess("web", env)));
-  const workers = await Promise.all(Array.from({ length: shape.workers }, () => startHopProcess("worker", env)));
-  // Opened only when a test signs someone in; closed by stop().
-  let db: ReturnType<typeof createDatabase> | undefined;
-  const signIn = async (email: string) => {
-    db ??= createDatabase(env.DATABASE_URL);
-    await db.user.upsert({ where: { email }, create: { email, passwordHash: await hashPassword(clusterPassword) }, update: {} });
-    const client = createCookieClient();
-    await client.api(webs[0]!.url!).auth.signIn.mutate({ email, password: clusterPassword });
-    if (!client.cookie) throw new Error(`signing in ${email} set no session cookie`);
-    return client.cookie;
-  };
-  // A cookie client whose first request waits for the operator's sign-in.
-  const operator = createCookieClient(() => signIn(clusterOperatorEmail));
-  const cluster: Cluster = {
-    env,
-    redisServer,
-    webs,
-    workers,
-    api: (web) => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${web.url}/api/trpc`, transformer: superjson })] }),
-    operatorApi: (web) => operator.api(web.url!),
-    signIn,
-    addWeb: async () => {
-      const web = await startHopProcess("web", env);
-      webs.push(web);
-      return web;
-    },
-    addWorker: async () => {
-      const worker = await startHopProcess("worker", env);
-      workers.push(worker);
-      return worker;
-    },
-    stop: async () => {
-      await Promise.all([...webs, ...workers].map((process) => process.kill()));
+  // Whatever fails half-way (a build missing, a process that never gets ready), what was started is stopped before the error reaches the test.
+  const cleanup = new CleanupStack();
+  try {
+    const redisServer = await startRedisServer();
+    cleanup.defer(() => redisServer.dispose());
+    const env = {
+      DATABASE_URL: await createTestDatabase(),
+      REDIS_URL: redisServer.url,
+      WORKER_CONCURRENCY: "2",
+      SESSION_SECRETS: `1:${"cluster-test-secret-".repeat(3)}`,
+      VISITOR_HASH_SECRET: "cluster-test-visitor-hash-secret-0123456789",
+      OPERATOR_EMAILS: clusterOperatorEmail,
+      ...shape.env,
+    };
+    const start = async (kind: HopProcessKind) => {
+      const started = await startHopProcess(kind, env);
+      cleanup.defer(() => started.kill());
+      return started;
+    };
+    const webs = await startAll(Array.from({ length: shape.web }, () => start("web")));
+    const workers = await startAll(Array.from({ length: shape.workers }, () => start("worker")));
+    // Opened only when a test signs someone in; closed by stop().
+    let db: ReturnType<typeof createDatabase> | undefined;
+    cleanup.defer(async () => {
       await db?.$disconnect();
-      await redisServer.dispose();
-    },
-  };
-  return cluster;
+    });
+    const signIn = async (email: string) => {
+      db ??= createDatabase(env.DATABASE_URL);
+      await db.user.upsert({ where: { email }, create: { email, passwordHash: await hashPassword(clusterPassword) }, update: {} });
+      const client = createCookieClient();
+      await client.api(webs[0]!.url!).auth.signIn.mutate({ email, password: clusterPassword });
+      if (!client.cookie) throw new Error(`signing in ${email} set no session cookie`);
+      return client.cookie;
+    };
+    // A cookie client whose first request waits for the operator's sign-in.
+    const operator = createCookieClient(() => signIn(clusterOperatorEmail));
+    const cluster: Cluster = {
+      env,
+      redisServer,
+      webs,
+      workers,
+      api: (web) => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${web.url}/api/trpc`, transformer: superjson })] }),
+      operatorApi: (web) => operator.api(web.url!),
+      signIn,
+      addWeb: async () => {
+        const web = await start("web");
+        webs.push(web);
+        return web;
+      },
+      addWorker: async () => {
+        const worker = await start("worker");
+        workers.push(worker);
+        return worker;
+      },
+      stop: async () => {
+        await Promise.all([...webs, ...workers].map((process) => process.kill()));
+        await cleanup.run();
+      },
+    };
+    return cluster;
+  } catch (error) {
+    await cleanup.run().catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,27 +1,27 @@
 import { z } from "zod";
+import { plainText } from "./text";
 
-export const emailSchema = z
-  .string()
+export const emailSchema = plainText()
   .trim()
   .toLowerCase()
   .min(1, "Enter your email address")
   .max(254, "That email address is too long")
   .pipe(z.email("Enter a valid email address, like ada@example.com"));
 
-export const newPasswordSchema = z
-  .string()
+export const newPasswordSchema = plainText()
   .min(10, "Use at least 10 characters")
   .max(128, "Use at most 128 characters");
 
 export const signUpInput = z.object({
   email: emailSchema,
   password: newPasswordSchema,
-  name: z.string().trim().max(80, "Use at most 80 characters").optional(),
+  name: plainText().trim().max(80, "Use at most 80 characters").optional(),
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 
 export const signInInput = z.object({
   email: emailSchema,
+  // Passwords that are checked, not stored, take any character: refusing some here would lock out a password chosen before the rule.
   password: z.string().min(1, "Enter your password").max(128, "Use at most 128 characters"),
 });
 export type SignInInput = z.infer<typeof signInInput>;
@@ -37,7 +37,7 @@ export const changePasswordInput = z
   });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
-export const revokeSessionInput = z.object({ sessionId: z.string().min(1).max(64) });
+export const revokeSessionInput = z.object({ sessionId: plainText().min(1).max(64) });
 
 /** A signed-in user as the UI sees them. */
 export const meSchema = z.object({

@@ -3,3 +3,4 @@ export * from "./probe";
 export * from "./system";
 export * from "./links";
 export * from "./api";
+export * from "./text";

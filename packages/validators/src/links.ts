@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "./text";
 
 /**
  * Paths of Hop itself (pages, API, assets) and words that would confuse
@@ -13,8 +14,7 @@ export const reservedSlugs: ReadonlySet<string> = new Set([
 
 export const slugPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
-export const slugSchema = z
-  .string()
+export const slugSchema = plainText()
   .trim()
   .min(1, "Enter a slug, or leave it empty to get a generated one")
   .max(64, "Use at most 64 characters")
@@ -70,7 +70,7 @@ export const redirectStatuses = [301, 302, 307, 308] as const;
 export const redirectStatusSchema = z.union(redirectStatuses.map((status) => z.literal(status)));
 export type RedirectStatusCode = (typeof redirectStatuses)[number];
 
-const utmValue = z.string().trim().max(200, "Use at most 200 characters");
+const utmValue = plainText().trim().max(200, "Use at most 200 characters");
 export const utmSchema = z.object({
   source: utmValue.optional(),
   medium: utmValue.optional(),
@@ -81,8 +81,7 @@ export const utmSchema = z.object({
 export type UtmParameters = z.infer<typeof utmSchema>;
 export const utmKeys = ["source", "medium", "campaign", "term", "content"] as const;
 
-export const tagNameSchema = z
-  .string()
+export const tagNameSchema = plainText()
   .trim()
   .min(1, "A tag cannot be empty")
   .max(32, "Use at most 32 characters per tag");
@@ -93,9 +92,9 @@ export const tagsSchema = z
   .max(maxTagsPerLink, `Use at most ${maxTagsPerLink} tags`)
   .transform((tags) => [...new Set(tags)]);
 
-export const linkPasswordSchema = z.string().min(4, "Use at least 4 characters").max(128, "Use at most 128 characters");
+export const linkPasswordSchema = plainText().min(4, "Use at least 4 characters").max(128, "Use at most 128 characters");
 
-const titleSchema = z.string().trim().max(200, "Use at most 200 characters");
+const titleSchema = plainText().trim().max(200, "Use at most 200 characters");
 
 const linkOptions = {
   title: titleSchema.nullable().optional(),
@@ -123,7 +122,7 @@ export type CreateLinkInput = z.input<typeof createLinkInput>;
 
 export const updateLinkInput = z
   .object({
-    id: z.string().min(1).max(64),
+    id: plainText().min(1).max(64),
     url: targetUrlSchema.optional(),
     slug: slugSchema.optional(),
     /** `password`: a string sets it, null removes it, absent keeps it. */
@@ -132,22 +131,22 @@ export const updateLinkInput = z
   .refine(expiryIsInFuture, expiryMessage);
 export type UpdateLinkInput = z.input<typeof updateLinkInput>;
 
-export const linkIdInput = z.object({ id: z.string().min(1).max(64) });
+export const linkIdInput = z.object({ id: plainText().min(1).max(64) });
 
 export const linkSortSchema = z.enum(["newest", "oldest", "most-clicked", "slug"]);
 export type LinkSort = z.infer<typeof linkSortSchema>;
 
 export const listLinksInput = z.object({
-  search: z.string().trim().max(200).optional(),
-  tag: z.string().trim().max(32).optional(),
+  search: plainText().trim().max(200).optional(),
+  tag: plainText().trim().max(32).optional(),
   sort: linkSortSchema.default("newest"),
   limit: z.number().int().min(1).max(100).default(20),
   /** The id of the last link of the previous page. */
-  cursor: z.string().max(64).nullish(),
+  cursor: plainText().max(64).nullish(),
 });
 export type ListLinksInput = z.input<typeof listLinksInput>;
 
-/** The unlock form of a password-protected link. */
+/** The unlock form of a password-protected link (any character: a password is checked, never stored, and may predate the control-character rule). */
 export const unlockLinkInput = z.object({ password: z.string().min(1, "Enter the password").max(128) });
 
 /** The periods a link's stats page offers, in days up to and including today (UTC). */
@@ -155,7 +154,7 @@ export const statsRanges = [7, 30, 90] as const;
 export type StatsRange = (typeof statsRanges)[number];
 
 export const linkStatsInput = z.object({
-  id: z.string().min(1).max(64),
+  id: plainText().min(1).max(64),
   days: z.union(statsRanges.map((days) => z.literal(days))).default(30),
 });
 export type LinkStatsInput = z.input<typeof linkStatsInput>;

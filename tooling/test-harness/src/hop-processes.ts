@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { trackChild } from "./cleanup";
 import { freePort } from "./ports";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -31,11 +32,14 @@ export async function startHopProcess(kind: HopProcessKind, env: Record<string, 
   const entry = `${repoRoot}apps/${kind}/dist/main.js`;
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`pnpm build\` (pnpm test does) first`);
   const port = kind === "web" ? String(env.PORT ?? (await freePort())) : undefined;
+  // Only what the process is given, as operators run it (NODE_ENV named: Next's types require it where they are loaded).
+  const childEnv = { PATH: process.env.PATH ?? "", NODE_ENV: "production" as const, HOST: "127.0.0.1", LOG_FORMAT: "json", LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1", ...env, ...(port ? { PORT: port } : {}) };
   const child = spawn(process.execPath, [entry], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", LOG_FORMAT: "json", LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1", ...env, ...(port ? { PORT: port } : {}) },
+    env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  trackChild(child, "SIGKILL");
   const logs: Array<Record<string, unknown>> = [];
   let stderr = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -65,9 +69,10 @@ export async function startHopProcess(kind: HopProcessKind, env: Record<string, 
     void exited.then(({ code, signal }) => reject(new Error(`${kind} exited (code ${code}, signal ${signal}) before it was ready:\n${stderr}`)));
     setTimeout(() => reject(new Error(`${kind} was not ready within ${timeoutMs} ms:\n${stderr}`)), timeoutMs).unref();
   });
-  const instanceId = await ready.catch((error: unknown) => {
+  const instanceId = await ready.catch(async (error: unknown) => {
     // Never leave a half-started process behind.
-    child.kill("SIGKILL");
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
     throw error;
   });
   return {

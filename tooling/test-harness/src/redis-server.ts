@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { trackChild } from "./cleanup";
 import { freePort, waitForPort } from "./ports";
 
 export interface RedisServer {
@@ -34,20 +35,32 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const start = async () => {
     const persistence = persistent ? ["--appendonly", "yes", "--save", "60 1"] : ["--save", "", "--appendonly", "no"];
     const args = ["--port", String(port), "--bind", "127.0.0.1", ...persistence, "--dir", dir, "--daemonize", "no", "--loglevel", "warning"];
-    child = spawn("redis-server", args, { stdio: "ignore" });
-    await waitForPort(port);
+    const started = spawn("redis-server", args, { stdio: "ignore" });
+    child = started;
+    trackChild(started, "SIGTERM");
+    try {
+      await waitForPort(port);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
   };
   const stop = async () => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null) return;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       running.once("exit", () => resolve());
       running.kill("SIGTERM");
     });
   };
 
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    if (!persistent) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     url: `redis://127.0.0.1:${port}`,

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { clickEventFromStreamFields, clickEventToStreamFields, enrichClick, enrichClicks, type ClickEvent } from "../src";
+
+// The click as it travels (stream fields) and as the worker enriches it: pure,
+// beside the code, fast enough for mutation testing.
+const event: ClickEvent = {
+  eventId: "e1",
+  linkId: "l1",
+  occurredAt: new Date(1_764_500_000_000),
+  referrer: "https://News.Example/post/1",
+  userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15",
+  country: "DE",
+  visitorHash: "hash",
+};
+
+describe("stream fields", () => {
+  it("round-trip an event; absent values travel as empty strings", () => {
+    expect(clickEventToStreamFields(event)).toEqual({ ...event, occurredAt: "1764500000000" });
+    expect(clickEventFromStreamFields(clickEventToStreamFields(event))).toEqual(event);
+    const bare = { ...event, referrer: null, userAgent: null, country: null };
+    expect(clickEventToStreamFields(bare)).toMatchObject({ referrer: "", userAgent: "", country: "" });
+    expect(clickEventFromStreamFields(clickEventToStreamFields(bare))).toEqual(bare);
+  });
+  it("upper-cases the country and reads numbers as text", () => {
+    expect(clickEventFromStreamFields({ ...clickEventToStreamFields(event), country: "de", eventId: 42 })).toMatchObject({ country: "DE", eventId: "42" });
+  });
+  it.each([
+    ["no event id", { eventId: "" }],
+    ["no link id", { linkId: undefined }],
+    ["a bad time", { occurredAt: "soon" }],
+    ["a 3-letter country", { country: "DEU" }],
+    ["no visitor hash", { visitorHash: null }],
+  ])("throws for an entry with %s", (_case, change) => {
+    expect(() => clickEventFromStreamFields({ ...clickEventToStreamFields(event), ...change })).toThrow();
+  });
+});
+
+describe("enrichment", () => {
+  it("derives browser, OS, device and the referrer's host in lower case", () => {
+    expect(enrichClick(event)).toEqual({ ...event, referrerHost: "news.example", device: "desktop", browser: "Safari", os: "Mac OS", isBot: false });
+  });
+  it("takes the device type from the agent when it names one", () => {
+    const phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+    expect(enrichClick({ ...event, userAgent: phone })).toMatchObject({ device: "mobile", os: "iOS", isBot: false });
+  });
+  it("counts a visit without user agent, or with a crawler's, as a bot", () => {
+    expect(enrichClick({ ...event, userAgent: null })).toMatchObject({ isBot: true, browser: null, os: null, device: "desktop" });
+    expect(enrichClick({ ...event, userAgent: "Googlebot/2.1 (+http://www.google.com/bot.html)" }).isBot).toBe(true);
+    expect(enrichClick({ ...event, userAgent: "curl/8.0" }).isBot).toBe(true);
+  });
+  it("has no referrer host for none, a non-URL, or a URL without host", () => {
+    expect(enrichClick({ ...event, referrer: null }).referrerHost).toBeNull();
+    expect(enrichClick({ ...event, referrer: "not a url" }).referrerHost).toBeNull();
+    expect(enrichClick({ ...event, referrer: "mailto:a@b.c" }).referrerHost).toBeNull();
+  });
+  it("enriches a batch exactly as one by one", () => {
+    const batch = [event, { ...event, eventId: "e2", userAgent: null, referrer: null }, { ...event, eventId: "e3" }];
+    expect(enrichClicks(batch)).toEqual(batch.map(enrichClick));
+  });
+});
