@@ -44,8 +44,9 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const user = await db.user.create({ data: { email: "redirect-owner@example.com", passwordHash: "unused" } });
-  const { sessionId } = await createSession(redis.redis, { userId: user.id, userAgent: null, ttlSeconds: 600 });
-  const cookie = await sealSessionCookie({ sid: sessionId, uid: user.id, iat: Date.now() }, env.SESSION_SECRETS, 600);
+  const session = await createSession(redis.redis, { userId: user.id, userAgent: null, ttlSeconds: 600, epoch: 0 });
+  if (!session) throw new Error("the session could not be created");
+  const cookie = await sealSessionCookie({ sid: session.sessionId, uid: user.id, iat: Date.now(), ep: session.epoch }, env.SESSION_SECRETS, 600);
   api = createCaller(
     createTRPCContext({
       db,
