@@ -12,7 +12,10 @@ import { migrateDatabase } from "@hop/db/migrate";
 import { migrateJobQueue } from "@hop/jobs";
 import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
 
-const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== "--"), options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "50" } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "50" } },
+});
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 
@@ -21,7 +24,13 @@ const redisServer = await startRedisServer();
 const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
 await migrateJobQueue(databaseUrl);
-const web = await startHopProcess("web", { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`, VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef", LOG_LEVEL: "info" });
+const web = await startHopProcess("web", {
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisServer.url,
+  SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
+  VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
+  LOG_LEVEL: "info",
+});
 const url = new URL(web.url!);
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
@@ -58,7 +67,11 @@ async function measure(cookie: string | undefined) {
   await run(seconds * 1_000, (ms) => latencies.push(ms));
   const elapsed = (performance.now() - started) / 1_000;
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / elapsed, p50: latencies[Math.floor(latencies.length * 0.5)] ?? NaN, p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN };
+  return {
+    perSecond: latencies.length / elapsed,
+    p50: latencies[Math.floor(latencies.length * 0.5)] ?? NaN,
+    p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
+  };
 }
 
 try {
@@ -78,8 +91,12 @@ try {
   console.log(`\nGET /api/trpc/auth.session, ${concurrency} keep-alive connections, ${seconds} s each, node ${process.version}\n`);
   console.log("| request | requests/s | p50 ms | p99 ms | vs unauthenticated |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
-  console.log(`| unauthenticated (no cookie: no I/O) | ${Math.round(anonymous.perSecond).toLocaleString("en")} | ${anonymous.p50.toFixed(2)} | ${anonymous.p99.toFixed(2)} | 100 % |`);
-  console.log(`| authenticated (unseal + one Redis read) | ${Math.round(authenticated.perSecond).toLocaleString("en")} | ${authenticated.p50.toFixed(2)} | ${authenticated.p99.toFixed(2)} | ${((authenticated.perSecond / anonymous.perSecond) * 100).toFixed(0)} % |`);
+  console.log(
+    `| unauthenticated (no cookie: no I/O) | ${Math.round(anonymous.perSecond).toLocaleString("en")} | ${anonymous.p50.toFixed(2)} | ${anonymous.p99.toFixed(2)} | 100 % |`,
+  );
+  console.log(
+    `| authenticated (unseal + one Redis read) | ${Math.round(authenticated.perSecond).toLocaleString("en")} | ${authenticated.p50.toFixed(2)} | ${authenticated.p99.toFixed(2)} | ${((authenticated.perSecond / anonymous.perSecond) * 100).toFixed(0)} % |`,
+  );
 } finally {
   agent.destroy();
   await web.stop();

@@ -34,7 +34,10 @@ const platforms = [
   "Linux; Android 13; SM-S918B",
 ];
 const browsers = Array.from({ length: 40 }, (_, version) => version + 100).flatMap((version) =>
-  platforms.map((platform) => `Mozilla/5.0 (${platform}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version}.0.0.0 ${platform.includes("Android") ? "Mobile " : ""}Safari/537.36`),
+  platforms.map(
+    (platform) =>
+      `Mozilla/5.0 (${platform}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version}.0.0.0 ${platform.includes("Android") ? "Mobile " : ""}Safari/537.36`,
+  ),
 );
 const bots = ["Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"];
 const agentOf = (i: number) => (i % 50 === 0 ? bots[(i / 50) % 2]! : browsers[(i * 7919) % browsers.length]!);
@@ -83,7 +86,19 @@ try {
       const slice = rows.slice(offset, offset + batch);
       await raw.query(
         insertSql(slice.length),
-        slice.flatMap((row) => [row.eventId, row.linkId, row.occurredAt, row.referrerHost, row.country, row.device, row.browser, row.os, row.isBot, row.visitorHash, row.userAgent]),
+        slice.flatMap((row) => [
+          row.eventId,
+          row.linkId,
+          row.occurredAt,
+          row.referrerHost,
+          row.country,
+          row.device,
+          row.browser,
+          row.os,
+          row.isBot,
+          row.visitorHash,
+          row.userAgent,
+        ]),
       );
     }
     const baseline = clickCount / ((performance.now() - t0) / 1000);
@@ -116,11 +131,15 @@ try {
     results.push({ batch, ingest, baseline });
   }
 
-  console.log(`\nnode ${process.version}; ${clickCount.toLocaleString("en")} clicks per batch size, 100 links, ${browsers.length} browsers + 2 % bots, 5,000 visitors, durable PostgreSQL\n`);
+  console.log(
+    `\nnode ${process.version}; ${clickCount.toLocaleString("en")} clicks per batch size, 100 links, ${browsers.length} browsers + 2 % bots, 5,000 visitors, durable PostgreSQL\n`,
+  );
   console.log("| batch size | stream -> rows + rollups (clicks/s) | baseline: bare multi-row INSERT (rows/s) | ratio |");
   console.log("| ---: | ---: | ---: | ---: |");
   for (const { batch, ingest, baseline } of results) {
-    console.log(`| ${batch.toLocaleString("en")} | ${Math.round(ingest).toLocaleString("en")} | ${Math.round(baseline).toLocaleString("en")} | ${Math.round((ingest / baseline) * 100)} % |`);
+    console.log(
+      `| ${batch.toLocaleString("en")} | ${Math.round(ingest).toLocaleString("en")} | ${Math.round(baseline).toLocaleString("en")} | ${Math.round((ingest / baseline) * 100)} % |`,
+    );
   }
 } finally {
   await raw.end();

@@ -19,7 +19,10 @@ import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/tes
 import { Redis as RawRedis } from "ioredis";
 import pg from "pg";
 
-const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== "--"), options: { jobs: { type: "string", default: "1000" }, starts: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: { jobs: { type: "string", default: "1000" }, starts: { type: "string", default: "5" } },
+});
 const jobCount = Number(values.jobs);
 const startCount = Number(values.starts);
 
@@ -35,7 +38,13 @@ const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
 await migrateJobQueue(databaseUrl);
 // Processes must log at info: the harness waits for their "ready" line.
-const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, LOG_LEVEL: "info", SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`, VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef" };
+const env = {
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisServer.url,
+  LOG_LEVEL: "info",
+  SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
+  VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
+};
 
 try {
   // Baseline: NOTIFY on one connection, received by LISTEN on another.
@@ -106,12 +115,20 @@ try {
   console.log(`\nnode ${process.version}; ${jobCount} jobs one at a time; ${startCount} starts of each\n`);
   console.log("| measure | p50 ms | p99 ms | baseline | baseline p50 ms | ratio (p50) |");
   console.log("| --- | ---: | ---: | --- | ---: | ---: |");
-  console.log(`| job pickup (enqueue -> handler start) | ${pickup.p50.toFixed(1)} | ${pickup.p99.toFixed(1)} | PostgreSQL NOTIFY -> LISTEN | ${notify.p50.toFixed(2)} | ${(pickup.p50 / notify.p50).toFixed(1)}x |`);
-  console.log(`| web start-up (spawn -> ready) | ${web.p50.toFixed(0)} | ${Math.max(...startups.web).toFixed(0)} (max) | bare \`node -e ""\` | ${bare.p50.toFixed(0)} | ${(web.p50 / bare.p50).toFixed(1)}x |`);
+  console.log(
+    `| job pickup (enqueue -> handler start) | ${pickup.p50.toFixed(1)} | ${pickup.p99.toFixed(1)} | PostgreSQL NOTIFY -> LISTEN | ${notify.p50.toFixed(2)} | ${(pickup.p50 / notify.p50).toFixed(1)}x |`,
+  );
+  console.log(
+    `| web start-up (spawn -> ready) | ${web.p50.toFixed(0)} | ${Math.max(...startups.web).toFixed(0)} (max) | bare \`node -e ""\` | ${bare.p50.toFixed(0)} | ${(web.p50 / bare.p50).toFixed(1)}x |`,
+  );
   for (const kind of ["web", "worker"] as const) {
-    console.log(`| ${kind} SIGTERM -> exit (idle) | ${summary(stops[kind]).p50.toFixed(0)} | ${Math.max(...stops[kind]).toFixed(0)} (max) | budget | 10000 | ${(summary(stops[kind]).p50 / 10_000).toFixed(2)}x |`);
+    console.log(
+      `| ${kind} SIGTERM -> exit (idle) | ${summary(stops[kind]).p50.toFixed(0)} | ${Math.max(...stops[kind]).toFixed(0)} (max) | budget | 10000 | ${(summary(stops[kind]).p50 / 10_000).toFixed(2)}x |`,
+    );
   }
-  console.log(`| worker start-up (spawn -> ready) | ${workerStart.p50.toFixed(0)} | ${Math.max(...startups.worker).toFixed(0)} (max) | bare \`node -e ""\` | ${bare.p50.toFixed(0)} | ${(workerStart.p50 / bare.p50).toFixed(1)}x |`);
+  console.log(
+    `| worker start-up (spawn -> ready) | ${workerStart.p50.toFixed(0)} | ${Math.max(...startups.worker).toFixed(0)} (max) | bare \`node -e ""\` | ${bare.p50.toFixed(0)} | ${(workerStart.p50 / bare.p50).toFixed(1)}x |`,
+  );
 } finally {
   await redisServer.dispose();
   await postgres.stop();

@@ -18,7 +18,10 @@ import { migrateJobQueue } from "@hop/jobs";
 import { createRedisClient, redisKeys } from "@hop/redis";
 import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
 
-const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== "--"), options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "50" } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "50" } },
+});
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 
@@ -27,19 +30,31 @@ const redisServer = await startRedisServer();
 const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
 await migrateJobQueue(databaseUrl);
-const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`, VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef", LOG_LEVEL: "warn" };
+const env = {
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisServer.url,
+  SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
+  VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
+  LOG_LEVEL: "warn",
+};
 const web = await startHopProcess("web", { ...env, LOG_LEVEL: "info" });
 
-const baseline = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("redirect-baseline-server.ts", import.meta.url))], { env: { ...process.env, REDIS_URL: redisServer.url }, stdio: ["ignore", "pipe", "inherit"] });
+const baseline = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("redirect-baseline-server.ts", import.meta.url))], {
+  env: { ...process.env, REDIS_URL: redisServer.url },
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const [firstLine] = (await once(baseline.stdout, "data")) as [Buffer];
 const baselinePort = Number(/listening (\d+)/.exec(firstLine.toString())?.[1]);
 
 function get(port: number, path: string, agent: Agent): Promise<{ status: number; location: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host: "127.0.0.1", port, path, agent, headers: { "user-agent": "hop-bench/1.0", referer: "https://bench.example/" } }, (incoming) => {
-      incoming.resume();
-      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, location: incoming.headers.location }));
-    });
+    const outgoing = request(
+      { host: "127.0.0.1", port, path, agent, headers: { "user-agent": "hop-bench/1.0", referer: "https://bench.example/" } },
+      (incoming) => {
+        incoming.resume();
+        incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, location: incoming.headers.location }));
+      },
+    );
     outgoing.on("error", reject);
     outgoing.end();
   });
@@ -67,7 +82,12 @@ async function measure(port: number, path: string, expectedLocation: string) {
   const elapsed = (performance.now() - started) / 1_000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / elapsed, p50: latencies[Math.floor(latencies.length * 0.5)] ?? NaN, p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN, count: latencies.length };
+  return {
+    perSecond: latencies.length / elapsed,
+    p50: latencies[Math.floor(latencies.length * 0.5)] ?? NaN,
+    p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
+    count: latencies.length,
+  };
 }
 
 const db = createDatabase(databaseUrl);
@@ -89,9 +109,15 @@ try {
   console.log(`\nGET /bench -> 302, ${concurrency} keep-alive connections, ${seconds} s each (after 1 s warm-up), node ${process.version}\n`);
   console.log("| server | redirects/s | p50 ms | p99 ms | vs baseline |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
-  console.log(`| bare node:http + one Redis GET (baseline) | ${Math.round(bare.perSecond).toLocaleString("en")} | ${bare.p50.toFixed(2)} | ${bare.p99.toFixed(2)} | 100 % |`);
-  console.log(`| Hop web (lookup + click XADD, one round trip) | ${Math.round(hop.perSecond).toLocaleString("en")} | ${hop.p50.toFixed(2)} | ${hop.p99.toFixed(2)} | ${((hop.perSecond / bare.perSecond) * 100).toFixed(0)} % |`);
-  console.log(`\nclicks appended to the stream during the Hop run: ${recorded.toLocaleString("en")} (warm-up included; measured requests ${hop.count.toLocaleString("en")})`);
+  console.log(
+    `| bare node:http + one Redis GET (baseline) | ${Math.round(bare.perSecond).toLocaleString("en")} | ${bare.p50.toFixed(2)} | ${bare.p99.toFixed(2)} | 100 % |`,
+  );
+  console.log(
+    `| Hop web (lookup + click XADD, one round trip) | ${Math.round(hop.perSecond).toLocaleString("en")} | ${hop.p50.toFixed(2)} | ${hop.p99.toFixed(2)} | ${((hop.perSecond / bare.perSecond) * 100).toFixed(0)} % |`,
+  );
+  console.log(
+    `\nclicks appended to the stream during the Hop run: ${recorded.toLocaleString("en")} (warm-up included; measured requests ${hop.count.toLocaleString("en")})`,
+  );
 } finally {
   baseline.kill("SIGTERM");
   await db.$disconnect();

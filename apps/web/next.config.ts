@@ -3,7 +3,18 @@ import { fileURLToPath } from "node:url";
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript source.
-  transpilePackages: ["@hop/api", "@hop/auth", "@hop/config", "@hop/db", "@hop/jobs", "@hop/logger", "@hop/presence", "@hop/redis", "@hop/redis-protocol", "@hop/validators"],
+  transpilePackages: [
+    "@hop/api",
+    "@hop/auth",
+    "@hop/config",
+    "@hop/db",
+    "@hop/jobs",
+    "@hop/logger",
+    "@hop/presence",
+    "@hop/redis",
+    "@hop/redis-protocol",
+    "@hop/validators",
+  ],
   // Node-only libraries with native or dynamic requires stay out of the bundle.
   serverExternalPackages: ["ioredis", "pino", "pino-pretty", "pg", "graphile-worker", "@prisma/client", "@prisma/adapter-pg", "@node-rs/argon2"],
   outputFileTracingRoot: fileURLToPath(new URL("../..", import.meta.url)),

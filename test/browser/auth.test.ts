@@ -238,8 +238,12 @@ describe("accounts in a browser", () => {
       for (const url of urlsRequested) for (const form of encoded) expect(url).not.toContain(form);
       expect(urlsRequested.some((url) => /[?&](email|password|currentPassword|newPassword)=/.test(url))).toBe(false);
       // The password change did not happen: the old password still opens the account; the new account opens too.
-      await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus@example.com", password: secret })).resolves.toMatchObject({ email: "linus@example.com" });
-      await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus2@example.com", password: secret })).resolves.toMatchObject({ email: "linus2@example.com" });
+      await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus@example.com", password: secret })).resolves.toMatchObject({
+        email: "linus@example.com",
+      });
+      await expect(createCookieClient().api(web1).auth.signIn.mutate({ email: "linus2@example.com", password: secret })).resolves.toMatchObject({
+        email: "linus2@example.com",
+      });
     } finally {
       await context.close();
     }
@@ -261,11 +265,13 @@ describe("accounts in a browser", () => {
     }
     // Back, but empty: the session is unknown now, so the page asks for a sign-in (never shows it as signed in).
     await expect
-      .poll(async () => {
-        await phone.goto(`${web2}/account`);
-        return new URL(phone.url()).pathname;
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          await phone.goto(`${web2}/account`);
+          return new URL(phone.url()).pathname;
+        },
+        { timeout: 15_000 },
+      )
       .toBe("/signin");
   });
 });
-

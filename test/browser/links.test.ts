@@ -78,7 +78,14 @@ async function expectFieldError(field: Locator, errorId: string, message: RegExp
 
 /** Resolves once every running CSS transition has ended (colours after a theme switch, bars that grow). */
 const transitionsSettled = () =>
-  page.evaluate(() => Promise.allSettled(document.getAnimations().filter((animation) => animation instanceof CSSTransition).map((animation) => animation.finished)));
+  page.evaluate(() =>
+    Promise.allSettled(
+      document
+        .getAnimations()
+        .filter((animation) => animation instanceof CSSTransition)
+        .map((animation) => animation.finished),
+    ),
+  );
 
 const isFocused = (locator: Locator) => locator.evaluate((element) => element === document.activeElement);
 
@@ -155,7 +162,14 @@ describe("the links page", () => {
       await page.locator(`#link-utm-${key}`).fill(value);
     }
     const preview = new URL((await page.getByTestId("utm-preview").textContent()) ?? "");
-    expect(Object.fromEntries(preview.searchParams)).toEqual({ ref: "hop", utm_source: "newsletter", utm_medium: "email", utm_campaign: "spring", utm_term: "shoes", utm_content: "header" });
+    expect(Object.fromEntries(preview.searchParams)).toEqual({
+      ref: "hop",
+      utm_source: "newsletter",
+      utm_medium: "email",
+      utm_campaign: "spring",
+      utm_term: "shoes",
+      utm_content: "header",
+    });
     await saveScreenshot(page, "links-dialog-filled");
 
     await page.getByRole("button", { name: "Create link" }).last().click();
@@ -188,7 +202,9 @@ describe("the links page", () => {
 
   it("copies a short link from the table", async () => {
     await page.evaluate(() => navigator.clipboard.writeText("something else"));
-    await row("taken").getByRole("button", { name: /^Copy / }).click();
+    await row("taken")
+      .getByRole("button", { name: /^Copy / })
+      .click();
     await row("taken").getByText("Copied", { exact: true }).waitFor({ state: "visible" });
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await row("taken").getByTestId("short-url").getAttribute("href"));
     expect(await row("taken").getByTestId("short-url").getAttribute("href")).toMatch(/\/taken$/);
@@ -206,7 +222,14 @@ describe("the links page", () => {
     await visitor.waitForURL((url) => url.pathname === "/landing");
     const landed = new URL(visitor.url());
     expect(landed.origin).toBe(fixtureUrl);
-    expect(Object.fromEntries(landed.searchParams)).toEqual({ ref: "hop", utm_source: "newsletter", utm_medium: "email", utm_campaign: "spring", utm_term: "shoes", utm_content: "header" });
+    expect(Object.fromEntries(landed.searchParams)).toEqual({
+      ref: "hop",
+      utm_source: "newsletter",
+      utm_medium: "email",
+      utm_campaign: "spring",
+      utm_term: "shoes",
+      utm_content: "header",
+    });
     expect(await visitor.locator("h1").textContent()).toBe("Fixture page /landing");
 
     // The status chosen in the dialog is the one the redirect answers with.

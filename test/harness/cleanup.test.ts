@@ -45,22 +45,26 @@ describe("a setup that fails half-way", () => {
     expect(runningChildren()).toEqual([]);
   });
 
-  it.each(["throw", "signal"] as const)("leaves no redis-server or postgres behind when the setup's process dies (%s)", async (how) => {
-    const fixture = fileURLToPath(new URL("./fixtures/setup-that-dies.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", fixture, how], { stdio: ["ignore", "pipe", "pipe"] });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    const started = await new Promise<Array<{ pid: number; command: string }>>((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        out += chunk.toString("utf8");
-        const line = out.split("\n").find((candidate) => candidate.startsWith("{"));
-        if (line) resolve((JSON.parse(line) as { children: Array<{ pid: number; command: string }> }).children);
+  it.each(["throw", "signal"] as const)(
+    "leaves no redis-server or postgres behind when the setup's process dies (%s)",
+    async (how) => {
+      const fixture = fileURLToPath(new URL("./fixtures/setup-that-dies.ts", import.meta.url));
+      const child = spawn(process.execPath, ["--import", "tsx", fixture, how], { stdio: ["ignore", "pipe", "pipe"] });
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      const started = await new Promise<Array<{ pid: number; command: string }>>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString("utf8");
+          const line = out.split("\n").find((candidate) => candidate.startsWith("{"));
+          if (line) resolve((JSON.parse(line) as { children: Array<{ pid: number; command: string }> }).children);
+        });
+        void exited.then(() => reject(new Error(`the fixture exited before it had started anything: ${out}`)));
       });
-      void exited.then(() => reject(new Error(`the fixture exited before it had started anything: ${out}`)));
-    });
-    expect(started.map((started) => started.command)).toEqual(expect.arrayContaining(["redis-server", "postgres"]));
-    if (how === "signal") child.kill("SIGTERM");
-    await exited;
-    expect(await waitUntilGone(started.map((started) => started.pid))).toEqual([]);
-  }, 60_000);
+      expect(started.map((started) => started.command)).toEqual(expect.arrayContaining(["redis-server", "postgres"]));
+      if (how === "signal") child.kill("SIGTERM");
+      await exited;
+      expect(await waitUntilGone(started.map((started) => started.pid))).toEqual([]);
+    },
+    60_000,
+  );
 });

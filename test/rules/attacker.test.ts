@@ -60,11 +60,18 @@ describe("targets outside ASCII, and control characters", () => {
     const link = await owner.api(webUrl(0)).links.create.mutate({ url: "https://ja.wikipedia.org/wiki/日本", slug: "nihon" });
     expect(link.url).toBe("https://ja.wikipedia.org/wiki/%E6%97%A5%E6%9C%AC");
     for (const index of [0, 1]) {
-      const response = await fetch(`${webUrl(index)}/nihon`, { redirect: "manual", headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0" } });
+      const response = await fetch(`${webUrl(index)}/nihon`, {
+        redirect: "manual",
+        headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0" },
+      });
       expect(response.status).toBe(302);
       expect(response.headers.get("location")).toBe("https://ja.wikipedia.org/wiki/%E6%97%A5%E6%9C%AC");
     }
-    await waitFor(() => db.link.findUniqueOrThrow({ where: { id: link.id } }), (row) => row.totalClicks === 2n, 20_000);
+    await waitFor(
+      () => db.link.findUniqueOrThrow({ where: { id: link.id } }),
+      (row) => row.totalClicks === 2n,
+      20_000,
+    );
   });
 
   it("refuses CR/LF in a target or fallback with a field error, and writes nothing", async () => {
@@ -82,7 +89,15 @@ describe("targets outside ASCII, and control characters", () => {
   it("answers a link stored raw before targets were serialised (non-ASCII, a stray control character) with a redirect, never a 5xx", async () => {
     const user = await db.user.findUniqueOrThrow({ where: { email: "owner@example.com" } });
     await db.link.create({ data: { slug: "legacy", url: "https://例え.jp/パス?q=ü", userId: user.id } });
-    await db.link.create({ data: { slug: "legacy-ctl", url: "https://example.com/a\u0001b", userId: user.id, expiresAt: new Date(Date.now() - 1000), expiredUrl: "https://example.com/fin\u00e9" } });
+    await db.link.create({
+      data: {
+        slug: "legacy-ctl",
+        url: "https://example.com/a\u0001b",
+        userId: user.id,
+        expiresAt: new Date(Date.now() - 1000),
+        expiredUrl: "https://example.com/fin\u00e9",
+      },
+    });
     const legacy = await fetch(`${webUrl(1)}/legacy`, { redirect: "manual" });
     expect(legacy.status).toBe(302);
     expect(legacy.headers.get("location")).toBe("https://xn--r8jz45g.jp/%E3%83%91%E3%82%B9?q=%C3%BC");
@@ -104,15 +119,18 @@ describe("odd paths", () => {
     ["__proto__", "/__proto__"],
     ["a tRPC path climbing out", "/api/trpc/..%2f..%2fapi%2fhealth"],
   ])("answers a path of %s with a 4xx or a page, never a 5xx, and sets no cookie", async (_name, path) => {
-      const response = await rawRequest(`${webUrl(0)}${path}`);
-      expect(response.status, path).toBeLessThan(500);
-      expect(response.headers["set-cookie"]).toBeUndefined();
+    const response = await rawRequest(`${webUrl(0)}${path}`);
+    expect(response.status, path).toBeLessThan(500);
+    expect(response.headers["set-cookie"]).toBeUndefined();
   });
 });
 
 describe("limits", () => {
   it("refuses a 20 MiB body with 413 before reading it, and a body without a length with 411", async () => {
-    const declared = await rawRequest(`${webUrl(0)}/api/trpc/auth.signIn`, { method: "POST", headers: { "content-type": "application/json", "content-length": 20 * 1024 * 1024 } });
+    const declared = await rawRequest(`${webUrl(0)}/api/trpc/auth.signIn`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": 20 * 1024 * 1024 },
+    });
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
     const chunked = await rawRequest(`${webUrl(1)}/api/trpc/auth.signIn`, {
@@ -138,7 +156,12 @@ describe("limits", () => {
   it("answers an oversized unlock form with 413 and the form again, not a connection reset; nothing is unlocked", async () => {
     await owner.api(webUrl(0)).links.create.mutate({ url: "https://example.com/secret", slug: "locked", password: "open sesame" });
     const big = `password=${"x".repeat(8 * 1024)}`;
-    const declared = await fetch(`${webUrl(1)}/locked`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: big, redirect: "manual" });
+    const declared = await fetch(`${webUrl(1)}/locked`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: big,
+      redirect: "manual",
+    });
     expect(declared.status).toBe(413);
     expect(await declared.text()).toMatch(/enter the password only/);
     const chunked = await rawRequest(`${webUrl(0)}/locked`, {
@@ -154,7 +177,12 @@ describe("limits", () => {
 
 describe("forged forwarding headers", () => {
   const signInAttempt = (web: string, forwardedFor: string, index: number) =>
-    postProcedure(web, "auth.signIn", { email: `nobody-${index}-${forwardedFor.length}@example.com`, password: "wrong password" }, { "x-forwarded-for": forwardedFor });
+    postProcedure(
+      web,
+      "auth.signIn",
+      { email: `nobody-${index}-${forwardedFor.length}@example.com`, password: "wrong password" },
+      { "x-forwarded-for": forwardedFor },
+    );
 
   it("without TRUST_PROXY, a new X-Forwarded-For per attempt does not escape the per-address sign-in limit", async () => {
     const { limit } = rateLimitRules.signInPerIp;

@@ -68,7 +68,12 @@ describe("rule 6: a worker killed mid-batch loses no click and counts none twice
     await push(total, Date.UTC(2026, 10, 24, 20));
 
     // Kill a worker while both are busy: its batch in hand stays pending under its name.
-    await waitFor(() => db.click.count(), (count) => count >= 2_000, 60_000, 20);
+    await waitFor(
+      () => db.click.count(),
+      (count) => count >= 2_000,
+      60_000,
+      20,
+    );
     const victim = cluster.workers[0]!;
     await victim.kill();
     const stranded = await pendingOf(victim.instanceId);
@@ -76,7 +81,12 @@ describe("rule 6: a worker killed mid-batch loses no click and counts none twice
     expect(await db.click.count()).toBeLessThan(total);
     await cluster.addWorker();
 
-    await waitFor(() => readClickStreamLag(redis.redis), (lag) => lag.pending === 0 && lag.unread === 0, 120_000, 250);
+    await waitFor(
+      () => readClickStreamLag(redis.redis),
+      (lag) => lag.pending === 0 && lag.unread === 0,
+      120_000,
+      250,
+    );
     expect(await db.click.count()).toBe(total);
     const sums = await db.linkDailyStat.aggregate({ _sum: { clicks: true, botClicks: true }, _count: true });
     expect(sums._sum.clicks! + sums._sum.botClicks!).toBe(total);
@@ -98,12 +108,22 @@ describe("rule 6: a worker killed mid-batch loses no click and counts none twice
   it("a worker stopped with SIGTERM mid-stream commits what it read, leaves nothing pending and exits 0", async () => {
     const before = await db.click.count();
     await push(5_000, Date.UTC(2026, 10, 25, 12));
-    await waitFor(() => db.click.count(), (count) => count >= before + 500, 30_000, 20);
+    await waitFor(
+      () => db.click.count(),
+      (count) => count >= before + 500,
+      30_000,
+      20,
+    );
     const leaving = cluster.workers[0]!;
     expect(await leaving.stop()).toEqual({ code: 0, signal: null });
     expect(await pendingOf(leaving.instanceId)).toBe(0);
     cluster.workers.splice(0, 1);
-    await waitFor(() => readClickStreamLag(redis.redis), (lag) => lag.pending === 0 && lag.unread === 0, 60_000, 250);
+    await waitFor(
+      () => readClickStreamLag(redis.redis),
+      (lag) => lag.pending === 0 && lag.unread === 0,
+      60_000,
+      250,
+    );
     expect(await db.click.count()).toBe(before + 5_000);
     const sums = await db.linkDailyStat.aggregate({ _sum: { clicks: true } });
     expect(sums._sum.clicks).toBe(before + 5_000);
@@ -115,10 +135,19 @@ describe("scheduled jobs run once per cluster, not once per worker", () => {
     while (cluster.workers.length < 3) await cluster.addWorker();
     const expiring = await db.link.update({ where: { id: linkIds[0]! }, data: { expiresAt: new Date(Date.now() - 1_000) } });
     const runsOf = (task: string) =>
-      cluster.workers.flatMap((worker) => worker.logs.filter((line) => line.msg === "scheduled job done" && line.task === task).map((line) => ({ tick: String(line.tick), by: worker.instanceId })));
+      cluster.workers.flatMap((worker) =>
+        worker.logs
+          .filter((line) => line.msg === "scheduled job done" && line.task === task)
+          .map((line) => ({ tick: String(line.tick), by: worker.instanceId })),
+      );
     const startedAt = new Date().toISOString();
     // Ticks are whole minutes: wait for the next one (at most ~60 s), then for stragglers.
-    const runs = await waitFor(async () => runsOf("links.markExpired").filter((run) => run.tick > startedAt), (found) => found.length > 0, 75_000, 250);
+    const runs = await waitFor(
+      async () => runsOf("links.markExpired").filter((run) => run.tick > startedAt),
+      (found) => found.length > 0,
+      75_000,
+      250,
+    );
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const tick = runs[0]!.tick;
     expect(runsOf("links.markExpired").filter((run) => run.tick === tick)).toHaveLength(1);

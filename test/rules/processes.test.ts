@@ -43,9 +43,12 @@ describe("rules 1 and 3: processes share nothing but the backing services; any r
     for (const web of cluster.webs) {
       const instances = await cluster.operatorApi(web).system.instances.query();
       expect(instances.map((instance) => instance.id).sort()).toEqual(expected);
-      expect(instances.filter((instance) => instance.kind === "web").map((instance) => instance.url).sort()).toEqual(
-        cluster.webs.map((process) => process.url).sort(),
-      );
+      expect(
+        instances
+          .filter((instance) => instance.kind === "web")
+          .map((instance) => instance.url)
+          .sort(),
+      ).toEqual(cluster.webs.map((process) => process.url).sort());
     }
   });
 
@@ -67,7 +70,12 @@ describe("rules 1 and 3: processes share nothing but the backing services; any r
   it("reports the queue from either web", async () => {
     for (const web of cluster.webs) {
       const queue = await cluster.operatorApi(web).system.queue.query();
-      expect(queue).toEqual({ queued: expect.any(Number), running: expect.any(Number), failed: 0, clicks: { pending: expect.any(Number), unread: expect.any(Number) } });
+      expect(queue).toEqual({
+        queued: expect.any(Number),
+        running: expect.any(Number),
+        failed: 0,
+        clicks: { pending: expect.any(Number), unread: expect.any(Number) },
+      });
     }
   });
 });
@@ -83,7 +91,10 @@ describe("the system view is for operators only", () => {
       { path: "system.sendProbe", method: "POST", input: { holdMs: 0 } },
     ];
     for (const call of calls) {
-      for (const [cookie, status] of [[undefined, 401], [someone, 403]] as const) {
+      for (const [cookie, status] of [
+        [undefined, 401],
+        [someone, 403],
+      ] as const) {
         const input = JSON.stringify({ json: call.input ?? null });
         const url = call.method === "GET" ? `${web.url}/api/trpc/${call.path}?input=${encodeURIComponent(input)}` : `${web.url}/api/trpc/${call.path}`;
         const headers: Record<string, string> = { "content-type": "application/json", ...(cookie ? { cookie } : {}) };
@@ -100,7 +111,11 @@ describe("rule 6: a crash loses nothing", () => {
   it("a worker killed while it holds a job: the other worker runs the job within seconds", async () => {
     const web = cluster.webs[0]!;
     const { probeId } = await cluster.operatorApi(web).system.sendProbe.mutate({ holdMs: 30_000 });
-    const [, started] = await waitFor(() => cluster.operatorApi(web).system.probe.query({ probeId }), (all) => all.length >= 2, 10_000);
+    const [, started] = await waitFor(
+      () => cluster.operatorApi(web).system.probe.query({ probeId }),
+      (all) => all.length >= 2,
+      10_000,
+    );
     const holder = cluster.workers.find((worker) => worker.instanceId === started?.instanceId)!;
     const killedAt = Date.now();
     await holder.kill();
@@ -126,7 +141,13 @@ describe("rule 7: SIGTERM stops a web process gracefully", () => {
     // Headers now, body later: the request is in flight when SIGTERM arrives.
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const outgoing = request(
-        { port, host: "127.0.0.1", method: "POST", path: "/api/trpc/system.sendProbe?batch=1", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), cookie } },
+        {
+          port,
+          host: "127.0.0.1",
+          method: "POST",
+          path: "/api/trpc/system.sendProbe?batch=1",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), cookie },
+        },
         (incoming) => {
           let text = "";
           incoming.on("data", (chunk: Buffer) => (text += chunk.toString()));

@@ -30,7 +30,13 @@ const webUrl = (index: number) => cluster.webs[index]!.url!;
 /** One visit, not following the redirect. */
 async function visit(index: number, slug: string, init: RequestInit = {}) {
   const response = await fetch(`${webUrl(index)}/${slug}`, { redirect: "manual", ...init });
-  return { status: response.status, location: response.headers.get("location"), cacheControl: response.headers.get("cache-control"), body: await response.text(), headers: response.headers };
+  return {
+    status: response.status,
+    location: response.headers.get("location"),
+    cacheControl: response.headers.get("cache-control"),
+    body: await response.text(),
+    headers: response.headers,
+  };
 }
 
 async function streamEvents() {
@@ -124,10 +130,19 @@ describe("the redirect across instances", () => {
   it("expires on every instance at the same moment: to the fallback URL, or a 410 page", async () => {
     const api = owner.api(webUrl(0));
     const expiresAt = new Date(Date.now() + 1_500);
-    const withFallback = await api.links.create.mutate({ url: "https://example.com/sale", slug: "sale", expiresAt, expiredUrl: "https://example.com/sale-over" });
+    const withFallback = await api.links.create.mutate({
+      url: "https://example.com/sale",
+      slug: "sale",
+      expiresAt,
+      expiredUrl: "https://example.com/sale-over",
+    });
     const withoutFallback = await api.links.create.mutate({ url: "https://example.com/event", slug: "event", expiresAt });
     expect((await visit(1, "sale")).location).toBe("https://example.com/sale");
-    await waitFor(() => visit(2, "sale"), (answer) => answer.location === "https://example.com/sale-over", 5_000);
+    await waitFor(
+      () => visit(2, "sale"),
+      (answer) => answer.location === "https://example.com/sale-over",
+      5_000,
+    );
     for (const index of [0, 1, 2]) {
       expect(await visit(index, "sale")).toMatchObject({ status: 302, location: "https://example.com/sale-over" });
       const expired = await visit(index, "event");
@@ -153,6 +168,10 @@ describe("the redirect across instances", () => {
     } finally {
       await cluster.redisServer.start();
     }
-    await waitFor(() => visit(2, "sturdy"), (answer) => answer.status === 302, 10_000);
+    await waitFor(
+      () => visit(2, "sturdy"),
+      (answer) => answer.status === 302,
+      10_000,
+    );
   });
 });

@@ -1,15 +1,7 @@
 import type { AppRouter } from "@hop/api";
 import { hashPassword } from "@hop/auth";
 import { createDatabase } from "@hop/db";
-import {
-  CleanupStack,
-  createTestDatabase,
-  startHopProcess,
-  startRedisServer,
-  type HopProcess,
-  type HopProcessKind,
-  type RedisServer,
-} from "@hop/test-harness";
+import { CleanupStack, createTestDatabase, startHopProcess, startRedisServer, type HopProcess, type HopProcessKind, type RedisServer } from "@hop/test-harness";
 import { createCookieClient } from "./http-session";
 
 export { waitFor } from "@hop/test-harness";

@@ -12,7 +12,12 @@ export function createCookieClient(initialCookie?: () => Promise<string>) {
   let started: Promise<void> | undefined;
   const fetchWithCookies: typeof fetch = async (input, init) => {
     // A client that starts signed in gets its cookie before its first request.
-    if (initialCookie) await (started ??= initialCookie().then((value) => void (cookie ??= value)));
+    if (initialCookie) {
+      started ??= initialCookie().then((value) => {
+        cookie ??= value;
+      });
+      await started;
+    }
     const headers = new Headers(init?.headers);
     if (cookie) headers.set("cookie", `hop_session=${cookie}`);
     const response = await fetch(input, { ...init, headers });

@@ -5,7 +5,11 @@ export const gatewayEnvSchema = z.object({
   REDIS_HTTP_TOKEN: z.string().min(16, "must be at least 16 characters (the bearer token clients send)"),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8079),
   HOST: z.string().min(1).default("127.0.0.1"),
-  REDIS_HTTP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  REDIS_HTTP_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   REDIS_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   REDIS_HTTP_MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(256),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

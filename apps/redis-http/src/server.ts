@@ -39,7 +39,10 @@ const digest = (text: string | Buffer) => createHash("sha256").update(text).dige
 function syncTokens(): () => string {
   const instance = randomBytes(6).toString("hex");
   let sequence = 0;
-  return () => `${instance}-${(sequence += 1)}`;
+  return () => {
+    sequence += 1;
+    return `${instance}-${sequence}`;
+  };
 }
 
 /**
@@ -80,7 +83,8 @@ export function createGatewayServer(options: GatewayOptions): Server {
     if (!isAuthorized(request, query)) return { status: 401, body: { error: "Unauthorized: missing or wrong bearer token" } };
 
     if (subscription) {
-      if (subscription.name === "") return { status: 400, body: { error: `ERR name the ${subscription.kind === "subscribe" ? "channel" : "pattern"}: /${subscription.kind}/<name>` } };
+      if (subscription.name === "")
+        return { status: 400, body: { error: `ERR name the ${subscription.kind === "subscribe" ? "channel" : "pattern"}: /${subscription.kind}/<name>` } };
       request.resume();
       return streamSubscription(options.executor, subscription.kind, subscription.name, request, response, nextSyncToken());
     }
@@ -103,7 +107,7 @@ export function createGatewayServer(options: GatewayOptions): Server {
     try {
       body = JSON.parse(raw);
     } catch {
-      return { status: 400, body: { error: "ERR malformed JSON body: expected a command array such as [\"GET\", \"key\"]" } };
+      return { status: 400, body: { error: 'ERR malformed JSON body: expected a command array such as ["GET", "key"]' } };
     }
     const encoding = request.headers["upstash-encoding"] === "base64" ? "base64" : "utf8";
     return withTimeout(answerRestRequest(options.executor, endpoint, body, encoding), options.requestTimeoutMs);

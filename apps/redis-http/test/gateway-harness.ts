@@ -17,7 +17,10 @@ export async function startGateway(
   options: { maxBodyBytes?: number; requestTimeoutMs?: number; maxSubscriptions?: number } = {},
 ): Promise<RunningGateway> {
   // As main.ts does: Redis's command timeout is the request's.
-  const executor = new RedisExecutor({ url: redisUrl, connectionName: "hop-redis-http-test", commandTimeoutMs: options.requestTimeoutMs ?? 10_000,
+  const executor = new RedisExecutor({
+    url: redisUrl,
+    connectionName: "hop-redis-http-test",
+    commandTimeoutMs: options.requestTimeoutMs ?? 10_000,
     ...(options.maxSubscriptions ? { maxSubscriptions: options.maxSubscriptions } : {}),
   });
   await executor.waitUntilReady(5_000);

@@ -50,9 +50,7 @@ describe("configuration", () => {
 describe("two gateway processes side by side", () => {
   it("share nothing but Redis: a rate limit counts across both, and SIGTERM exits cleanly", async () => {
     const ports = [await freePort(), await freePort()];
-    const gateways = ports.map((port) =>
-      startProcess({ REDIS_URL: redisServer.url, REDIS_HTTP_TOKEN: token, PORT: String(port), HOST: "127.0.0.1" }),
-    );
+    const gateways = ports.map((port) => startProcess({ REDIS_URL: redisServer.url, REDIS_HTTP_TOKEN: token, PORT: String(port), HOST: "127.0.0.1" }));
     try {
       await Promise.all(ports.map((port) => waitForPort(port)));
       const limiters = ports.map(

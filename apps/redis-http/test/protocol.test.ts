@@ -161,7 +161,12 @@ describe("Upstash-Encoding: base64", () => {
 describe("pipelines and transactions", () => {
   it("answers a pipeline in order, with each command's error its own", async () => {
     await raw.set("p-string", "x");
-    const response = await post("/pipeline", [["SET", "p1", "1"], ["INCR", "p1"], ["LPUSH", "p-string", "y"], ["GET", "p1"]]);
+    const response = await post("/pipeline", [
+      ["SET", "p1", "1"],
+      ["INCR", "p1"],
+      ["LPUSH", "p-string", "y"],
+      ["GET", "p1"],
+    ]);
     expect(response.status).toBe(200);
     const body = await jsonList(response);
     expect(body).toHaveLength(4);
@@ -173,14 +178,23 @@ describe("pipelines and transactions", () => {
 
   it("runs /multi-exec atomically and reports errors at EXEC per command", async () => {
     await raw.set("m-string", "x");
-    const body = await jsonList(await post("/multi-exec", [["SET", "m1", "1"], ["LPUSH", "m-string", "y"], ["INCR", "m1"]]));
+    const body = await jsonList(
+      await post("/multi-exec", [
+        ["SET", "m1", "1"],
+        ["LPUSH", "m-string", "y"],
+        ["INCR", "m1"],
+      ]),
+    );
     expect(body[0]).toEqual({ result: "OK" });
     expect(body[1]?.error).toMatch(/^WRONGTYPE/);
     expect(body[2]).toEqual({ result: 2 });
   });
 
   it("answers a transaction Redis refuses to queue with 400 and runs none of it", async () => {
-    const response = await post("/multi-exec", [["SET", "aborted", "1"], ["SET", "only-a-key"]]);
+    const response = await post("/multi-exec", [
+      ["SET", "aborted", "1"],
+      ["SET", "only-a-key"],
+    ]);
     expect(response.status).toBe(400);
     expect((await json(response)).error).toMatch(/EXECABORT.*wrong number of arguments/);
     expect(await raw.exists("aborted")).toBe(0);
@@ -200,14 +214,22 @@ describe("replies in Upstash's (RESP2) shapes", () => {
     expect(await json(await post("/", ["ZRANGEBYSCORE", "shape:z", "-inf", "+inf", "WITHSCORES"]))).toEqual({ result: withScores });
     expect(await json(await post("/", ["HRANDFIELD", "shape:h", "1", "WITHVALUES"]))).toEqual({ result: ["field", "value"] });
     expect(await json(await post("/", ["ZUNION", "2", "shape:z", "shape:z2", "WITHSCORES"]))).toEqual({ result: [...withScores, "three", "3"] });
-    expect(await jsonList(await post("/pipeline", [["ZRANGE", "shape:z", "0", "-1", "WITHSCORES"], ["ZPOPMIN", "shape:z2", "5"]]))).toEqual([
-      { result: withScores },
-      { result: ["three", "3"] },
-    ]);
-    expect(await jsonList(await post("/multi-exec", [["ZRANGE", "shape:z", "0", "-1", "WITHSCORES"], ["ZPOPMAX", "shape:z", "2"]]))).toEqual([
-      { result: withScores },
-      { result: ["two", "2", "one", "1"] },
-    ]);
+    expect(
+      await jsonList(
+        await post("/pipeline", [
+          ["ZRANGE", "shape:z", "0", "-1", "WITHSCORES"],
+          ["ZPOPMIN", "shape:z2", "5"],
+        ]),
+      ),
+    ).toEqual([{ result: withScores }, { result: ["three", "3"] }]);
+    expect(
+      await jsonList(
+        await post("/multi-exec", [
+          ["ZRANGE", "shape:z", "0", "-1", "WITHSCORES"],
+          ["ZPOPMAX", "shape:z", "2"],
+        ]),
+      ),
+    ).toEqual([{ result: withScores }, { result: ["two", "2", "one", "1"] }]);
   });
 
   it("answers a read over several streams as a list of [stream, entries], also over one stream", async () => {
@@ -279,7 +301,14 @@ describe("what a token holder may not do", () => {
     expect(await raw.config("GET", "maxmemory")).toEqual(["maxmemory", "0"]);
     expect(await raw.call("ACL", "USERS")).toEqual(["default"]);
     expect(await raw.ping()).toBe("PONG");
-    expect((await post("/multi-exec", [["SET", "t", "1"], ["CONFIG", "SET", "maxmemory", "1"]])).status).toBe(400);
+    expect(
+      (
+        await post("/multi-exec", [
+          ["SET", "t", "1"],
+          ["CONFIG", "SET", "maxmemory", "1"],
+        ])
+      ).status,
+    ).toBe(400);
     expect(await raw.exists("t")).toBe(0);
     // Reading the configuration, and what the client offers, stay allowed.
     expect(await json(await post("/", ["CONFIG", "GET", "maxmemory"]))).toEqual({ result: ["maxmemory", "0"] });

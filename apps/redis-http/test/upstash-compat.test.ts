@@ -130,7 +130,15 @@ describe.each<Transport>(["http-gateway", "tcp-requester"])("@upstash/redis over
     await redis.hset("h", { field: "value" });
     expect(await redis.hrandfield("h", 1, true)).toEqual({ field: "value" });
     await redis.geoadd("places", { longitude: 13.361389, latitude: 38.115556, member: "Palermo" });
-    expect(await redis.geosearchstore("near", "places", { type: "FROMLONLAT", coordinate: { lon: 15, lat: 37 } }, { type: "BYRADIUS", radius: 200, radiusType: "KM" }, "ASC")).toBe(1);
+    expect(
+      await redis.geosearchstore(
+        "near",
+        "places",
+        { type: "FROMLONLAT", coordinate: { lon: 15, lat: 37 } },
+        { type: "BYRADIUS", radius: 200, radiusType: "KM" },
+        "ASC",
+      ),
+    ).toBe(1);
     expect(await redis.zrange("near", 0, -1, { withScores: true })).toEqual(["Palermo", 3479099956230698]);
     const first = await redis.xadd("s1", "*", { a: "1" });
     const second = await redis.xadd("s2", "*", { b: "2" });
@@ -139,9 +147,15 @@ describe.each<Transport>(["http-gateway", "tcp-requester"])("@upstash/redis over
       ["s2", [[second, ["b", 2]]]],
     ]);
     const [popped, ranged] = await redis.pipeline().zpopmin("z1", 2).zrange("z2", 0, -1, { withScores: true }).exec();
-    expect([popped, ranged]).toEqual([["one", 1, "two", 2], ["three", 5]]);
+    expect([popped, ranged]).toEqual([
+      ["one", 1, "two", 2],
+      ["three", 5],
+    ]);
     const [poppedMax, union] = await redis.multi().zpopmax("z2", 5).zunion(1, ["zd"], { withScores: true }).exec();
-    expect([poppedMax, union]).toEqual([["three", 5], ["one", 1, "two", 2]]);
+    expect([poppedMax, union]).toEqual([
+      ["three", 5],
+      ["one", 1, "two", 2],
+    ]);
   });
 
   it("does not run a script by EVALSHA after SCRIPT FLUSH", async () => {
@@ -214,7 +228,7 @@ describe.each<Transport>(["http-gateway", "tcp-requester"])("@upstash/redis over
     const read = await Promise.all(values.map((_, i) => redis.get(`k${i}`)));
     expect(read).toEqual(values);
     const mixed = await Promise.all(values.map((_, i) => (i % 2 ? redis.incr(`n${i}`) : redis.get(`k${i}`))));
-    mixed.forEach((reply, i) => expect(reply).toBe(i % 2 ? 1 : values[i]));
+    for (const [i, reply] of mixed.entries()) expect(reply).toBe(i % 2 ? 1 : values[i]);
   });
 
   it("runs 50 concurrent transactions, each atomic", async () => {

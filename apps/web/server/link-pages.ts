@@ -32,7 +32,10 @@ export function linkNotFoundPage(slug: string): string {
 }
 
 export function linkExpiredPage(slug: string): string {
-  return page("Link expired", `<h1>This link has expired</h1><p>The owner of <code>/${escapeHtml(slug)}</code> set it to stop working, and that time has passed.</p>`);
+  return page(
+    "Link expired",
+    `<h1>This link has expired</h1><p>The owner of <code>/${escapeHtml(slug)}</code> set it to stop working, and that time has passed.</p>`,
+  );
 }
 
 export function linkUnlockPage(slug: string, error: string | null): string {

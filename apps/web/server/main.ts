@@ -51,7 +51,12 @@ const sendJson = (response: ServerResponse, status: number, body: unknown, heade
 function refuseOversizedBody(request: IncomingMessage, response: ServerResponse): boolean {
   const declared = request.headers["content-length"];
   if (declared !== undefined && Number(declared) > env.MAX_REQUEST_BODY_BYTES) {
-    sendJson(response, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: `Request bodies are limited to ${env.MAX_REQUEST_BODY_BYTES} bytes` } }, { connection: "close" });
+    sendJson(
+      response,
+      413,
+      { error: { code: "PAYLOAD_TOO_LARGE", message: `Request bodies are limited to ${env.MAX_REQUEST_BODY_BYTES} bytes` } },
+      { connection: "close" },
+    );
     return true;
   }
   // Without a length the size is unknown until read: browsers and tRPC clients always send one.
@@ -108,7 +113,17 @@ const url = `http://${env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST}:${port}`;
 
 const heartbeat = await startHeartbeat({
   redis: services.redis.redis,
-  describe: () => ({ kind: "web", id: instance.id, host: instance.host, pid: process.pid, version, buildId, url, startedAt: instance.startedAt, jobWorkerIds: [] }),
+  describe: () => ({
+    kind: "web",
+    id: instance.id,
+    host: instance.host,
+    pid: process.pid,
+    version,
+    buildId,
+    url,
+    startedAt: instance.startedAt,
+    jobWorkerIds: [],
+  }),
   onError: (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, "heartbeat failed"),
 });
 log.info({ url, instanceId: instance.id, buildId, dev, startupMs: Math.round(performance.now()) }, `web ready on ${url}`);

@@ -6,10 +6,7 @@ const timeoutMs = 1_500;
 
 /** Ready means both backing services answer, each within a bound; never hangs. */
 export async function checkReadiness(services: WebServices): Promise<{ ready: boolean; checks: { database: CheckResult; redis: CheckResult } }> {
-  const [database, redis] = await Promise.all([
-    check(() => services.db.$queryRaw`SELECT 1`),
-    check(() => services.redis.redis.ping()),
-  ]);
+  const [database, redis] = await Promise.all([check(() => services.db.$queryRaw`SELECT 1`), check(() => services.redis.redis.ping())]);
   return { ready: database === "ok" && redis === "ok", checks: { database, redis } };
 }
 

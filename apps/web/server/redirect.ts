@@ -6,7 +6,15 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isLinkUnlocked, linkUnlockCookieName, linkUnlockTtlSeconds, PasswordHashingBusyError, sealLinkUnlock, sessionCookieAttributes, verifyPassword } from "@hop/auth";
+import {
+  isLinkUnlocked,
+  linkUnlockCookieName,
+  linkUnlockTtlSeconds,
+  PasswordHashingBusyError,
+  sealLinkUnlock,
+  sessionCookieAttributes,
+  verifyPassword,
+} from "@hop/auth";
 import { visitorHash } from "@hop/clicks";
 import { asLocationHeader, isExpired, lookUpLink, passwordTag, recordClick, type ClickDraft } from "@hop/links";
 import { createRateLimiter } from "@hop/redis";
@@ -108,14 +116,18 @@ async function unlockLink(request: IncomingMessage, response: ServerResponse, sl
     .catch(() => null);
   // Fail closed: guesses are not let through because the limiter's store is away.
   if (!limit) return sendPage(response, 503, linkUnavailablePage());
-  if (!limit.allowed) return sendPage(response, 429, linkUnlockPage(slug, `Too many attempts. Try again in ${limit.retryAfterSeconds} s.`), { "retry-after": String(limit.retryAfterSeconds) });
+  if (!limit.allowed)
+    return sendPage(response, 429, linkUnlockPage(slug, `Too many attempts. Try again in ${limit.retryAfterSeconds} s.`), {
+      "retry-after": String(limit.retryAfterSeconds),
+    });
 
   const matches = await verifyPassword(row.passwordHash, parsed.data.password).catch((error: unknown) => {
     if (error instanceof PasswordHashingBusyError) return "busy" as const;
     throw error;
   });
   // This process is checking as many passwords as it may: a wait, not a failure (and not a wrong guess).
-  if (matches === "busy") return sendPage(response, 503, linkUnlockPage(slug, "Too many password checks right now. Try again in a second."), { "retry-after": "1" });
+  if (matches === "busy")
+    return sendPage(response, 503, linkUnlockPage(slug, "Too many password checks right now. Try again in a second."), { "retry-after": "1" });
   if (!matches) {
     return sendPage(response, 401, linkUnlockPage(slug, "That password is not right"));
   }

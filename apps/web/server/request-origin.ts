@@ -24,6 +24,7 @@ export function requestOrigin(request: IncomingMessage, trust: ProxyTrust): stri
   const host = (proxied ? lastValue(request.headers["x-forwarded-host"]) : undefined) ?? request.headers.host;
   if (!host || !hostPattern.test(host)) return null;
   const forwardedProto = proxied ? lastValue(request.headers["x-forwarded-proto"]) : undefined;
-  const protocol = forwardedProto === "https" || forwardedProto === "http" ? forwardedProto : (request.socket as Partial<TLSSocket>).encrypted ? "https" : "http";
+  const protocol =
+    forwardedProto === "https" || forwardedProto === "http" ? forwardedProto : (request.socket as Partial<TLSSocket>).encrypted ? "https" : "http";
   return `${protocol}://${host.toLowerCase()}`;
 }

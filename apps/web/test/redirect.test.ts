@@ -33,7 +33,13 @@ beforeAll(async () => {
   });
   db = createDatabase(databaseUrl);
   redis = createRedisClient(env);
-  const services = { env, db, redis, sessionConfig: { secrets: env.SESSION_SECRETS, ttlSeconds: env.SESSION_TTL_SECONDS }, log: createLogger("web-test", "silent") };
+  const services = {
+    env,
+    db,
+    redis,
+    sessionConfig: { secrets: env.SESSION_SECRETS, ttlSeconds: env.SESSION_TTL_SECONDS },
+    log: createLogger("web-test", "silent"),
+  };
   server = createServer((request, response) => {
     const slug = new URL(request.url ?? "/", "http://x").pathname.slice(1);
     answerShortLink(request, response, slug, services).catch(() => {

@@ -6,7 +6,8 @@ import { parseProxyTrust } from "../src/server/proxy-trust";
 
 // The host the CSRF check compares with is the one this server computes for x-hop-origin: Host, or X-Forwarded-Host
 // only with TRUST_PROXY. (A plain object stands in for the request: requestOrigin reads only its headers and socket.)
-const request = (headers: Record<string, string>, encrypted = false) => ({ headers, socket: { encrypted, remoteAddress: "10.0.0.2" } }) as unknown as IncomingMessage;
+const request = (headers: Record<string, string>, encrypted = false) =>
+  ({ headers, socket: { encrypted, remoteAddress: "10.0.0.2" } }) as unknown as IncomingMessage;
 const trustFor = (trustProxy: boolean) => parseProxyTrust(trustProxy ? "1" : "false");
 
 const crossSite = (headers: Record<string, string>, trustProxy: boolean) =>

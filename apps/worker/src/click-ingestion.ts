@@ -84,7 +84,10 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
     const startedAt = performance.now();
     const result = events.length > 0 ? await ingestClickEvents(db, events) : { inserted: 0, duplicates: 0, orphaned: 0 };
     // After the commit only: a crash before this line leaves the batch pending, and its replay changes nothing.
-    await acknowledgeClicks(redis, entries.map((entry) => entry.id));
+    await acknowledgeClicks(
+      redis,
+      entries.map((entry) => entry.id),
+    );
     log.debug({ ...result, entries: entries.length, ms: Math.round(performance.now() - startedAt) }, "clicks committed");
   }
 

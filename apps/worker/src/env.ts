@@ -18,11 +18,19 @@ export const workerEnvSchema = z
     /** Raw clicks older than this are deleted by the scheduled job; daily rollups stay. */
     CLICK_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
     /** Lets the link-metadata fetcher reach loopback addresses (tests only; private, link-local and metadata addresses stay refused). */
-    METADATA_FETCH_ALLOW_LOOPBACK: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
+    METADATA_FETCH_ALLOW_LOOPBACK: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((value) => value === "true"),
     /** Longest a metadata fetch may take, redirects included. */
     METADATA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** Most bytes of a target page the metadata fetcher downloads (to a temp file); the rest is not read. */
-    METADATA_FETCH_MAX_BYTES: z.coerce.number().int().min(1_024).max(50 * 1024 * 1024).default(1024 * 1024),
+    METADATA_FETCH_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(50 * 1024 * 1024)
+      .default(1024 * 1024),
   })
   .and(databaseEnvSchema)
   .and(redisEnvSchema);

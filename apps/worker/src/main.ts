@@ -64,7 +64,9 @@ const events: WorkerEvents = new EventEmitter();
 events.on("pool:create", ({ workerPool }) => jobWorkerIds.add(workerPool.id));
 events.on("worker:create", ({ worker }) => jobWorkerIds.add(worker.workerId));
 events.on("worker:stop", ({ worker }) => jobWorkerIds.delete(worker.workerId));
-events.on("job:start", ({ job, worker }) => log.info({ jobId: job.id, task: job.task_identifier, attempt: job.attempts, workerId: worker.workerId }, "job started"));
+events.on("job:start", ({ job, worker }) =>
+  log.info({ jobId: job.id, task: job.task_identifier, attempt: job.attempts, workerId: worker.workerId }, "job started"),
+);
 events.on("job:success", ({ job }) => log.info({ jobId: job.id, task: job.task_identifier }, "job done"));
 events.on("job:error", ({ job, error }) => log.warn({ jobId: job.id, task: job.task_identifier, err: String(error) }, "job failed; will retry"));
 
@@ -111,7 +113,17 @@ const workerUtils = await makeWorkerUtils({ pgPool: pool, logger: jobLogger });
 
 const heartbeat = await startHeartbeat({
   redis: redis.redis,
-  describe: () => ({ kind: "worker", id: instance.id, host: instance.host, pid: process.pid, version, buildId, url: null, startedAt: instance.startedAt, jobWorkerIds: [...jobWorkerIds] }),
+  describe: () => ({
+    kind: "worker",
+    id: instance.id,
+    host: instance.host,
+    pid: process.pid,
+    version,
+    buildId,
+    url: null,
+    startedAt: instance.startedAt,
+    jobWorkerIds: [...jobWorkerIds],
+  }),
   onError: (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, "heartbeat failed"),
 });
 

@@ -69,7 +69,12 @@ async function push(events: ClickEvent[]): Promise<void> {
   await pipeline.exec();
 }
 
-const drained = () => waitFor(() => readClickStreamLag(redis.redis), (lag) => lag.pending === 0 && lag.unread === 0, 15_000);
+const drained = () =>
+  waitFor(
+    () => readClickStreamLag(redis.redis),
+    (lag) => lag.pending === 0 && lag.unread === 0,
+    15_000,
+  );
 const totals = async () => {
   const sums = await db.linkDailyStat.aggregate({ _sum: { clicks: true, botClicks: true } });
   return { rows: await db.click.count(), clicks: sums._sum.clicks ?? 0, bots: sums._sum.botClicks ?? 0 };
@@ -102,7 +107,11 @@ describe("click ingestion", () => {
       await push(Array.from({ length: 40 }, (_, i) => click(i)));
       start({ batchSize: 40 });
       // Read and failed (at least once): pending, not acknowledged, nothing written.
-      await waitFor(() => readClickStreamLag(redis.redis), (lag) => lag.pending === 40 && lag.unread === 0, 10_000);
+      await waitFor(
+        () => readClickStreamLag(redis.redis),
+        (lag) => lag.pending === 40 && lag.unread === 0,
+        10_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await readClickStreamLag(redis.redis)).toEqual({ pending: 40, unread: 0 });
       expect(await totals()).toEqual({ rows: 0, clicks: 0, bots: 0 });
@@ -133,16 +142,28 @@ describe("click ingestion", () => {
   it("carries on when the stream and its group vanish (Redis restarted empty)", async () => {
     start();
     await push([click(1), click(2)]);
-    await waitFor(() => db.click.count(), (count) => count === 2, 10_000);
+    await waitFor(
+      () => db.click.count(),
+      (count) => count === 2,
+      10_000,
+    );
     await redis.redis.del(redisKeys.clickStream());
     await push([click(3), click(4)]);
-    await waitFor(() => db.click.count(), (count) => count === 4, 15_000);
+    await waitFor(
+      () => db.click.count(),
+      (count) => count === 4,
+      15_000,
+    );
   });
 
   it("stops after committing the batch in hand, leaving unread entries in the stream", async () => {
     await push(Array.from({ length: 2_000 }, (_, i) => click(i)));
     const ingestion = start({ batchSize: 100 });
-    await waitFor(() => db.click.count(), (count) => count > 0, 10_000);
+    await waitFor(
+      () => db.click.count(),
+      (count) => count > 0,
+      10_000,
+    );
     await ingestion.stop();
     const lag = await readClickStreamLag(redis.redis);
     const { rows } = await totals();

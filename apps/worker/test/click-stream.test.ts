@@ -63,7 +63,11 @@ describe.each(["tcp", "http"] as const)("the clicks stream over %s", (transport)
     const redis = clients[transport].redis;
     expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 0 });
     // Raw text that looks like JSON, numbers or null comes back as sent.
-    const odd = [event(0, { userAgent: '{"a":1}', referrer: "null" }), event(1, { userAgent: "12345", visitorHash: "007" }), event(2, { userAgent: '"quoted"' })];
+    const odd = [
+      event(0, { userAgent: '{"a":1}', referrer: "null" }),
+      event(1, { userAgent: "12345", visitorHash: "007" }),
+      event(2, { userAgent: '"quoted"' }),
+    ];
     for (const e of [...odd, event(3), event(4)]) await redis.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(e));
     expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 5 });
     await ensureClickConsumerGroup(redis);
@@ -82,14 +86,22 @@ describe.each(["tcp", "http"] as const)("the clicks stream over %s", (transport)
     const claimed = await claimStaleClicks(redis, "worker-b", 20, "0-0", 10);
     expect(claimed.cursor).toBe("0-0");
     expect(claimed.entries.map((entry) => entry.event?.eventId)).toEqual(["e0", "e1", "e2"]);
-    expect(await acknowledgeClicks(redis, claimed.entries.map((entry) => entry.id))).toBe(3);
+    expect(
+      await acknowledgeClicks(
+        redis,
+        claimed.entries.map((entry) => entry.id),
+      ),
+    ).toBe(3);
     expect(await acknowledgeClicks(redis, [])).toBe(0);
 
     const rest = await readNewClicks(redis, "worker-a", 10);
     expect(rest.map((entry) => entry.event?.eventId)).toEqual(["e3", "e4"]);
     expect(await readNewClicks(redis, "worker-a", 10)).toEqual([]);
     expect(await trimAcknowledgedClicks(redis)).toBe(3);
-    await acknowledgeClicks(redis, rest.map((entry) => entry.id));
+    await acknowledgeClicks(
+      redis,
+      rest.map((entry) => entry.id),
+    );
     expect(await trimAcknowledgedClicks(redis)).toBe(2);
     expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 0 });
     expect(await removeIdleClickConsumers(redis, 60_000)).toEqual([]);

@@ -49,7 +49,12 @@ describe("probes and user jobs", () => {
     // The only user-job slot is free: a probe holds a slot of its own.
     const enqueuedAt = Date.now();
     for (let i = 0; i < 5; i++) await enqueueJob(db!, "link.fetchMetadata", { linkId: `no-such-link-${i}` });
-    await waitFor(() => pendingJobs("link.fetchMetadata"), (count) => count === 0, 10_000, 20);
+    await waitFor(
+      () => pendingJobs("link.fetchMetadata"),
+      (count) => count === 0,
+      10_000,
+      20,
+    );
     expect(Date.now() - enqueuedAt).toBeLessThan(2_000);
 
     // Still one probe started, still held: the others wait in their queue.

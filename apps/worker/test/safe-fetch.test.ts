@@ -117,10 +117,22 @@ const resolve: Resolver = async (hostname) => {
   return found;
 };
 
-const options = (overrides: Partial<SafeFetchOptions> = {}): SafeFetchOptions => ({ resolve, allowLoopback: true, timeoutMs: 3_000, maxBytes: 1024 * 1024, tempDir, ...overrides });
+const options = (overrides: Partial<SafeFetchOptions> = {}): SafeFetchOptions => ({
+  resolve,
+  allowLoopback: true,
+  timeoutMs: 3_000,
+  maxBytes: 1024 * 1024,
+  tempDir,
+  ...overrides,
+});
 
 async function metadataOf(url: string, overrides: Partial<SafeFetchOptions> = {}) {
-  return withFetchedPage(url, options(overrides), async (fetched) => ({ url: fetched.url, bytes: fetched.bytes, truncated: fetched.truncated, ...(await readPageMetadata(fetched.file, fetched.url, fetched.charset)) }));
+  return withFetchedPage(url, options(overrides), async (fetched) => ({
+    url: fetched.url,
+    bytes: fetched.bytes,
+    truncated: fetched.truncated,
+    ...(await readPageMetadata(fetched.file, fetched.url, fetched.charset)),
+  }));
 }
 
 async function refusal(url: string, overrides: Partial<SafeFetchOptions> = {}): Promise<PageFetchError> {
@@ -184,7 +196,9 @@ describe("withFetchedPage", () => {
   });
 
   it("checks every redirect the same way", async () => {
-    expect((await refusal(`http://fixture.test:${port}/to-private`)).message).toMatch(/intranet\.test resolves to a forbidden address \(10\.0\.0\.7 is a private address\)/);
+    expect((await refusal(`http://fixture.test:${port}/to-private`)).message).toMatch(
+      /intranet\.test resolves to a forbidden address \(10\.0\.0\.7 is a private address\)/,
+    );
     expect((await refusal(`http://fixture.test:${port}/to-metadata`)).message).toMatch(/169\.254\.169\.254 is a linkLocal address/);
     expect((await refusal(`http://fixture.test:${port}/to-file`)).message).toMatch(/file: is not http\(s\)/);
     expect(requests).toEqual([`fixture.test:${port}/to-private`, `fixture.test:${port}/to-metadata`, `fixture.test:${port}/to-file`]);

@@ -1,6 +1,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { acknowledgeClicks, clickEventToStreamFields, ensureClickConsumerGroup, ingestClickEvents, readClickStreamLag, readNewClicks, type ClickEvent } from "@hop/clicks";
+import {
+  acknowledgeClicks,
+  clickEventToStreamFields,
+  ensureClickConsumerGroup,
+  ingestClickEvents,
+  readClickStreamLag,
+  readNewClicks,
+  type ClickEvent,
+} from "@hop/clicks";
 import { createDatabase, type Database } from "@hop/db";
 import { createLogger } from "@hop/logger";
 import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
@@ -24,7 +32,9 @@ beforeAll(async () => {
   server = http.createServer((request, response) => {
     if (request.url === "/article") {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      return response.end(`<html><head><title>An article</title><meta property="og:description" content="What it is about"><meta property="og:image" content="https://cdn.example/a.png"></head></html>`);
+      return response.end(
+        `<html><head><title>An article</title><meta property="og:description" content="What it is about"><meta property="og:image" content="https://cdn.example/a.png"></head></html>`,
+      );
     }
     if (request.url === "/second-article") {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -54,7 +64,9 @@ beforeEach(async () => {
 
 let slugs = 0;
 const createLink = (data: { url?: string; expiresAt?: Date | null; title?: string } = {}) =>
-  db.link.create({ data: { slug: `s${++slugs}`, url: data.url ?? "https://example.com", expiresAt: data.expiresAt ?? null, title: data.title ?? null, userId } });
+  db.link.create({
+    data: { slug: `s${++slugs}`, url: data.url ?? "https://example.com", expiresAt: data.expiresAt ?? null, title: data.title ?? null, userId },
+  });
 
 describe("links.markExpired", () => {
   it("marks links whose expiry passed, and unmarks one whose expiry moved into the future", async () => {
@@ -104,14 +116,24 @@ describe("clicks.trimStream", () => {
     await redis.redis.del(stream);
     await ensureClickConsumerGroup(redis.redis);
     for (let i = 0; i < 10; i++) {
-      await redis.redis.xadd(stream, "*", clickEventToStreamFields({ eventId: `t${i}`, linkId: "l", occurredAt: new Date(), referrer: null, userAgent: null, country: null, visitorHash: "v" }));
+      await redis.redis.xadd(
+        stream,
+        "*",
+        clickEventToStreamFields({ eventId: `t${i}`, linkId: "l", occurredAt: new Date(), referrer: null, userAgent: null, country: null, visitorHash: "v" }),
+      );
     }
     const delivered = await readNewClicks(redis.redis, "worker-a", 6);
-    await acknowledgeClicks(redis.redis, delivered.slice(0, 4).map((entry) => entry.id));
+    await acknowledgeClicks(
+      redis.redis,
+      delivered.slice(0, 4).map((entry) => entry.id),
+    );
     expect(await trimClickStream(redis.redis)).toEqual({ trimmed: 4, consumersRemoved: 0 });
     expect(await redis.redis.xlen(stream)).toBe(6);
     expect(await readClickStreamLag(redis.redis)).toEqual({ pending: 2, unread: 4 });
-    await acknowledgeClicks(redis.redis, delivered.slice(4).map((entry) => entry.id));
+    await acknowledgeClicks(
+      redis.redis,
+      delivered.slice(4).map((entry) => entry.id),
+    );
     expect(await trimClickStream(redis.redis)).toEqual({ trimmed: 2, consumersRemoved: 0 });
     expect(await redis.redis.xlen(stream)).toBe(4);
     expect(await readClickStreamLag(redis.redis)).toEqual({ pending: 0, unread: 4 });
@@ -122,12 +144,23 @@ describe("clicks.trimStream", () => {
 describe("link.fetchMetadata", () => {
   const deps = (allowLoopback = true) => ({ db, fetch: { allowLoopback, timeoutMs: 3_000, maxBytes: 64 * 1024 }, log: createLogger("worker-test", "silent") });
   const first = { attempt: 1, maxAttempts: 25 };
-  const read = (id: string) => db.link.findUniqueOrThrow({ where: { id }, select: { title: true, pageTitle: true, description: true, imageUrl: true, metadataStatus: true, metadataError: true } });
+  const read = (id: string) =>
+    db.link.findUniqueOrThrow({
+      where: { id },
+      select: { title: true, pageTitle: true, description: true, imageUrl: true, metadataStatus: true, metadataError: true },
+    });
 
   it("keeps a title the owner typed, and still stores the description and image", async () => {
     const link = await createLink({ url: `${base}/article`, title: "My own words" });
     await fetchLinkMetadata({ linkId: link.id }, deps(), first);
-    expect(await read(link.id)).toEqual({ title: "My own words", pageTitle: "An article", description: "What it is about", imageUrl: "https://cdn.example/a.png", metadataStatus: "FETCHED", metadataError: null });
+    expect(await read(link.id)).toEqual({
+      title: "My own words",
+      pageTitle: "An article",
+      description: "What it is about",
+      imageUrl: "https://cdn.example/a.png",
+      metadataStatus: "FETCHED",
+      metadataError: null,
+    });
   });
 
   it("replaces the page's title when the target changes, and leaves the owner's title alone", async () => {
@@ -135,13 +168,26 @@ describe("link.fetchMetadata", () => {
     await fetchLinkMetadata({ linkId: link.id }, deps(), first);
     await db.link.update({ where: { id: link.id }, data: { url: `${base}/second-article`, metadataStatus: "PENDING" } });
     await fetchLinkMetadata({ linkId: link.id }, deps(), first);
-    expect(await read(link.id)).toMatchObject({ title: "My own words", pageTitle: "A second article", description: null, imageUrl: null, metadataStatus: "FETCHED" });
+    expect(await read(link.id)).toMatchObject({
+      title: "My own words",
+      pageTitle: "A second article",
+      description: null,
+      imageUrl: null,
+      metadataStatus: "FETCHED",
+    });
   });
 
   it("stores the page's title, description and image", async () => {
     const link = await createLink({ url: `${base}/article` });
     await fetchLinkMetadata({ linkId: link.id }, deps(), first);
-    expect(await read(link.id)).toEqual({ title: null, pageTitle: "An article", description: "What it is about", imageUrl: "https://cdn.example/a.png", metadataStatus: "FETCHED", metadataError: null });
+    expect(await read(link.id)).toEqual({
+      title: null,
+      pageTitle: "An article",
+      description: "What it is about",
+      imageUrl: "https://cdn.example/a.png",
+      metadataStatus: "FETCHED",
+      metadataError: null,
+    });
     const pdf = await createLink({ url: `${base}/file.pdf` });
     await fetchLinkMetadata({ linkId: pdf.id }, deps(), first);
     expect(await read(pdf.id)).toMatchObject({ title: null, pageTitle: null, metadataStatus: "FETCHED" });

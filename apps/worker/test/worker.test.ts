@@ -53,7 +53,11 @@ describe("worker processes", () => {
   it("run each job exactly once", async () => {
     const probes = await Promise.all(Array.from({ length: 20 }, () => sendProbe()));
     for (const probeId of probes) {
-      await waitFor(() => probeEvents(probeId), (events) => events.some((event) => event.event === "finished"), 10_000);
+      await waitFor(
+        () => probeEvents(probeId),
+        (events) => events.some((event) => event.event === "finished"),
+        10_000,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (const probeId of probes) {
@@ -65,24 +69,40 @@ describe("worker processes", () => {
   it("never hand back a long job while its worker is alive", async () => {
     // Longer than a heartbeat's TTL (6 s): only a dead worker's jobs may be handed back.
     const probeId = await sendProbe(9_000);
-    const events = await waitFor(() => probeEvents(probeId), (all) => all.some((event) => event.event === "finished"), 20_000);
+    const events = await waitFor(
+      () => probeEvents(probeId),
+      (all) => all.some((event) => event.event === "finished"),
+      20_000,
+    );
     expect(events.map((event) => event.event)).toEqual(["started", "finished"]);
   });
 
   it("hand a killed worker's job to a live one within seconds", async () => {
     const probeId = await sendProbe(15_000);
-    const [started] = await waitFor(() => probeEvents(probeId), (events) => events.length > 0, 10_000);
+    const [started] = await waitFor(
+      () => probeEvents(probeId),
+      (events) => events.length > 0,
+      10_000,
+    );
     const holder = workers.find((worker) => worker.instanceId === started?.instanceId);
     expect(holder).toBeDefined();
     const killedAt = Date.now();
     await holder!.kill();
-    const events = await waitFor(() => probeEvents(probeId), (all) => all.filter((event) => event.event === "started").length >= 2, 20_000);
+    const events = await waitFor(
+      () => probeEvents(probeId),
+      (all) => all.filter((event) => event.event === "started").length >= 2,
+      20_000,
+    );
     const takeover = events.filter((event) => event.event === "started")[1]!;
     expect(takeover.instanceId).not.toBe(holder!.instanceId);
     expect(Date.parse(takeover.at) - killedAt).toBeLessThan(15_000);
     workers.splice(workers.indexOf(holder!), 1);
     // The dead worker drops out of the live list once its heartbeat expires.
-    await waitFor(() => listLiveInstances(redis.redis), (live) => !live.some((instance) => instance.id === holder!.instanceId), 10_000);
+    await waitFor(
+      () => listLiveInstances(redis.redis),
+      (live) => !live.some((instance) => instance.id === holder!.instanceId),
+      10_000,
+    );
   });
 
   it("finish a running job on SIGTERM, leave the live list at once and exit 0", async () => {
@@ -94,10 +114,18 @@ describe("worker processes", () => {
       30_000,
     );
     const probeId = await sendProbe(2_000);
-    const [started] = await waitFor(() => probeEvents(probeId), (events) => events.length > 0, 10_000);
+    const [started] = await waitFor(
+      () => probeEvents(probeId),
+      (events) => events.length > 0,
+      10_000,
+    );
     const holder = workers.find((worker) => worker.instanceId === started?.instanceId)!;
     const exit = holder.stop();
-    const events = await waitFor(() => probeEvents(probeId), (all) => all.some((event) => event.event === "finished"), 15_000);
+    const events = await waitFor(
+      () => probeEvents(probeId),
+      (all) => all.some((event) => event.event === "finished"),
+      15_000,
+    );
     expect(events.map((event) => [event.event, event.instanceId])).toEqual([
       ["started", holder.instanceId],
       ["finished", holder.instanceId],

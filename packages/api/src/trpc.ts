@@ -67,8 +67,7 @@ export type ProtectedContext = TRPCContext & { session: SessionUser };
  * it costs one indexed read on these procedures only, and no Redis call.
  */
 export const operatorProcedure = protectedProcedure.use(async ({ ctx, next }) => {
-  const user =
-    ctx.operatorEmails.length === 0 ? null : await ctx.db.user.findUnique({ where: { id: ctx.session.userId }, select: { email: true } });
+  const user = ctx.operatorEmails.length === 0 ? null : await ctx.db.user.findUnique({ where: { id: ctx.session.userId }, select: { email: true } });
   if (!user || !isOperatorEmail(ctx.operatorEmails, user.email)) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Operators only: this account is not in OPERATOR_EMAILS" });
   }

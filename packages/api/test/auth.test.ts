@@ -48,7 +48,9 @@ function client(options: { ip?: string; url?: string; db?: Database; redis?: Red
         db: options.db ?? db,
         redis: options.redis ?? redis.redis,
         instanceId: "web-test",
-        request: new Request(options.url ?? "https://hop.example/api/trpc", { headers: { cookie: cookie ? `hop_session=${cookie}` : "", "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0" } }),
+        request: new Request(options.url ?? "https://hop.example/api/trpc", {
+          headers: { cookie: cookie ? `hop_session=${cookie}` : "", "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0" },
+        }),
         responseHeaders,
         sessionConfig: { secrets, ttlSeconds },
         clientIp: options.ip ?? "203.0.113.7",
@@ -183,7 +185,9 @@ describe("rate limits", () => {
       const error = await errorOf(client({ ip: `198.51.100.${i}` }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "wrong password!" })));
       expect(error.code).toBe("UNAUTHORIZED");
     }
-    const limited = await errorOf(client({ ip: "198.51.100.99" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" })));
+    const limited = await errorOf(
+      client({ ip: "198.51.100.99" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" })),
+    );
     expect(limited.code).toBe("TOO_MANY_REQUESTS");
     expect(limited.message).toMatch(/^Too many attempts\. Try again in \d+ s\.$/);
   });
@@ -192,7 +196,9 @@ describe("rate limits", () => {
     const { limit } = rateLimitRules.signInPerIp;
     const codes = [];
     for (let i = 0; i <= limit; i++) {
-      codes.push((await errorOf(client({ ip: "192.0.2.1" }).run((api) => api.auth.signIn({ email: `user${i}@example.com`, password: "whatever it is" })))).code);
+      codes.push(
+        (await errorOf(client({ ip: "192.0.2.1" }).run((api) => api.auth.signIn({ email: `user${i}@example.com`, password: "whatever it is" })))).code,
+      );
     }
     expect(codes.slice(0, limit).every((code) => code === "UNAUTHORIZED")).toBe(true);
     expect(codes[limit]).toBe("TOO_MANY_REQUESTS");
@@ -209,7 +215,9 @@ describe("rate limits", () => {
     expect(limited.code).toBe("TOO_MANY_REQUESTS");
     expect(retryAfterSecondsOf(limited)).toBeGreaterThan(0);
     // The owner, from their own address, is not held back by the attacker's failures.
-    await expect(client({ ip: "203.0.113.50" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }))).resolves.toMatchObject({
+    await expect(
+      client({ ip: "203.0.113.50" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" })),
+    ).resolves.toMatchObject({
       email: "ada@example.com",
     });
   });
@@ -221,13 +229,19 @@ describe("rate limits", () => {
     await phone.run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }));
     const { limit } = rateLimitRules.passwordChangePerUser;
     for (let i = 0; i < limit; i++) {
-      const error = await errorOf(laptop.run((api) => api.auth.changePassword({ currentPassword: `guess number ${i}`, newPassword: "a much better passphrase" })));
+      const error = await errorOf(
+        laptop.run((api) => api.auth.changePassword({ currentPassword: `guess number ${i}`, newPassword: "a much better passphrase" })),
+      );
       expect(error.code).toBe("BAD_REQUEST");
     }
-    const limited = await errorOf(phone.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" })));
+    const limited = await errorOf(
+      phone.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" })),
+    );
     expect(limited.code).toBe("TOO_MANY_REQUESTS");
     expect(await phone.run((api) => api.auth.me())).not.toBeNull();
-    await expect(client({ ip: "198.51.100.8" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }))).resolves.toBeTruthy();
+    await expect(
+      client({ ip: "198.51.100.8" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" })),
+    ).resolves.toBeTruthy();
   });
 
   it("answers a flood of password checks beyond this process's ceiling with 503 and a wait, never 500", async () => {
@@ -276,7 +290,9 @@ describe("sessions and password change", () => {
     expect(await phone.run((api) => api.auth.me())).toBeNull();
     expect(await tablet.run((api) => api.auth.me())).toBeNull();
     expect(await laptop.run((api) => api.auth.me())).not.toBeNull();
-    await expect(client().run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }))).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(client().run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }))).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
   });
 
   it("refuses a wrong current password as a field error and keeps the old one", async () => {
@@ -393,7 +409,9 @@ describe("when Redis is unreachable", () => {
       // (No SAVE needed, and a token holder may not send one: this Redis keeps an append-only file and saves when stopped.)
 
       stopRedisOnUserRead = true;
-      const error = await errorOf(laptop.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" })));
+      const error = await errorOf(
+        laptop.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" })),
+      );
       expect(error.code).toBe("SERVICE_UNAVAILABLE");
       expect(retryAfterSecondsOf(error)).toBeGreaterThan(0);
       expect(stopRedisOnUserRead).toBe(false);
@@ -403,10 +421,18 @@ describe("when Redis is unreachable", () => {
       // Nothing changed: the old password still opens the account, the new one does not, and both devices are signed in.
       expect(await phone.run((api) => api.auth.me())).not.toBeNull();
       expect(await laptop.run((api) => api.auth.me())).not.toBeNull();
-      await expect(client({ redis: durableRedis.redis, ip: "198.51.100.12" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "a much better passphrase" }))).rejects.toMatchObject({
+      await expect(
+        client({ redis: durableRedis.redis, ip: "198.51.100.12" }).run((api) =>
+          api.auth.signIn({ email: "ada@example.com", password: "a much better passphrase" }),
+        ),
+      ).rejects.toMatchObject({
         code: "UNAUTHORIZED",
       });
-      await expect(client({ redis: durableRedis.redis, ip: "198.51.100.13" }).run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }))).resolves.toBeTruthy();
+      await expect(
+        client({ redis: durableRedis.redis, ip: "198.51.100.13" }).run((api) =>
+          api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" }),
+        ),
+      ).resolves.toBeTruthy();
 
       // Tried again with Redis up, it works, and the phone is out.
       const changed = await laptop.run((api) => api.auth.changePassword({ currentPassword: "correct horse battery", newPassword: "a much better passphrase" }));

@@ -91,7 +91,9 @@ async function check(procedure: ProcedureEntry, input: unknown): Promise<string 
 
 function describeInput(input: unknown): string {
   try {
-    const text = JSON.stringify(input, (_key, value: unknown) => (typeof value === "string" && value.length > 40 ? `${value.slice(0, 20)}…(${value.length})` : value));
+    const text = JSON.stringify(input, (_key, value: unknown) =>
+      typeof value === "string" && value.length > 40 ? `${value.slice(0, 20)}…(${value.length})` : value,
+    );
     return (text ?? String(input)).slice(0, 200);
   } catch {
     return String(input).slice(0, 200);
@@ -100,7 +102,9 @@ function describeInput(input: unknown): string {
 
 describe("generated inputs on every procedure", () => {
   it("walks the whole router", () => {
-    expect(procedures.map((procedure) => procedure.path)).toEqual(expect.arrayContaining(["auth.signUp", "auth.signIn", "links.create", "links.update", "links.list", "links.restore"]));
+    expect(procedures.map((procedure) => procedure.path)).toEqual(
+      expect.arrayContaining(["auth.signUp", "auth.signIn", "links.create", "links.update", "links.list", "links.restore"]),
+    );
   });
 
   it.each(procedures.filter((procedure) => procedure.input).map((procedure) => [procedure.path, procedure] as const))(
@@ -140,7 +144,10 @@ describe("generated inputs on every procedure", () => {
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...leaves),
-          fc.oneof(fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withNullPrototype: true, withSparseArray: true }), fc.string({ unit: "binary", maxLength: 300 })),
+          fc.oneof(
+            fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withNullPrototype: true, withSparseArray: true }),
+            fc.string({ unit: "binary", maxLength: 300 }),
+          ),
           async (leaf, value) => {
             const problem = await check(procedure, withValueAt(baseAround(procedure, leaf.path), leaf.path, value));
             expect(problem).toBeNull();

@@ -78,7 +78,14 @@ describe("creating links", () => {
     const link = await api.links.create({ url: "https://example.com/a/long/path?q=1" });
     expect(link.slug).toHaveLength(generatedSlugLength);
     expect([...link.slug].every((char) => slugAlphabet.includes(char))).toBe(true);
-    expect(link).toMatchObject({ shortUrl: `https://hop.example/${link.slug}`, redirectStatus: 302, hasPassword: false, clicks: 0, metadataStatus: "PENDING", tags: [] });
+    expect(link).toMatchObject({
+      shortUrl: `https://hop.example/${link.slug}`,
+      redirectStatus: 302,
+      hasPassword: false,
+      clicks: 0,
+      metadataStatus: "PENDING",
+      tags: [],
+    });
     expect(cachedLinkSchema.parse(await readCache(link.slug))).toMatchObject({ id: link.id, url: link.url, status: 302 });
     const jobs = await db.$queryRaw<{ task_identifier: string; key: string; payload: { linkId: string } }[]>`
       SELECT t.identifier AS task_identifier, j.key, j.payload
@@ -111,12 +118,23 @@ describe("creating links", () => {
       utm: { source: "newsletter", medium: "email", campaign: "launch", content: "hero" },
     });
     const destination = new URL(link.destinationUrl);
-    expect(Object.fromEntries(destination.searchParams)).toEqual({ utm_source: "newsletter", ref: "x", utm_medium: "email", utm_campaign: "launch", utm_content: "hero" });
+    expect(Object.fromEntries(destination.searchParams)).toEqual({
+      utm_source: "newsletter",
+      ref: "x",
+      utm_medium: "email",
+      utm_campaign: "launch",
+      utm_content: "hero",
+    });
     expect(destination.hash).toBe("#top");
     const row = await db.link.findUniqueOrThrow({ where: { id: link.id } });
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
     expect(JSON.stringify(await api.links.get({ id: link.id }))).not.toContain("open sesame");
-    expect(cachedLinkSchema.parse(await readCache(link.slug))).toMatchObject({ url: link.destinationUrl, status: 307, expiresAt: expiresAt.getTime(), expiredUrl: "https://example.com/over" });
+    expect(cachedLinkSchema.parse(await readCache(link.slug))).toMatchObject({
+      url: link.destinationUrl,
+      status: 307,
+      expiresAt: expiresAt.getTime(),
+      expiredUrl: "https://example.com/over",
+    });
   });
 
   it("treats slugs as case-sensitive", async () => {
@@ -158,7 +176,9 @@ describe("creating links", () => {
 
   it("lets exactly one of 50 concurrent creates with the same custom slug succeed; the rest get the field error", async () => {
     const { api } = await signedInCaller();
-    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => api.links.create({ url: `https://example.com/${i}`, slug: "race", tags: ["same-tag"] })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => api.links.create({ url: `https://example.com/${i}`, slug: "race", tags: ["same-tag"] })),
+    );
     const succeeded = outcomes.filter((outcome) => outcome.status === "fulfilled");
     const refused = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as TRPCError] : []));
     expect(succeeded).toHaveLength(1);
@@ -180,7 +200,10 @@ describe("creating links", () => {
       const { api, user } = await signedInCaller();
       const startedIn = windowOf();
       for (let i = 0; i < limit; i++) await api.links.create({ url: `https://example.com/${i}` });
-      const outcome = await api.links.create({ url: "https://example.com/one-too-many" }).then(() => null, (error: unknown) => error);
+      const outcome = await api.links.create({ url: "https://example.com/one-too-many" }).then(
+        () => null,
+        (error: unknown) => error,
+      );
       if (windowOf() !== startedIn && attempt === 1) continue;
       expect(outcome).toBeInstanceOf(TRPCError);
       const error = outcome as TRPCError;
@@ -193,7 +216,15 @@ describe("creating links", () => {
 
   it("refuses signed-out callers", async () => {
     const api = createCaller(
-      createTRPCContext({ db, redis: redis.redis, instanceId: "t", request: new Request("https://hop.example/api/trpc"), responseHeaders: new Headers(), sessionConfig: { secrets, ttlSeconds: 60 }, clientIp: "x" }),
+      createTRPCContext({
+        db,
+        redis: redis.redis,
+        instanceId: "t",
+        request: new Request("https://hop.example/api/trpc"),
+        responseHeaders: new Headers(),
+        sessionConfig: { secrets, ttlSeconds: 60 },
+        clientIp: "x",
+      }),
     );
     expect((await errorOf(api.links.create({ url: "https://example.com" }))).code).toBe("UNAUTHORIZED");
     expect((await errorOf(api.links.list({}))).code).toBe("UNAUTHORIZED");
@@ -211,7 +242,13 @@ describe("editing and deleting links", () => {
     expect(await db.$queryRaw<unknown[]>`SELECT 1 FROM graphile_worker.jobs`).toHaveLength(0);
 
     const moved = await api.links.update({ id: link.id, url: "https://example.org/new", slug: "edited", password: null, utm: { source: "x" } });
-    expect(moved).toMatchObject({ url: "https://example.org/new", slug: "edited", hasPassword: false, metadataStatus: "PENDING", destinationUrl: "https://example.org/new?utm_source=x" });
+    expect(moved).toMatchObject({
+      url: "https://example.org/new",
+      slug: "edited",
+      hasPassword: false,
+      metadataStatus: "PENDING",
+      destinationUrl: "https://example.org/new?utm_source=x",
+    });
     expect(await db.$queryRaw<unknown[]>`SELECT 1 FROM graphile_worker.jobs WHERE task_identifier = 'link.fetchMetadata'`).toHaveLength(1);
     expect(await readCache("edit-me")).toBe(missingLinkMarker);
     expect(cachedLinkSchema.parse(await readCache("edited"))).toMatchObject({ url: "https://example.org/new?utm_source=x", status: 301, passwordTag: "" });
@@ -255,7 +292,12 @@ describe("listing links", () => {
     const other = await signedInCaller();
     await other.api.links.create({ url: "https://example.com/not-mine", slug: "not-mine" });
     for (let i = 0; i < 25; i++) {
-      await api.links.create({ url: `https://site${i % 3}.example/page-${i}`, slug: `link-${String(i).padStart(2, "0")}`, tags: i % 2 === 0 ? ["even"] : ["odd"], ...(i === 7 && { title: "The Seventh" }) });
+      await api.links.create({
+        url: `https://site${i % 3}.example/page-${i}`,
+        slug: `link-${String(i).padStart(2, "0")}`,
+        tags: i % 2 === 0 ? ["even"] : ["odd"],
+        ...(i === 7 && { title: "The Seventh" }),
+      });
     }
     await db.link.updateMany({ where: { slug: { in: ["link-03", "link-11"] } }, data: { totalClicks: 5 } });
     await db.link.updateMany({ where: { slug: "link-20" }, data: { totalClicks: 9 } });
@@ -276,11 +318,33 @@ describe("listing links", () => {
     await db.link.updateMany({ where: { slug: "link-08" }, data: { pageTitle: "An Eighth Page" } });
     const byPageTitle = await api.links.list({ search: "eighth page" });
     expect(byPageTitle.items.map((item) => [item.slug, item.title, item.pageTitle])).toEqual([["link-08", null, "An Eighth Page"]]);
-    expect((await api.links.list({ search: "site1.example", sort: "oldest" })).items.map((item) => item.slug)).toEqual(["link-01", "link-04", "link-07", "link-10", "link-13", "link-16", "link-19", "link-22"]);
-    expect((await api.links.list({ search: "link-1", tag: "odd", sort: "slug" })).items.map((item) => item.slug)).toEqual(["link-11", "link-13", "link-15", "link-17", "link-19"]);
-    expect((await api.links.list({ sort: "most-clicked", limit: 3 })).items.map((item) => [item.slug, item.clicks])).toEqual([["link-20", 9], ["link-11", 5], ["link-03", 5]]);
+    expect((await api.links.list({ search: "site1.example", sort: "oldest" })).items.map((item) => item.slug)).toEqual([
+      "link-01",
+      "link-04",
+      "link-07",
+      "link-10",
+      "link-13",
+      "link-16",
+      "link-19",
+      "link-22",
+    ]);
+    expect((await api.links.list({ search: "link-1", tag: "odd", sort: "slug" })).items.map((item) => item.slug)).toEqual([
+      "link-11",
+      "link-13",
+      "link-15",
+      "link-17",
+      "link-19",
+    ]);
+    expect((await api.links.list({ sort: "most-clicked", limit: 3 })).items.map((item) => [item.slug, item.clicks])).toEqual([
+      ["link-20", 9],
+      ["link-11", 5],
+      ["link-03", 5],
+    ]);
     expect((await api.links.list({ sort: "newest", limit: 1 })).items[0]?.slug).toBe("link-24");
-    expect(await api.links.tags()).toEqual([{ name: "even", color: "slate", links: 13 }, { name: "odd", color: "slate", links: 12 }]);
+    expect(await api.links.tags()).toEqual([
+      { name: "even", color: "slate", links: 13 },
+      { name: "odd", color: "slate", links: 12 },
+    ]);
   });
 });
 
@@ -339,7 +403,15 @@ describe("link writes while Redis fails", () => {
       expect(create.code, create.message).toBe("SERVICE_UNAVAILABLE");
     } finally {
       await redisServer.start();
-      await waitFor(() => redis.redis.ping().then(() => true, () => false), Boolean, 10_000);
+      await waitFor(
+        () =>
+          redis.redis.ping().then(
+            () => true,
+            () => false,
+          ),
+        Boolean,
+        10_000,
+      );
     }
     const row = await db.link.findUniqueOrThrow({ where: { id: link.id } });
     expect(row).toMatchObject({ url: "https://example.com/before", passwordHash: null, deletedAt: null });

@@ -141,7 +141,17 @@ describe("system router, for an operator", () => {
     const now = new Date().toISOString();
     const heartbeat = await startHeartbeat({
       redis: redis.redis,
-      describe: () => ({ kind: "worker", id: "worker-a", host: "h", pid: 1, version: "0.1.0", buildId: "b", url: null, startedAt: now, jobWorkerIds: ["pool-1"] }),
+      describe: () => ({
+        kind: "worker",
+        id: "worker-a",
+        host: "h",
+        pid: 1,
+        version: "0.1.0",
+        buildId: "b",
+        url: null,
+        startedAt: now,
+        jobWorkerIds: ["pool-1"],
+      }),
     });
     expect((await api.system.instances()).map((instance) => instance.id)).toEqual(["worker-a"]);
     await heartbeat.stop();

@@ -88,9 +88,15 @@ return {epoch, ended}`;
 const scripts = new WeakMap<Redis, Map<string, ReturnType<Redis["createScript"]>>>();
 function script(redis: Redis, text: string) {
   let byText = scripts.get(redis);
-  if (!byText) scripts.set(redis, (byText = new Map()));
+  if (!byText) {
+    byText = new Map();
+    scripts.set(redis, byText);
+  }
   let found = byText.get(text);
-  if (!found) byText.set(text, (found = redis.createScript(text)));
+  if (!found) {
+    found = redis.createScript(text);
+    byText.set(text, found);
+  }
   return found;
 }
 
@@ -142,7 +148,12 @@ export async function readSession(redis: Redis, cookie: { sessionId: string; use
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(String(fields[i]), fields[i + 1]);
   const userId = map.get("userId");
   if (userId === undefined) return null;
-  return { userId: String(userId), createdAt: Number(map.get("createdAt")), lastSeenAt: Number(map.get("lastSeenAt")), device: String(map.get("device") ?? "") };
+  return {
+    userId: String(userId),
+    createdAt: Number(map.get("createdAt")),
+    lastSeenAt: Number(map.get("lastSeenAt")),
+    device: String(map.get("device") ?? ""),
+  };
 }
 
 /**
@@ -176,13 +187,15 @@ export async function listSessions(redis: Redis, userId: string, currentSessionI
     .flatMap((id, i) => {
       const record = records[i];
       if (!record || String(record.userId) !== userId) return [];
-      return [{
-        id,
-        createdAt: new Date(Number(record.createdAt)).toISOString(),
-        lastSeenAt: new Date(Number(record.lastSeenAt)).toISOString(),
-        device: String(record.device ?? ""),
-        current: id === currentSessionId,
-      }];
+      return [
+        {
+          id,
+          createdAt: new Date(Number(record.createdAt)).toISOString(),
+          lastSeenAt: new Date(Number(record.lastSeenAt)).toISOString(),
+          device: String(record.device ?? ""),
+          current: id === currentSessionId,
+        },
+      ];
     })
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

@@ -49,7 +49,10 @@ export function enrichClicks(events: readonly ClickEvent[]): EnrichedClick[] {
   const agents = new Map<string | null, AgentTraits>();
   return events.map((event) => {
     let traits = agents.get(event.userAgent);
-    if (!traits) agents.set(event.userAgent, (traits = describeAgent(event.userAgent)));
+    if (!traits) {
+      traits = describeAgent(event.userAgent);
+      agents.set(event.userAgent, traits);
+    }
     return { ...event, referrerHost: hostOf(event.referrer), ...traits };
   });
 }

@@ -25,7 +25,9 @@ export interface IngestResult {
  * instead of deadlocking.
  */
 export async function ingestClickEvents(db: Database, events: readonly ClickEvent[]): Promise<IngestResult> {
-  const unique = [...new Map(events.map((event) => [event.eventId, event])).values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+  const unique = [...new Map(events.map((event) => [event.eventId, event])).values()].sort((a, b) =>
+    a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0,
+  );
   if (unique.length === 0) return { inserted: 0, duplicates: events.length, orphaned: 0 };
   const clicks: EnrichedClick[] = enrichClicks(unique);
   const column = <T>(pick: (click: EnrichedClick) => T) => clicks.map(pick);

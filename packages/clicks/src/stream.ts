@@ -72,7 +72,13 @@ export async function readOwnPendingClicks(redis: Redis, consumer: string, count
  * pending list from `cursor`; the answer's `cursor` is "0-0" once the scan
  * went round.
  */
-export async function claimStaleClicks(redis: Redis, consumer: string, minIdleMs: number, cursor: string, count: number): Promise<{ cursor: string; entries: ClickStreamEntry[] }> {
+export async function claimStaleClicks(
+  redis: Redis,
+  consumer: string,
+  minIdleMs: number,
+  cursor: string,
+  count: number,
+): Promise<{ cursor: string; entries: ClickStreamEntry[] }> {
   const reply = await redis.exec<unknown[]>(["XAUTOCLAIM", stream, group, consumer, minIdleMs, cursor, "COUNT", count]);
   return { cursor: typeof reply[0] === "string" ? reply[0] : "0-0", entries: parseEntries(reply[1]) };
 }

@@ -11,5 +11,7 @@ import { createHmac } from "node:crypto";
 export function visitorHash(secret: string, ip: string, userAgent: string | null, at: Date): string {
   const day = at.toISOString().slice(0, 10);
   const dailyKey = createHmac("sha256", secret).update(`visitor-day:${day}`).digest();
-  return createHmac("sha256", dailyKey).update(`${ip}\n${userAgent ?? ""}`).digest("base64url");
+  return createHmac("sha256", dailyKey)
+    .update(`${ip}\n${userAgent ?? ""}`)
+    .digest("base64url");
 }

@@ -38,7 +38,8 @@ function click(overrides: Partial<ClickEvent> = {}): ClickEvent {
   };
 }
 
-const stats = (linkId: string) => db.linkDailyStat.findMany({ where: { linkId }, orderBy: { day: "asc" }, select: { day: true, clicks: true, uniqueVisitors: true, botClicks: true } });
+const stats = (linkId: string) =>
+  db.linkDailyStat.findMany({ where: { linkId }, orderBy: { day: "asc" }, select: { day: true, clicks: true, uniqueVisitors: true, botClicks: true } });
 
 describe("ingestClickEvents", () => {
   it("stores enriched rows and counts a batch with duplicates once; a replay changes nothing", async () => {
@@ -51,7 +52,9 @@ describe("ingestClickEvents", () => {
     expect(await stats(links[0]!)).toEqual([{ day: new Date("2026-11-24"), clicks: 2, uniqueVisitors: 1, botClicks: 0 }]);
     expect((await db.link.findUniqueOrThrow({ where: { id: links[0]! } })).totalClicks).toBe(2n);
     const rows = await db.click.findMany({ orderBy: { eventId: "asc" } });
-    expect(rows.map((row) => ({ referrerHost: row.referrerHost, device: row.device, browser: row.browser, os: row.os, isBot: row.isBot, country: row.country }))).toEqual([
+    expect(
+      rows.map((row) => ({ referrerHost: row.referrerHost, device: row.device, browser: row.browser, os: row.os, isBot: row.isBot, country: row.country })),
+    ).toEqual([
       { referrerHost: "www.news.example", device: "desktop", browser: "Firefox", os: "Linux", isBot: false, country: "NL" },
       { referrerHost: null, device: "mobile", browser: "Mobile Safari", os: "iOS", isBot: false, country: "NL" },
     ]);
@@ -69,7 +72,11 @@ describe("ingestClickEvents", () => {
     const lateEvening = new Date("2026-11-24T23:59:59.999Z");
     const nextMorning = new Date("2026-11-25T00:00:00.000Z");
     await ingestClickEvents(db, [click({ visitorHash: "x", occurredAt: lateEvening }), click({ visitorHash: "y", occurredAt: lateEvening })]);
-    await ingestClickEvents(db, [click({ visitorHash: "x", occurredAt: lateEvening }), click({ visitorHash: "x", occurredAt: nextMorning }), click({ visitorHash: "x", linkId: links[1]! })]);
+    await ingestClickEvents(db, [
+      click({ visitorHash: "x", occurredAt: lateEvening }),
+      click({ visitorHash: "x", occurredAt: nextMorning }),
+      click({ visitorHash: "x", linkId: links[1]! }),
+    ]);
     expect(await stats(links[0]!)).toEqual([
       { day: new Date("2026-11-24"), clicks: 3, uniqueVisitors: 2, botClicks: 0 },
       { day: new Date("2026-11-25"), clicks: 1, uniqueVisitors: 1, botClicks: 0 },

@@ -10,10 +10,7 @@ export class ConfigError extends Error {
  * `invalid configuration: REDIS_URL is required; PORT must be a number`.
  * Empty strings count as unset, as in most .env tooling.
  */
-export function parseEnv<Schema extends z.ZodType>(
-  schema: Schema,
-  source: Record<string, string | undefined> = process.env,
-): z.infer<Schema> {
+export function parseEnv<Schema extends z.ZodType>(schema: Schema, source: Record<string, string | undefined> = process.env): z.infer<Schema> {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = schema.safeParse(cleaned);
   if (parsed.success) return parsed.data;

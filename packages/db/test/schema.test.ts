@@ -63,11 +63,27 @@ describe("the migrated database matches schema.prisma", () => {
     await db.linkDailyStat.create({ data: { linkId: link.id, day: new Date("2026-11-24"), clicks: 3, uniqueVisitors: 2, botClicks: 1 } });
     await db.linkDailyVisitor.create({ data: { linkId: link.id, day: new Date("2026-11-24"), visitorHash: "v".repeat(43) } });
     await db.apiToken.create({ data: { userId: user.id, name: "CI", tokenHash: "b".repeat(64), prefix: "hop_abcd", expiresAt: new Date("2027-01-01Z") } });
-    await db.import.create({ data: { userId: user.id, source: "csv", status: "SUCCEEDED", totalRows: 10, createdRows: 9, failedRows: 1, error: "row 3: bad URL", finishedAt: new Date() } });
+    await db.import.create({
+      data: {
+        userId: user.id,
+        source: "csv",
+        status: "SUCCEEDED",
+        totalRows: 10,
+        createdRows: 9,
+        failedRows: 1,
+        error: "row 3: bad URL",
+        finishedAt: new Date(),
+      },
+    });
 
     const read = await db.user.findUniqueOrThrow({
       where: { email: "ada@example.com" },
-      include: { links: { include: { tags: { include: { tag: true } }, clicks: true, dailyStats: true, dailyVisitors: true } }, apiTokens: true, imports: true, tags: true },
+      include: {
+        links: { include: { tags: { include: { tag: true } }, clicks: true, dailyStats: true, dailyVisitors: true } },
+        apiTokens: true,
+        imports: true,
+        tags: true,
+      },
     });
     const readLink = read.links[0]!;
     expect(readLink).toMatchObject({ slug: "Launch_2026-x", redirectStatus: "TEMPORARY_REDIRECT", metadataStatus: "FETCHED", utmContent: "hero" });

@@ -39,7 +39,18 @@ export const missingLinkTtlSeconds = 60;
 
 type CacheableLink = Pick<
   LinkModel,
-  "id" | "url" | "redirectStatus" | "expiresAt" | "expiredUrl" | "passwordHash" | "utmSource" | "utmMedium" | "utmCampaign" | "utmTerm" | "utmContent" | "deletedAt"
+  | "id"
+  | "url"
+  | "redirectStatus"
+  | "expiresAt"
+  | "expiredUrl"
+  | "passwordHash"
+  | "utmSource"
+  | "utmMedium"
+  | "utmCampaign"
+  | "utmTerm"
+  | "utmContent"
+  | "deletedAt"
 >;
 
 export function passwordTag(passwordHash: string | null): string {

@@ -57,8 +57,6 @@ export function asLocationHeader(url: string): string {
   try {
     return new URL(url).href;
   } catch {
-    return Array.from(url.replace(/[\t\r\n]/g, "").trim(), (char) =>
-      outsidePrintableAscii.test(char) ? encodeURIComponent(char) : char,
-    ).join("");
+    return Array.from(url.replace(/[\t\r\n]/g, "").trim(), (char) => (outsidePrintableAscii.test(char) ? encodeURIComponent(char) : char)).join("");
   }
 }

@@ -2,7 +2,17 @@ import { createDatabase, type Database } from "@hop/db";
 import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
 import { createTestDatabase, startRedisServer, type RedisServer } from "@hop/test-harness";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cacheLink, holdLinkCache, lookUpLink, missingLinkMarker, publishLinkCache, toCachedLink, writeHoldPrefix, writeHoldTtlSeconds, type ClickDraft } from "../src";
+import {
+  cacheLink,
+  holdLinkCache,
+  lookUpLink,
+  missingLinkMarker,
+  publishLinkCache,
+  toCachedLink,
+  writeHoldPrefix,
+  writeHoldTtlSeconds,
+  type ClickDraft,
+} from "../src";
 
 // A link write marks its slugs before its transaction and publishes after it,
 // so a Redis failure at any step can never leave the old link served.
@@ -28,7 +38,14 @@ beforeEach(async () => {
 });
 
 const deps = () => ({ db, redis: redis.redis });
-const click = (): ClickDraft => ({ eventId: `e-${Math.random()}`, occurredAt: new Date(), referrer: null, userAgent: "Mozilla/5.0", country: null, visitorHash: "v" });
+const click = (): ClickDraft => ({
+  eventId: `e-${Math.random()}`,
+  occurredAt: new Date(),
+  referrer: null,
+  userAgent: "Mozilla/5.0",
+  country: null,
+  visitorHash: "v",
+});
 
 describe("holdLinkCache / publishLinkCache", () => {
   it("while a write holds a slug, the redirect reads PostgreSQL (the committed state) and cannot refill the old entry", async () => {

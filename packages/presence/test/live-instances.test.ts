@@ -69,7 +69,12 @@ describe("the live-instance list", () => {
 
       const lostAt = Date.now();
       await doomedClient.close();
-      const live = await waitFor(() => listLiveInstances(redis.redis), (all) => !all.some((instance) => instance.id === "worker-doomed"), 5_000, 20);
+      const live = await waitFor(
+        () => listLiveInstances(redis.redis),
+        (all) => !all.some((instance) => instance.id === "worker-doomed"),
+        5_000,
+        20,
+      );
       // Its last beat was before the loss, so it is gone by then + TTL (plus slack for polling on a busy machine).
       expect(Date.now() - lostAt).toBeLessThanOrEqual(ttlMs + 400);
       expect(live.map((instance) => instance.id)).toEqual(["worker-survivor"]);
@@ -103,11 +108,7 @@ describe("the live-instance list", () => {
 
   it("reads the index, never the keyspace: 200,000 other keys cost nothing, and stale index entries are pruned", async () => {
     // Keys that a SCAN would have to walk, some even named like instance records.
-    await redis.redis.eval<[string], number>(
-      "for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'other:' .. i, 'x') end return 1",
-      [],
-      ["200000"],
-    );
+    await redis.redis.eval<[string], number>("for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'other:' .. i, 'x') end return 1", [], ["200000"]);
     for (let i = 0; i < 50; i++) await redis.redis.set(redisKeys.instance("web", `not-a-process-${i}`), { junk: true }, { px: 60_000 });
     // An index entry whose process died long ago (as if its host crashed before any reader pruned it).
     const longGone = redisKeys.instance("worker", "long-gone");

@@ -18,14 +18,8 @@ refuse(
   ["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC"],
   "commands that turn a connection into a stream are not supported over REST (subscribe through /subscribe/<channel> or /psubscribe/<pattern>)",
 );
-refuse(
-  ["MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"],
-  "transactions are sent as one request to /multi-exec, not command by command",
-);
-refuse(
-  ["SELECT", "SWAPDB", "QUIT", "RESET", "HELLO", "AUTH"],
-  "commands that change connection state are not supported over REST (connections are shared)",
-);
+refuse(["MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"], "transactions are sent as one request to /multi-exec, not command by command");
+refuse(["SELECT", "SWAPDB", "QUIT", "RESET", "HELLO", "AUTH"], "commands that change connection state are not supported over REST (connections are shared)");
 
 // A token is for data, not for running the server: Upstash refuses these to
 // its token holders too. FLUSHDB and FLUSHALL stay (the client offers them).
@@ -37,7 +31,10 @@ refuse(
 const connectionSharedReason = "connections are shared";
 /** Subcommands refused where the command itself has harmless ones (CONFIG GET, ACL WHOAMI, SLOWLOG GET). */
 const refusedSubcommands = new Map<string, { names: Set<string>; allowOnly?: boolean; reason: string }>([
-  ["CLIENT", { names: new Set(["KILL", "PAUSE", "UNPAUSE", "REPLY", "TRACKING", "SETNAME", "NO-EVICT", "NO-TOUCH", "CACHING"]), reason: connectionSharedReason }],
+  [
+    "CLIENT",
+    { names: new Set(["KILL", "PAUSE", "UNPAUSE", "REPLY", "TRACKING", "SETNAME", "NO-EVICT", "NO-TOUCH", "CACHING"]), reason: connectionSharedReason },
+  ],
   ["CONFIG", { names: new Set(["GET", "HELP"]), allowOnly: true, reason: administrationReason }],
   ["ACL", { names: new Set(["WHOAMI", "CAT"]), allowOnly: true, reason: administrationReason }],
   ["SLOWLOG", { names: new Set(["RESET"]), reason: administrationReason }],
@@ -47,7 +44,7 @@ const refusedSubcommands = new Map<string, { names: Set<string>; allowOnly?: boo
 /** Checks that a JSON value is a command array and turns it into strings. */
 export function parseCommand(value: unknown): RedisCommand {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new CommandRejectedError("ERR a command is a non-empty JSON array, e.g. [\"SET\", \"key\", \"value\"]");
+    throw new CommandRejectedError('ERR a command is a non-empty JSON array, e.g. ["SET", "key", "value"]');
   }
   const parts: string[] = [];
   for (const part of value) {

@@ -132,10 +132,7 @@ export class RedisExecutor {
     const control = this.#control;
     this.#control = undefined;
     control?.disconnect();
-    await Promise.all([
-      this.#transactions.close(),
-      ...this.#shared.map((connection) => connection.quit().catch(() => connection.disconnect())),
-    ]);
+    await Promise.all([this.#transactions.close(), ...this.#shared.map((connection) => connection.quit().catch(() => connection.disconnect()))]);
   }
 
   /** Ends every subscription (their streams end): the first step of a graceful stop. */
@@ -221,7 +218,13 @@ export class RedisExecutor {
         }
         if (subcommand === "FLUSH") {
           // Redis forgot every script: so does the map of names.
-          return { command, adjustReply: (reply) => (this.#scripts.forgetAll(), reply) };
+          return {
+            command,
+            adjustReply: (reply) => {
+              this.#scripts.forgetAll();
+              return reply;
+            },
+          };
         }
         return { command };
       }

@@ -54,12 +54,7 @@ export function subscriptionOf(path: string): { kind: SubscriptionKind; name: st
  * for a command, a list of them for a pipeline or transaction, and the status
  * code of the error class otherwise.
  */
-export async function answerRestRequest(
-  executor: RedisExecutor,
-  endpoint: RestEndpoint,
-  body: unknown,
-  encoding: ReplyEncoding,
-): Promise<RestResponse> {
+export async function answerRestRequest(executor: RedisExecutor, endpoint: RestEndpoint, body: unknown, encoding: ReplyEncoding): Promise<RestResponse> {
   try {
     switch (endpoint) {
       case "command": {

@@ -34,18 +34,24 @@ describe("parseCommand", () => {
   it.each(["BLPOP", "brpop", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF"])("refuses the blocking %s", (name) => {
     expect(refusal([name, "k", "0"])).toMatch(new RegExp(`^ERR ${name.toUpperCase()} is refused: blocking commands`));
   });
-  it.each(["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC"])("refuses the streaming %s", (name) => {
-    expect(refusal([name, "c"])).toMatch(/turn a connection into a stream/);
-  });
+  it.each(["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC"])(
+    "refuses the streaming %s",
+    (name) => {
+      expect(refusal([name, "c"])).toMatch(/turn a connection into a stream/);
+    },
+  );
   it.each(["MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"])("refuses %s (transactions go to /multi-exec)", (name) => {
     expect(refusal([name])).toMatch(/\/multi-exec/);
   });
   it.each(["SELECT", "SWAPDB", "QUIT", "RESET", "HELLO", "AUTH"])("refuses the connection-state %s", (name) => {
     expect(refusal([name, "1"])).toMatch(/change connection state/);
   });
-  it.each(["KILL", "pause", "UNPAUSE", "REPLY", "TRACKING", "SETNAME", "NO-EVICT", "NO-TOUCH", "CACHING"])("refuses CLIENT %s and lets other CLIENT calls through", (sub) => {
-    expect(refusal(["client", sub, "x"])).toBe(`ERR CLIENT ${sub.toUpperCase()} is refused: connections are shared`);
-  });
+  it.each(["KILL", "pause", "UNPAUSE", "REPLY", "TRACKING", "SETNAME", "NO-EVICT", "NO-TOUCH", "CACHING"])(
+    "refuses CLIENT %s and lets other CLIENT calls through",
+    (sub) => {
+      expect(refusal(["client", sub, "x"])).toBe(`ERR CLIENT ${sub.toUpperCase()} is refused: connections are shared`);
+    },
+  );
   it("lets CLIENT INFO, CLIENT without subcommand, and the non-blocking forms through", () => {
     expect(parseCommand(["CLIENT", "INFO"])).toEqual(["CLIENT", "INFO"]);
     expect(parseCommand(["CLIENT"])).toEqual(["CLIENT"]);
@@ -66,7 +72,12 @@ describe("parseCommand", () => {
 
 describe("parseCommandList", () => {
   it("parses each command", () => {
-    expect(parseCommandList([["set", "a", 1], ["get", "a"]])).toEqual([
+    expect(
+      parseCommandList([
+        ["set", "a", 1],
+        ["get", "a"],
+      ]),
+    ).toEqual([
       ["SET", "a", "1"],
       ["GET", "a"],
     ]);
@@ -75,7 +86,12 @@ describe("parseCommandList", () => {
     expect(() => parseCommandList(value)).toThrow(/non-empty JSON array of command arrays/);
   });
   it("refuses a pipeline holding a refused command", () => {
-    expect(() => parseCommandList([["GET", "a"], ["BLPOP", "k", "0"]])).toThrow(CommandRejectedError);
+    expect(() =>
+      parseCommandList([
+        ["GET", "a"],
+        ["BLPOP", "k", "0"],
+      ]),
+    ).toThrow(CommandRejectedError);
   });
 });
 

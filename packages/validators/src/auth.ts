@@ -8,9 +8,7 @@ export const emailSchema = plainText()
   .max(254, "That email address is too long")
   .pipe(z.email("Enter a valid email address, like ada@example.com"));
 
-export const newPasswordSchema = plainText()
-  .min(10, "Use at least 10 characters")
-  .max(128, "Use at most 128 characters");
+export const newPasswordSchema = plainText().min(10, "Use at least 10 characters").max(128, "Use at most 128 characters");
 
 export const signUpInput = z.object({
   email: emailSchema,

@@ -7,9 +7,35 @@ import { plainText } from "./text";
  * shadow a page and a page can never shadow a link.
  */
 export const reservedSlugs: ReadonlySet<string> = new Set([
-  "_next", "account", "admin", "analytics", "api", "app", "assets", "dashboard", "favicon", "health",
-  "help", "hop", "links", "login", "logout", "new", "ready", "register", "robots", "settings",
-  "signin", "signout", "signup", "sitemap", "static", "status", "system", "unlock", "www",
+  "_next",
+  "account",
+  "admin",
+  "analytics",
+  "api",
+  "app",
+  "assets",
+  "dashboard",
+  "favicon",
+  "health",
+  "help",
+  "hop",
+  "links",
+  "login",
+  "logout",
+  "new",
+  "ready",
+  "register",
+  "robots",
+  "settings",
+  "signin",
+  "signout",
+  "signup",
+  "sitemap",
+  "static",
+  "status",
+  "system",
+  "unlock",
+  "www",
 ]);
 
 export const slugPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -81,10 +107,7 @@ export const utmSchema = z.object({
 export type UtmParameters = z.infer<typeof utmSchema>;
 export const utmKeys = ["source", "medium", "campaign", "term", "content"] as const;
 
-export const tagNameSchema = plainText()
-  .trim()
-  .min(1, "A tag cannot be empty")
-  .max(32, "Use at most 32 characters per tag");
+export const tagNameSchema = plainText().trim().min(1, "A tag cannot be empty").max(32, "Use at most 32 characters per tag");
 /** The most tags one link carries (the form counts against it too). */
 export const maxTagsPerLink = 10;
 export const tagsSchema = z

@@ -9,7 +9,12 @@ export const maxProbeHoldMs = 60_000;
 
 export const sendProbeInput = z.object({
   /** How long the worker keeps the probe job running, to watch a hand-over. */
-  holdMs: z.number().int().min(0).max(maxProbeHoldMs, `A probe holds its job for at most ${maxProbeHoldMs / 1000} s`).default(0),
+  holdMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(maxProbeHoldMs, `A probe holds its job for at most ${maxProbeHoldMs / 1000} s`)
+    .default(0),
 });
 
 export const probeIdInput = z.object({ probeId: z.uuid() });

@@ -32,18 +32,28 @@ const textFields = inputSchemas.flatMap(([schemaName, schema]) =>
 describe("control characters in text input", () => {
   it("finds the text fields of every input schema", () => {
     expect(textFields.map(({ field }) => field)).toEqual(
-      expect.arrayContaining(["createLinkInput.title", "listLinksInput.search", "createLinkInput.tags.0", "signUpInput.name", "signUpInput.email", "linkIdInput.id"]),
+      expect.arrayContaining([
+        "createLinkInput.title",
+        "listLinksInput.search",
+        "createLinkInput.tags.0",
+        "signUpInput.name",
+        "signUpInput.email",
+        "linkIdInput.id",
+      ]),
     );
   });
 
-  it.each(textFields.filter(({ field }) => !exempt[field]).map(({ field, schema }) => [field, schema] as const))("%s refuses them with a clear message", (_field, schema) => {
-    for (const value of ["a\u0000b", "\u0000", "tab\there", "line\nbreak", "cr\r", "esc\u001b[31m", "del\u007f", "c1\u0085"]) {
-      const parsed = schema.safeParse(value);
-      expect(parsed.success, JSON.stringify(value)).toBe(false);
-      // A format (a uuid) refuses them by itself, with its own message.
-      if (!(schema instanceof z.ZodStringFormat)) expect(parsed.error?.issues.map((issue) => issue.message)).toContain(controlCharacterMessage);
-    }
-  });
+  it.each(textFields.filter(({ field }) => !exempt[field]).map(({ field, schema }) => [field, schema] as const))(
+    "%s refuses them with a clear message",
+    (_field, schema) => {
+      for (const value of ["a\u0000b", "\u0000", "tab\there", "line\nbreak", "cr\r", "esc\u001b[31m", "del\u007f", "c1\u0085"]) {
+        const parsed = schema.safeParse(value);
+        expect(parsed.success, JSON.stringify(value)).toBe(false);
+        // A format (a uuid) refuses them by itself, with its own message.
+        if (!(schema instanceof z.ZodStringFormat)) expect(parsed.error?.issues.map((issue) => issue.message)).toContain(controlCharacterMessage);
+      }
+    },
+  );
 
   it.each(Object.keys(exempt))("%s (exempt) still exists, so that the exemption is not stale", (field) => {
     expect(textFields.map((candidate) => candidate.field)).toContain(field);
@@ -52,7 +62,11 @@ describe("control characters in text input", () => {
   it("keeps everything else: accents, emoji, right-to-left text, spaces", () => {
     for (const value of ["Café crème", "🚀 launch", "שלום", "a b", "€ and ‽"]) expect(hasNoControlCharacters(value)).toBe(true);
     expect(plainText().trim().max(200).parse("  Café 🚀  ")).toBe("Café 🚀");
-    expect(plainText().safeParse("\u0000").error?.issues.map((issue) => issue.message)).toEqual([controlCharacterMessage]);
+    expect(
+      plainText()
+        .safeParse("\u0000")
+        .error?.issues.map((issue) => issue.message),
+    ).toEqual([controlCharacterMessage]);
     expect(validators.createLinkInput.safeParse({ url: "https://example.com", title: "Café 🚀 ‏שלום", tags: ["été"] }).success).toBe(true);
   });
 

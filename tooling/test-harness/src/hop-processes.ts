@@ -33,7 +33,16 @@ export async function startHopProcess(kind: HopProcessKind, env: Record<string, 
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`pnpm build\` (pnpm test does) first`);
   const port = kind === "web" ? String(env.PORT ?? (await freePort())) : undefined;
   // Only what the process is given, as operators run it (NODE_ENV named: Next's types require it where they are loaded).
-  const childEnv = { PATH: process.env.PATH ?? "", NODE_ENV: "production" as const, HOST: "127.0.0.1", LOG_FORMAT: "json", LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1", ...env, ...(port ? { PORT: port } : {}) };
+  const childEnv = {
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "production" as const,
+    HOST: "127.0.0.1",
+    LOG_FORMAT: "json",
+    LOG_LEVEL: "info",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...env,
+    ...(port ? { PORT: port } : {}),
+  };
   const child = spawn(process.execPath, [entry], {
     cwd: repoRoot,
     env: childEnv,

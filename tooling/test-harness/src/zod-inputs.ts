@@ -172,7 +172,12 @@ export function junkFor(leaf: InputLeaf): unknown[] {
     values.push(new Date(0), new Date(8.64e15), new Date(-8.64e15), new Date(Date.now() - 1000), "2030-01-01T00:00:00Z", 1e13);
   } else if (schema instanceof z.ZodArray) {
     const element = sampleValid(schema.element as z.ZodType, leaf.name);
-    values.push(Array.from({ length: 11 }, (_, index) => (typeof element === "string" ? `${element}${index}` : element)), Array.from({ length: 10_000 }, () => element), [null], [deeplyNested(50)]);
+    values.push(
+      Array.from({ length: 11 }, (_, index) => (typeof element === "string" ? `${element}${index}` : element)),
+      Array.from({ length: 10_000 }, () => element),
+      [null],
+      [deeplyNested(50)],
+    );
   } else {
     values.push(...nastyStrings.slice(0, 6), 1e308, Number.NaN);
   }
@@ -181,4 +186,16 @@ export function junkFor(leaf: InputLeaf): unknown[] {
 }
 
 /** Whole inputs that are not the schema's kind at all. */
-export const junkInputs: unknown[] = [undefined, null, 0, "", "x".repeat(100_000), [], [{}], true, { __proto__: { admin: true } }, deeplyNested(500), new Date(Number.NaN)];
+export const junkInputs: unknown[] = [
+  undefined,
+  null,
+  0,
+  "",
+  "x".repeat(100_000),
+  [],
+  [{}],
+  true,
+  { __proto__: { admin: true } },
+  deeplyNested(500),
+  new Date(Number.NaN),
+];

@@ -28,16 +28,16 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
           <>
             <h1 className="mt-3 text-3xl font-semibold tracking-tight text-balance sm:text-4xl">Sign-in cannot be checked right now</h1>
             <p className="mt-4 text-pretty text-muted-foreground">
-              Hop cannot reach its session store, so it cannot tell whether you are signed in, and shows nothing rather than guess. Your links and data
-              are safe, and short links keep redirecting. Try again in a moment.
+              Hop cannot reach its session store, so it cannot tell whether you are signed in, and shows nothing rather than guess. Your links and data are
+              safe, and short links keep redirecting. Try again in a moment.
             </p>
           </>
         ) : (
           <>
             <h1 className="mt-3 text-3xl font-semibold tracking-tight text-balance sm:text-4xl">Something went wrong on our side</h1>
             <p className="mt-4 text-pretty text-muted-foreground">
-              This page could not be shown. Nothing you did caused it; trying again usually helps. If it keeps happening, the operator of this Hop can
-              look it up in the logs{digest ? " with the reference below" : ""}.
+              This page could not be shown. Nothing you did caused it; trying again usually helps. If it keeps happening, the operator of this Hop can look it
+              up in the logs{digest ? " with the reference below" : ""}.
             </p>
             {digest ? (
               <p className="mt-3 text-sm text-muted-foreground">

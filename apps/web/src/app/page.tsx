@@ -1,16 +1,4 @@
-import {
-  ArrowRight,
-  ChartColumn,
-  CircleCheck,
-  CodeXml,
-  Copy,
-  Database,
-  Layers,
-  Link2,
-  QrCode,
-  Server,
-  Zap,
-} from "lucide-react";
+import { ArrowRight, ChartColumn, CircleCheck, CodeXml, Copy, Database, Layers, Link2, QrCode, Server, Zap } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "~/components/logo";
@@ -121,8 +109,8 @@ function Hero() {
             Short links that hop anywhere. <span className="text-brand">Analytics you own.</span>
           </h1>
           <p className="mt-5 max-w-xl text-lg leading-relaxed text-pretty text-muted-foreground">
-            Hop shortens, shares and measures your links, with QR codes and click analytics you can trust, on your own servers. All it needs is
-            PostgreSQL and Redis.
+            Hop shortens, shares and measures your links, with QR codes and click analytics you can trust, on your own servers. All it needs is PostgreSQL and
+            Redis.
           </p>
           <div className="mt-8 flex flex-col gap-3 sm:flex-row sm:items-center">
             <Button asChild size="lg">
@@ -238,8 +226,8 @@ function SelfHosting() {
             One build. As many instances as you need.
           </h2>
           <p className="mt-4 text-lg leading-relaxed text-pretty text-muted-foreground">
-            Every web and worker process is interchangeable. Everything that must last lives in PostgreSQL; everything shared and short-lived lives in
-            Redis. Add instances when traffic grows, remove them when it doesn&apos;t.
+            Every web and worker process is interchangeable. Everything that must last lives in PostgreSQL; everything shared and short-lived lives in Redis.
+            Add instances when traffic grows, remove them when it doesn&apos;t.
           </p>
           <ul className="mt-8 space-y-3">
             {guarantees.map((line) => (
@@ -329,7 +317,12 @@ function ClosingCall() {
             <Button asChild size="lg" variant="secondary" className="bg-brand-foreground text-brand hover:bg-brand-foreground/90">
               <Link href="/signup">Sign up</Link>
             </Button>
-            <Button asChild size="lg" variant="ghost" className="text-brand-foreground ring-1 ring-brand-foreground/40 hover:bg-brand-foreground/10 hover:text-brand-foreground">
+            <Button
+              asChild
+              size="lg"
+              variant="ghost"
+              className="text-brand-foreground ring-1 ring-brand-foreground/40 hover:bg-brand-foreground/10 hover:text-brand-foreground"
+            >
               <Link href="/signin">Sign in</Link>
             </Button>
           </div>

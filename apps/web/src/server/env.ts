@@ -21,14 +21,22 @@ export const webEnvSchema = z
         try {
           return parseProxyTrust(value);
         } catch (error) {
-          ctx.addIssue({ code: "custom", message: `must be false, a number of proxy hops, or a list of proxy addresses/CIDRs (${error instanceof Error ? error.message : String(error)})` });
+          ctx.addIssue({
+            code: "custom",
+            message: `must be false, a number of proxy hops, or a list of proxy addresses/CIDRs (${error instanceof Error ? error.message : String(error)})`,
+          });
           return z.NEVER;
         }
       }),
     /** Longest wait for a Redis reply on a request's path: then the redirect reads PostgreSQL, a session check answers 503. */
     REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     /** Largest request body handed to Next (the tRPC API, pages); larger ones get 413 before a byte is read. */
-    MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    MAX_REQUEST_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(1024 * 1024),
     /** Where short links are served, e.g. https://hop.example; each request's own origin when unset. */
     SHORT_LINK_BASE_URL: z
       .string()

@@ -22,7 +22,10 @@ export function parseProxyTrust(value: string): ProxyTrust {
   if (text === "" || text === "false" || text === "0") return trustNoProxy;
   if (text === "true") return hopCount(1);
   if (/^\d+$/.test(text)) return hopCount(Number(text));
-  const entries = text.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   return proxyAddr.compile(entries);
 }
 

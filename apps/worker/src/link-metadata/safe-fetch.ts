@@ -89,14 +89,21 @@ function guardedLookup(resolve: Resolver, allowLoopback: boolean): LookupFunctio
     resolve(hostname).then(
       (addresses) => {
         const refusal = addresses.length === 0 ? `${hostname} has no address` : addresses.map((entry) => refusalOf(entry.address, allowLoopback)).find(Boolean);
-        if (refusal) return callback(new PageFetchError(`refused: ${hostname} resolves to a forbidden address (${refusal})`, true, reasons.notPublic) as NodeJS.ErrnoException, "", 4);
+        if (refusal)
+          return callback(
+            new PageFetchError(`refused: ${hostname} resolves to a forbidden address (${refusal})`, true, reasons.notPublic) as NodeJS.ErrnoException,
+            "",
+            4,
+          );
         const wanted = options.family === 4 || options.family === 6 ? addresses.filter((entry) => entry.family === options.family) : addresses;
         if (options.all) return callback(null, wanted);
         const first = wanted[0];
-        if (!first) return callback(new PageFetchError(`${hostname} has no IPv${options.family} address`, false, reasons.unknownHost) as NodeJS.ErrnoException, "", 4);
+        if (!first)
+          return callback(new PageFetchError(`${hostname} has no IPv${options.family} address`, false, reasons.unknownHost) as NodeJS.ErrnoException, "", 4);
         callback(null, first.address, first.family);
       },
-      (error: unknown) => callback(new PageFetchError(`${hostname} could not be resolved (${String(error)})`, false, reasons.unknownHost) as NodeJS.ErrnoException, "", 4),
+      (error: unknown) =>
+        callback(new PageFetchError(`${hostname} could not be resolved (${String(error)})`, false, reasons.unknownHost) as NodeJS.ErrnoException, "", 4),
     );
   };
 }
@@ -132,7 +139,9 @@ function request(url: URL, options: Required<Pick<SafeFetchOptions, "resolve" | 
 }
 
 function decoderOf(response: IncomingMessage): Transform | null {
-  const encoding = String(response.headers["content-encoding"] ?? "").trim().toLowerCase();
+  const encoding = String(response.headers["content-encoding"] ?? "")
+    .trim()
+    .toLowerCase();
   if (encoding === "gzip" || encoding === "x-gzip") return createGunzip();
   if (encoding === "deflate") return createInflate();
   if (encoding === "br") return createBrotliDecompress();
@@ -206,11 +215,19 @@ export async function withFetchedPage<T>(target: string, options: SafeFetchOptio
       if (status < 200 || status >= 300) {
         response.resume();
         // 4xx (but 408 and 429) will not change by asking again.
-        throw new PageFetchError(`HTTP ${status} from ${url.host}`, status >= 400 && status < 500 && status !== 408 && status !== 429, `The page answered HTTP ${status}`);
+        throw new PageFetchError(
+          `HTTP ${status} from ${url.host}`,
+          status >= 400 && status < 500 && status !== 408 && status !== 429,
+          `The page answered HTTP ${status}`,
+        );
       }
       const contentType = String(response.headers["content-type"] ?? "");
       const [mediaType = "", ...parameters] = contentType.split(";").map((part) => part.trim());
-      const charset = parameters.find((part) => part.toLowerCase().startsWith("charset="))?.slice(8).replace(/"/g, "") ?? null;
+      const charset =
+        parameters
+          .find((part) => part.toLowerCase().startsWith("charset="))
+          ?.slice(8)
+          .replace(/"/g, "") ?? null;
       const file = join(folder, "page");
       const saved = await saveBody(response, file, options.maxBytes).catch((error: unknown) => {
         if (signal.aborted) throw new PageFetchError(`timed out after ${options.timeoutMs} ms`, false, reasons.timeout);

@@ -25,7 +25,11 @@ export interface LinkMetadataDeps {
  * reason in metadataError. Results are stored only if the link still points
  * at the URL that was fetched (a newer job handles a changed target).
  */
-export async function fetchLinkMetadata(payload: JobPayload<"link.fetchMetadata">, deps: LinkMetadataDeps, job: { attempt: number; maxAttempts: number }): Promise<void> {
+export async function fetchLinkMetadata(
+  payload: JobPayload<"link.fetchMetadata">,
+  deps: LinkMetadataDeps,
+  job: { attempt: number; maxAttempts: number },
+): Promise<void> {
   const link = await deps.db.link.findUnique({ where: { id: payload.linkId }, select: { id: true, url: true, deletedAt: true } });
   if (!link || link.deletedAt) return;
   const sameTarget = { id: link.id, url: link.url };
@@ -45,7 +49,10 @@ export async function fetchLinkMetadata(payload: JobPayload<"link.fetchMetadata"
       await deps.db.link.updateMany({ where: sameTarget, data: { metadataStatus: "FAILED", metadataError: message } });
       return;
     }
-    await deps.db.link.updateMany({ where: sameTarget, data: { metadataStatus: "PENDING", metadataError: `${message} (attempt ${job.attempt} of ${metadataAttempts}; retrying)` } });
+    await deps.db.link.updateMany({
+      where: sameTarget,
+      data: { metadataStatus: "PENDING", metadataError: `${message} (attempt ${job.attempt} of ${metadataAttempts}; retrying)` },
+    });
     throw error;
   }
 }

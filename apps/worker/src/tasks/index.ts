@@ -28,7 +28,11 @@ export interface TaskDeps {
  */
 export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
   // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
-  const scheduled = async (name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld", payload: unknown, work: () => Promise<Record<string, number>>) => {
+  const scheduled = async (
+    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld",
+    payload: unknown,
+    work: () => Promise<Record<string, number>>,
+  ) => {
     const tick = parseJobPayload(name, payload)._cron?.ts ?? null;
     deps.log.info({ task: name, tick, instanceId: deps.instanceId, ...(await work()) }, "scheduled job done");
   };
@@ -36,7 +40,11 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
     "system.probe": (payload: unknown, helpers: JobHelpers) =>
       runProbe(parseJobPayload("system.probe", payload), { ...deps, signal: helpers.abortSignal ?? new AbortController().signal }),
     "link.fetchMetadata": (payload: unknown, helpers: JobHelpers) =>
-      fetchLinkMetadata(parseJobPayload("link.fetchMetadata", payload), { db: deps.db, fetch: deps.metadataFetch, log: deps.log }, { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts }),
+      fetchLinkMetadata(
+        parseJobPayload("link.fetchMetadata", payload),
+        { db: deps.db, fetch: deps.metadataFetch, log: deps.log },
+        { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts },
+      ),
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
     "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),

@@ -18,7 +18,6 @@ import { protectedProcedure, publicProcedure } from "../trpc";
 
 const wrongCredentials = "Email or password is incorrect";
 
-
 /** Seals the cookie that names a session, with the user's session epoch it is valid in. */
 async function setSessionCookieFor(ctx: TRPCContext, session: { sessionId: string; userId: string; epoch: number }): Promise<void> {
   const payload = { sid: session.sessionId, uid: session.userId, iat: Date.now(), ep: session.epoch };

@@ -4,9 +4,13 @@ import { cn } from "~/lib/utils";
 /** A form label: give it `htmlFor` the field's id (or wrap the field). */
 export function Label({ className, ...props }: ComponentProps<"label">) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the primitive itself; each caller passes htmlFor or wraps its field
     <label
       data-slot="label"
-      className={cn("flex items-center gap-2 text-sm leading-none font-medium select-none peer-disabled:cursor-not-allowed peer-disabled:opacity-55", className)}
+      className={cn(
+        "flex items-center gap-2 text-sm leading-none font-medium select-none peer-disabled:cursor-not-allowed peer-disabled:opacity-55",
+        className,
+      )}
       {...props}
     />
   );

@@ -3,7 +3,7 @@ import type { linkIdInput } from "@hop/validators";
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import type { ProtectedContext } from "../../trpc";
-import { linkWithTags, toLinkView } from "./link-view";
+import { linkWithTags, toLinkView, type LinkWithTags } from "./link-view";
 import { findOwnLink, holdSlugs } from "./shared";
 
 /** How long a deleted link can be restored (its slug stays reserved meanwhile). */
@@ -30,7 +30,7 @@ export async function restoreLinkHandler({ ctx, input }: { ctx: ProtectedContext
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This link was deleted too long ago to be restored" });
   }
   const hold = await holdSlugs(ctx, [deleted.slug]);
-  let link;
+  let link: LinkWithTags;
   try {
     link = await ctx.db.link.update({ where: { id: deleted.id }, data: { deletedAt: null }, include: linkWithTags });
   } catch (error) {

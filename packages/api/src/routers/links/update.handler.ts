@@ -6,7 +6,7 @@ import type { updateLinkInput } from "@hop/validators";
 import type { z } from "zod";
 import { fieldError, isUniqueViolation } from "../../errors";
 import type { ProtectedContext } from "../../trpc";
-import { linkWithTags, toLinkView } from "./link-view";
+import { linkWithTags, toLinkView, type LinkWithTags } from "./link-view";
 import { ensureTags, findOwnLink, holdSlugs, refuseOwnHost } from "./shared";
 
 /** Changes only the fields given; `null` clears an optional one (password, expiry, title, fallback). */
@@ -32,7 +32,7 @@ export async function updateLinkHandler({ ctx, input }: { ctx: ProtectedContext;
 
   const newSlug = input.slug !== undefined && input.slug !== before.slug ? input.slug : null;
   const hold = await holdSlugs(ctx, newSlug ? [before.slug, newSlug] : [before.slug]);
-  let link;
+  let link: LinkWithTags;
   try {
     link = await ctx.db.$transaction(async (tx) => {
       if (input.tags !== undefined) {
@@ -52,6 +52,15 @@ export async function updateLinkHandler({ ctx, input }: { ctx: ProtectedContext;
   }
 
   // After the commit, before answering: the next redirect on any instance sees the change.
-  await publishLinkCache(ctx.redis, hold, newSlug ? [[link.slug, toCachedLink(link)], [before.slug, null]] : [[link.slug, toCachedLink(link)]]);
+  await publishLinkCache(
+    ctx.redis,
+    hold,
+    newSlug
+      ? [
+          [link.slug, toCachedLink(link)],
+          [before.slug, null],
+        ]
+      : [[link.slug, toCachedLink(link)]],
+  );
   return toLinkView(link, ctx.shortLinkBaseUrl);
 }

@@ -97,7 +97,10 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
                         current ? "bg-brand-soft text-brand-soft-foreground" : "text-muted-foreground hover:bg-accent hover:text-accent-foreground",
                       )}
                     >
-                      <Icon aria-hidden="true" className={cn("size-4 shrink-0", current ? "text-brand" : "text-muted-foreground group-hover:text-foreground")} />
+                      <Icon
+                        aria-hidden="true"
+                        className={cn("size-4 shrink-0", current ? "text-brand" : "text-muted-foreground group-hover:text-foreground")}
+                      />
                       {item.label}
                     </Link>
                   </li>
@@ -135,7 +138,10 @@ function ShellAccount({ user }: { user: ShellUser }) {
   const displayName = user.name ?? user.email;
   return (
     <div className="mt-4 flex items-center gap-3 border-t px-3 pt-4 lg:mt-6">
-      <span aria-hidden="true" className="flex size-8 shrink-0 items-center justify-center rounded-full bg-brand-soft text-xs font-semibold text-brand-soft-foreground uppercase">
+      <span
+        aria-hidden="true"
+        className="flex size-8 shrink-0 items-center justify-center rounded-full bg-brand-soft text-xs font-semibold text-brand-soft-foreground uppercase"
+      >
         {displayName.slice(0, 1)}
       </span>
       <div className="min-w-0 flex-1">

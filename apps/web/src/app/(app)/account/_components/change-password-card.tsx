@@ -75,7 +75,14 @@ export function ChangePasswordCard() {
             </Alert>
           ) : null}
           <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" error={fieldErrors.currentPassword} />
-          <TextField label="New password" name="newPassword" type="password" autoComplete="new-password" hint="At least 10 characters." error={fieldErrors.newPassword} />
+          <TextField
+            label="New password"
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            hint="At least 10 characters."
+            error={fieldErrors.newPassword}
+          />
           <TextField label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" error={fieldErrors.confirmPassword} />
           <div>
             <Button type="submit" loading={changePassword.isPending} disabled={!ready}>

@@ -126,45 +126,58 @@ function SessionList({ sessions, onRevoke }: { sessions: SessionSummary[]; onRev
   return (
     <ul data-testid="sessions-list" aria-label="Signed-in devices" className="divide-y border-t">
       {/* This device first: it is the one the user is sure of; the others follow newest first. */}
-      {[...sessions].sort((a, b) => Number(b.current) - Number(a.current)).map((session) => (
-        <li key={session.id} data-testid="session-row" data-current={session.current} className="flex flex-wrap items-center gap-x-4 gap-y-2 px-5 py-4 sm:px-6">
-          <span aria-hidden="true" className="flex size-9 shrink-0 items-center justify-center rounded-lg bg-muted text-muted-foreground">
-            <Laptop className="size-4" />
-          </span>
-          <div className="min-w-0 flex-1">
-            <p className="flex flex-wrap items-center gap-2 text-sm font-medium">
-              {session.device}
-              {session.current ? <Badge variant="brand">This device</Badge> : null}
-            </p>
-            <p className="mt-0.5 text-[13px] text-muted-foreground">
-              Signed in <time dateTime={session.createdAt} title={formatDateTime(session.createdAt)}>{formatAgo(session.createdAt, now)}</time>
-              {" · "}
-              {session.current ? (
-                "active now"
-              ) : (
-                <>
-                  last seen <time dateTime={session.lastSeenAt} title={formatDateTime(session.lastSeenAt)}>{formatAgo(session.lastSeenAt, now)}</time>
-                </>
-              )}
-            </p>
-          </div>
-          {session.current ? null : (
-            <Button variant="outline" size="sm" onClick={() => onRevoke(session)} aria-label="Revoke" aria-describedby={`session-${session.id}-device`}>
-              Revoke
-            </Button>
-          )}
-          <span id={`session-${session.id}-device`} className="sr-only">
-            {session.device}, signed in {formatAgo(session.createdAt, now)}
-          </span>
-        </li>
-      ))}
+      {[...sessions]
+        .sort((a, b) => Number(b.current) - Number(a.current))
+        .map((session) => (
+          <li
+            key={session.id}
+            data-testid="session-row"
+            data-current={session.current}
+            className="flex flex-wrap items-center gap-x-4 gap-y-2 px-5 py-4 sm:px-6"
+          >
+            <span aria-hidden="true" className="flex size-9 shrink-0 items-center justify-center rounded-lg bg-muted text-muted-foreground">
+              <Laptop className="size-4" />
+            </span>
+            <div className="min-w-0 flex-1">
+              <p className="flex flex-wrap items-center gap-2 text-sm font-medium">
+                {session.device}
+                {session.current ? <Badge variant="brand">This device</Badge> : null}
+              </p>
+              <p className="mt-0.5 text-[13px] text-muted-foreground">
+                Signed in{" "}
+                <time dateTime={session.createdAt} title={formatDateTime(session.createdAt)}>
+                  {formatAgo(session.createdAt, now)}
+                </time>
+                {" · "}
+                {session.current ? (
+                  "active now"
+                ) : (
+                  <>
+                    last seen{" "}
+                    <time dateTime={session.lastSeenAt} title={formatDateTime(session.lastSeenAt)}>
+                      {formatAgo(session.lastSeenAt, now)}
+                    </time>
+                  </>
+                )}
+              </p>
+            </div>
+            {session.current ? null : (
+              <Button variant="outline" size="sm" onClick={() => onRevoke(session)} aria-label="Revoke" aria-describedby={`session-${session.id}-device`}>
+                Revoke
+              </Button>
+            )}
+            <span id={`session-${session.id}-device`} className="sr-only">
+              {session.device}, signed in {formatAgo(session.createdAt, now)}
+            </span>
+          </li>
+        ))}
     </ul>
   );
 }
 
 function SessionsSkeleton() {
   return (
-    <div aria-busy="true" aria-label="Loading your sessions" className="divide-y border-t">
+    <div role="status" aria-busy="true" aria-label="Loading your sessions" className="divide-y border-t">
       {[0, 1].map((row) => (
         <div key={row} className="flex items-center gap-4 px-5 py-4 sm:px-6">
           <Skeleton className="size-9" />

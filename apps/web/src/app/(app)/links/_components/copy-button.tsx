@@ -13,7 +13,13 @@ const copiedMs = 2_000;
  * a visible "Copied" appears, and a live region announces it (the button's
  * own name stays the same, so focus is not disturbed).
  */
-export function CopyButton({ text, label, showText = false, className, ...props }: { text: string; label: string; showText?: boolean } & Omit<ButtonProps, "onClick" | "children">) {
+export function CopyButton({
+  text,
+  label,
+  showText = false,
+  className,
+  ...props
+}: { text: string; label: string; showText?: boolean } & Omit<ButtonProps, "onClick" | "children">) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
     if (state === "idle") return;

@@ -143,8 +143,20 @@ export function LinkFormDialog({
               </FormField>
 
               <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-                <FormField id="link-slug" label="Custom slug" hint={link ? "Changing it breaks links already shared." : "Leave empty for a generated one."} error={errors.slug}>
-                  <Input autoComplete="off" spellCheck={false} placeholder={link ? undefined : "spring-sale"} value={values.slug} onChange={(event) => set("slug", event.target.value)} maxLength={64} />
+                <FormField
+                  id="link-slug"
+                  label="Custom slug"
+                  hint={link ? "Changing it breaks links already shared." : "Leave empty for a generated one."}
+                  error={errors.slug}
+                >
+                  <Input
+                    autoComplete="off"
+                    spellCheck={false}
+                    placeholder={link ? undefined : "spring-sale"}
+                    value={values.slug}
+                    onChange={(event) => set("slug", event.target.value)}
+                    maxLength={64}
+                  />
                 </FormField>
                 <FormField id="link-title" label="Title" hint="Leave empty to use the page's own title." error={errors.title}>
                   <Input value={values.title} onChange={(event) => set("title", event.target.value)} maxLength={200} />
@@ -156,7 +168,12 @@ export function LinkFormDialog({
               <fieldset className="grid grid-cols-1 gap-4 rounded-lg border p-3 sm:grid-cols-2 sm:p-4">
                 <legend className="px-1 text-sm font-medium">Expiry</legend>
                 <FormField id="link-expires-at" label="Expires at" hint="Your local time. Leave empty to never expire." error={errors.expiresAt}>
-                  <Input type="datetime-local" min={toDateTimeLocal(new Date())} value={values.expiresAt} onChange={(event) => set("expiresAt", event.target.value)} />
+                  <Input
+                    type="datetime-local"
+                    min={toDateTimeLocal(new Date())}
+                    value={values.expiresAt}
+                    onChange={(event) => set("expiresAt", event.target.value)}
+                  />
                 </FormField>
                 <FormField
                   id="link-expired-url"
@@ -164,12 +181,25 @@ export function LinkFormDialog({
                   hint={hasExpiry ? "Without one, visitors see “link expired”." : "Set an expiry time first."}
                   error={errors.expiredUrl}
                 >
-                  <Input type="url" inputMode="url" placeholder="https://example.com/offer-ended" value={values.expiredUrl} onChange={(event) => set("expiredUrl", event.target.value)} disabled={!hasExpiry} />
+                  <Input
+                    type="url"
+                    inputMode="url"
+                    placeholder="https://example.com/offer-ended"
+                    value={values.expiredUrl}
+                    onChange={(event) => set("expiredUrl", event.target.value)}
+                    disabled={!hasExpiry}
+                  />
                 </FormField>
               </fieldset>
 
               <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-                <PasswordField link={link} values={values} error={errors.password} onMode={(mode) => set("passwordMode", mode)} onPassword={(password) => set("password", password)} />
+                <PasswordField
+                  link={link}
+                  values={values}
+                  error={errors.password}
+                  onMode={(mode) => set("passwordMode", mode)}
+                  onPassword={(password) => set("password", password)}
+                />
                 <FormField id="link-redirect-status" label="Redirect status" hint={redirectStatusHelp[status]} error={errors.redirectStatus}>
                   <Select value={values.redirectStatus} onChange={(event) => set("redirectStatus", event.target.value as LinkFormValues["redirectStatus"])}>
                     {[302, ...redirectStatuses.filter((code) => code !== 302)].map((code) => (
@@ -254,7 +284,13 @@ function CreatedLink({ link, onCreateAnother }: { link: Link; onCreateAnother: (
         <DialogDescription id="link-form-description">It works on every instance right away. Copy it and share it.</DialogDescription>
       </DialogHeader>
       <div className="flex flex-col gap-2 rounded-lg border bg-muted/50 p-3 sm:flex-row sm:items-center sm:justify-between">
-        <a href={link.shortUrl} target="_blank" rel="noreferrer" className="font-medium break-all text-brand underline-offset-4 hover:underline" data-testid="created-short-url">
+        <a
+          href={link.shortUrl}
+          target="_blank"
+          rel="noreferrer"
+          className="font-medium break-all text-brand underline-offset-4 hover:underline"
+          data-testid="created-short-url"
+        >
           {link.shortUrl}
         </a>
         <CopyButton text={link.shortUrl} label="Copy short link" showText variant="outline" />

@@ -1,4 +1,12 @@
-import { createLinkInput, updateLinkInput, utmKeys, type CreateLinkInput, type RedirectStatusCode, type UpdateLinkInput, type UtmParameters } from "@hop/validators";
+import {
+  createLinkInput,
+  updateLinkInput,
+  utmKeys,
+  type CreateLinkInput,
+  type RedirectStatusCode,
+  type UpdateLinkInput,
+  type UtmParameters,
+} from "@hop/validators";
 import { fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
 import type { Link } from "./types";
 
@@ -21,11 +29,21 @@ export interface LinkFormValues {
   utm: Record<UtmKey, string>;
 }
 
-
 const emptyUtm: Record<UtmKey, string> = { source: "", medium: "", campaign: "", term: "", content: "" };
 
 export function emptyFormValues(): LinkFormValues {
-  return { url: "", slug: "", title: "", tags: [], expiresAt: "", expiredUrl: "", passwordMode: "keep", password: "", redirectStatus: "302", utm: { ...emptyUtm } };
+  return {
+    url: "",
+    slug: "",
+    title: "",
+    tags: [],
+    expiresAt: "",
+    expiredUrl: "",
+    passwordMode: "keep",
+    password: "",
+    redirectStatus: "302",
+    utm: { ...emptyUtm },
+  };
 }
 
 export function formValuesFromLink(link: Link): LinkFormValues {

@@ -88,7 +88,11 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
         {link.tags.length > 0 ? <Tags tags={link.tags} /> : <span className="text-muted-foreground">–</span>}
       </TableCell>
       <TableCell className="text-right align-top font-medium tabular-nums" data-testid="clicks">
-        <NextLink href={`/links/${link.id}`} className="rounded-sm underline-offset-4 hover:text-brand hover:underline" aria-label={`${link.clicks.toLocaleString()} clicks: stats of ${link.slug}`}>
+        <NextLink
+          href={`/links/${link.id}`}
+          className="rounded-sm underline-offset-4 hover:text-brand hover:underline"
+          aria-label={`${link.clicks.toLocaleString()} clicks: stats of ${link.slug}`}
+        >
           {link.clicks.toLocaleString()}
         </NextLink>
       </TableCell>

@@ -24,6 +24,7 @@ export function LinksToolbar({
 }) {
   const tagMissing = filters.tag !== "" && tags !== undefined && !tags.some((tag) => tag.name === filters.tag);
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> is not yet announced by every screen reader this UI supports; the role is
     <div role="search" aria-label="Filter links" className="flex flex-col gap-3 sm:flex-row sm:items-end">
       <div className="flex min-w-0 flex-1 flex-col gap-1.5">
         <Label htmlFor="links-search">Search</Label>

@@ -80,7 +80,11 @@ export function QrCodeDialog({ link, onOpenChange }: { link: Link | null; onOpen
           )}
         </div>
         <DialogFooter className="sm:justify-center">
-          <Button variant="outline" disabled={!ready} onClick={() => ready && link && download(URL.createObjectURL(new Blob([ready.svg], { type: "image/svg+xml" })), `hop-${link.slug}.svg`)}>
+          <Button
+            variant="outline"
+            disabled={!ready}
+            onClick={() => ready && link && download(URL.createObjectURL(new Blob([ready.svg], { type: "image/svg+xml" })), `hop-${link.slug}.svg`)}
+          >
             <Download aria-hidden="true" />
             Download SVG
           </Button>

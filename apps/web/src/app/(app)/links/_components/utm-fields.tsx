@@ -16,14 +16,30 @@ const utmLabels: Record<UtmKey, { label: string; placeholder: string }> = {
 };
 
 /** The five UTM parameters, and the address visitors will really land on, updated as you type. */
-export function UtmFields({ url, utm, onChange, errors }: { url: string; utm: Record<UtmKey, string>; onChange: (key: UtmKey, value: string) => void; errors: FieldErrors }) {
+export function UtmFields({
+  url,
+  utm,
+  onChange,
+  errors,
+}: {
+  url: string;
+  utm: Record<UtmKey, string>;
+  onChange: (key: UtmKey, value: string) => void;
+  errors: FieldErrors;
+}) {
   const preview = previewDestination(url, utm);
   return (
     <fieldset className="flex flex-col gap-3 rounded-lg border p-3 sm:p-4">
       <legend className="px-1 text-sm font-medium">UTM parameters</legend>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         {utmKeys.map((key) => (
-          <FormField key={key} id={`link-utm-${key}`} label={utmLabels[key].label} error={errors[`utm.${key}`]} className={key === "content" ? "sm:col-span-2" : undefined}>
+          <FormField
+            key={key}
+            id={`link-utm-${key}`}
+            label={utmLabels[key].label}
+            error={errors[`utm.${key}`]}
+            className={key === "content" ? "sm:col-span-2" : undefined}
+          >
             <Input value={utm[key]} onChange={(event) => onChange(key, event.target.value)} placeholder={utmLabels[key].placeholder} maxLength={200} />
           </FormField>
         ))}

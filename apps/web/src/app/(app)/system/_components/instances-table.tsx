@@ -42,9 +42,7 @@ export function InstancesTable({
   const groups = kinds
     .map((kind) => ({
       kind,
-      rows: instances
-        .filter((instance) => instance.kind === kind)
-        .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id)),
+      rows: instances.filter((instance) => instance.kind === kind).sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id)),
     }))
     .filter((group) => group.rows.length > 0);
 

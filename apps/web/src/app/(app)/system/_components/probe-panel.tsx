@@ -126,7 +126,9 @@ export function ProbePanel({ instances }: { instances: readonly InstanceRecord[]
             <div className="flex h-full min-h-40 flex-col items-center justify-center rounded-lg border border-dashed px-6 py-8 text-center">
               <Clock aria-hidden="true" className="size-5 text-muted-foreground" />
               <p className="mt-2 text-sm font-medium">No test job yet</p>
-              <p className="mt-1 max-w-sm text-sm text-muted-foreground">Its timeline shows up here: who sent it, which worker ran it, and how long each step took.</p>
+              <p className="mt-1 max-w-sm text-sm text-muted-foreground">
+                Its timeline shows up here: who sent it, which worker ran it, and how long each step took.
+              </p>
             </div>
           )}
         </div>
@@ -184,8 +186,7 @@ function ProbeTimeline({
     <div data-testid="probe-timeline" aria-live="polite" className="rounded-lg border bg-muted/20 p-4 sm:p-5">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="flex items-center gap-2">
-          <h3 className="text-sm font-semibold">Job #{probe.jobId}</h3>{" "}
-          {status}
+          <h3 className="text-sm font-semibold">Job #{probe.jobId}</h3> {status}
         </div>
         <p className="font-mono text-xs text-muted-foreground" title={`Probe ${probe.probeId}`}>
           probe {probe.probeId.slice(0, 8)}

@@ -19,9 +19,31 @@ interface StatCard {
 const cards: StatCard[] = [
   { key: "queued", label: "Queued", hint: "waiting, scheduled or retrying", unit: ["job", "jobs"], icon: Inbox, read: (stats) => stats.queued },
   { key: "running", label: "Running", hint: "locked by a worker now", unit: ["job", "jobs"], icon: Activity, read: (stats) => stats.running },
-  { key: "failed", label: "Failed", hint: "out of attempts", unit: ["job", "jobs"], icon: TriangleExclamationPoint, read: (stats) => stats.failed, alarming: true },
-  { key: "clicks-unread", label: "Clicks unread", hint: "in the stream, not read by a worker yet", unit: ["click", "clicks"], icon: MousePointerClick, read: (stats) => stats.clicks?.unread },
-  { key: "clicks-pending", label: "Clicks pending", hint: "read by a worker, not committed yet", unit: ["click", "clicks"], icon: Hourglass, read: (stats) => stats.clicks?.pending },
+  {
+    key: "failed",
+    label: "Failed",
+    hint: "out of attempts",
+    unit: ["job", "jobs"],
+    icon: TriangleExclamationPoint,
+    read: (stats) => stats.failed,
+    alarming: true,
+  },
+  {
+    key: "clicks-unread",
+    label: "Clicks unread",
+    hint: "in the stream, not read by a worker yet",
+    unit: ["click", "clicks"],
+    icon: MousePointerClick,
+    read: (stats) => stats.clicks?.unread,
+  },
+  {
+    key: "clicks-pending",
+    label: "Clicks pending",
+    hint: "read by a worker, not committed yet",
+    unit: ["click", "clicks"],
+    icon: Hourglass,
+    read: (stats) => stats.clicks?.pending,
+  },
 ];
 
 /**

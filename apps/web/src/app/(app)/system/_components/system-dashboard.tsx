@@ -58,8 +58,8 @@ export function SystemDashboard() {
           <WifiOff aria-hidden="true" />
           <AlertTitle>Lost contact with the API</AlertTitle>
           <AlertDescription>
-            Showing what was live {Number.isFinite(updatedAt) ? formatAgo(new Date(updatedAt).toISOString(), now) : "earlier"}; this page keeps trying
-            every {refreshMs / 1000} s.
+            Showing what was live {Number.isFinite(updatedAt) ? formatAgo(new Date(updatedAt).toISOString(), now) : "earlier"}; this page keeps trying every{" "}
+            {refreshMs / 1000} s.
           </AlertDescription>
         </Alert>
       ) : null}
@@ -79,12 +79,7 @@ export function SystemDashboard() {
         <>
           {queueFailure.failing && !queue.data ? (
             <Card>
-              <ApiErrorState
-                title="The job queue could not be read"
-                error={queueFailure.error}
-                onRetry={() => queue.refetch()}
-                className="py-8"
-              />
+              <ApiErrorState title="The job queue could not be read" error={queueFailure.error} onRetry={() => queue.refetch()} className="py-8" />
             </Card>
           ) : (
             <QueueStatCards stats={queue.data} />
@@ -121,8 +116,8 @@ export function SystemDashboard() {
                   description={
                     <>
                       No web or worker process has sent a heartbeat in the last few seconds. Start Hop with{" "}
-                      <code className="rounded bg-muted px-1 py-0.5 font-mono text-[13px] text-foreground">pnpm dev</code>, and check that every process
-                      can reach Redis.
+                      <code className="rounded bg-muted px-1 py-0.5 font-mono text-[13px] text-foreground">pnpm dev</code>, and check that every process can
+                      reach Redis.
                     </>
                   }
                 />
@@ -151,7 +146,11 @@ export function SystemDashboard() {
  * for the operator, and a "Try again" that spins only for the user's own
  * retry (the page's background refreshes would otherwise keep it busy).
  */
-function ApiErrorState({ error, onRetry, ...props }: Omit<ErrorStateProps, "description" | "onRetry" | "retrying"> & { error: unknown; onRetry: () => Promise<unknown> }) {
+function ApiErrorState({
+  error,
+  onRetry,
+  ...props
+}: Omit<ErrorStateProps, "description" | "onRetry" | "retrying"> & { error: unknown; onRetry: () => Promise<unknown> }) {
   const [retrying, setRetrying] = useState(false);
   const { message, detail } = describeApiError(error);
   return (

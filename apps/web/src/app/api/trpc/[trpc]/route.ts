@@ -5,10 +5,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getWebServices } from "~/server/services";
 
 const crossOrigin = () =>
-  Response.json(
-    { error: { message: "Cross-site request refused: mutations must come from this site's own pages", code: "FORBIDDEN" } },
-    { status: 403 },
-  );
+  Response.json({ error: { message: "Cross-site request refused: mutations must come from this site's own pages", code: "FORBIDDEN" } }, { status: 403 });
 
 // Every request builds its context from the process's shared connections.
 const handler = (request: Request) => {

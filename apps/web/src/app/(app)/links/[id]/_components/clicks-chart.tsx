@@ -10,7 +10,11 @@ const plural = (count: number, one: string, many: string) => `${count.toLocaleSt
  * themselves are in the table under it.
  */
 export function ClicksChart({ days }: { days: DayStats[] }) {
-  const peak = days.reduce((best, day) => (day.clicks > best.clicks ? day : best), days[0]!);
+  const [first] = days;
+  const middle = days[Math.floor(days.length / 2)];
+  // links.stats answers every day of the range, so there is always a first day; nothing to draw otherwise.
+  if (!first || !middle) return null;
+  const peak = days.reduce((best, day) => (day.clicks > best.clicks ? day : best), first);
   const max = Math.max(peak.clicks, 1);
   const total = days.reduce((sum, day) => sum + day.clicks, 0);
   const description =
@@ -43,8 +47,8 @@ export function ClicksChart({ days }: { days: DayStats[] }) {
             ))}
           </div>
           <div aria-hidden="true" className="mt-2 flex justify-between text-xs text-muted-foreground">
-            <span>{dayLabel(days[0]!.day)}</span>
-            {days.length > 7 ? <span>{dayLabel(days[Math.floor(days.length / 2)]!.day)}</span> : null}
+            <span>{dayLabel(first.day)}</span>
+            {days.length > 7 ? <span>{dayLabel(middle.day)}</span> : null}
             <span>Today</span>
           </div>
         </div>

@@ -51,7 +51,13 @@ export function LinkStatsPage({ id }: { id: string }) {
               description="It may have been deleted, or it belongs to another account."
             />
           ) : (
-            <ErrorState headingLevel="h2" title="The stats could not be loaded" description={describeApiError(stats.error).message} onRetry={() => void stats.refetch()} retrying={stats.isFetching} />
+            <ErrorState
+              headingLevel="h2"
+              title="The stats could not be loaded"
+              description={describeApiError(stats.error).message}
+              onRetry={() => void stats.refetch()}
+              retrying={stats.isFetching}
+            />
           )}
         </Card>
       </div>
@@ -86,7 +92,9 @@ export function LinkStatsPage({ id }: { id: string }) {
             <CardDescription>
               Days in UTC; bots are left out.{" "}
               <span aria-live="polite">
-                {failure.failing ? "Cannot reach the API; showing the last numbers." : `Updated ${formatAgo(new Date(stats.dataUpdatedAt).toISOString(), now)}.`}
+                {failure.failing
+                  ? "Cannot reach the API; showing the last numbers."
+                  : `Updated ${formatAgo(new Date(stats.dataUpdatedAt).toISOString(), now)}.`}
               </span>
             </CardDescription>
           </div>
@@ -96,7 +104,8 @@ export function LinkStatsPage({ id }: { id: string }) {
           <ClicksChart days={stats.data.days} />
           {stats.data.clicksInRange === 0 ? (
             <p className="rounded-lg bg-muted/60 px-4 py-3 text-sm text-muted-foreground">
-              No clicks in these {days} days yet. Share <span className="font-medium text-foreground">{link.shortUrl}</span>, and clicks show up here within seconds.
+              No clicks in these {days} days yet. Share <span className="font-medium text-foreground">{link.shortUrl}</span>, and clicks show up here within
+              seconds.
             </p>
           ) : null}
           <DayTable days={stats.data.days} />
@@ -139,9 +148,17 @@ function Totals({ stats, days }: { stats: LinkStats; days: StatsRange }) {
 
 function RangePicker({ value, onChange }: { value: StatsRange; onChange: (days: StatsRange) => void }) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a set of toggle buttons is ARIA's role=group; a fieldset would make it a form section
     <div role="group" aria-label="Period" className="inline-flex self-start rounded-md border bg-muted/40 p-0.5">
       {statsRanges.map((days) => (
-        <Button key={days} variant={days === value ? "outline" : "ghost"} size="sm" className="h-7 px-2.5" aria-pressed={days === value} onClick={() => onChange(days)}>
+        <Button
+          key={days}
+          variant={days === value ? "outline" : "ghost"}
+          size="sm"
+          className="h-7 px-2.5"
+          aria-pressed={days === value}
+          onClick={() => onChange(days)}
+        >
           {days} days
         </Button>
       ))}
@@ -151,7 +168,7 @@ function RangePicker({ value, onChange }: { value: StatsRange; onChange: (days: 
 
 function StatsSkeleton() {
   return (
-    <div aria-busy="true" aria-label="Loading the link's stats" className="flex flex-col gap-6 sm:gap-8">
+    <div role="status" aria-busy="true" aria-label="Loading the link's stats" className="flex flex-col gap-6 sm:gap-8">
       <div className="grid gap-3">
         <Skeleton className="h-4 w-20" />
         <Skeleton className="h-8 w-48" />
