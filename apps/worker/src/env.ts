@@ -1,4 +1,5 @@
 import { databaseEnvSchema } from "@hop/db";
+import { mailEnvSchema } from "@hop/mail";
 import { redisEnvSchema } from "@hop/redis";
 import { z } from "zod";
 
@@ -32,6 +33,7 @@ export const workerEnvSchema = z
       .max(50 * 1024 * 1024)
       .default(1024 * 1024),
   })
+  .and(mailEnvSchema)
   .and(databaseEnvSchema)
   .and(redisEnvSchema);
 

@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { loadEnvOrExit } from "@hop/config";
 import { createDatabase } from "@hop/db";
 import { createLogger } from "@hop/logger";
+import { createMailer } from "@hop/mail";
 import { heartbeatIntervalMs, startHeartbeat } from "@hop/presence";
 import { createRedisClient } from "@hop/redis";
 import { Logger as JobLogger, makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
@@ -70,6 +71,9 @@ events.on("job:start", ({ job, worker }) =>
 events.on("job:success", ({ job }) => log.info({ jobId: job.id, task: job.task_identifier }, "job done"));
 events.on("job:error", ({ job, error }) => log.warn({ jobId: job.id, task: job.task_identifier, err: String(error) }, "job failed; will retry"));
 
+// Without SMTP_URL, mail is written to the log so the flow can be followed in `pnpm dev`.
+const mailer = createMailer(env, (message) => log.info({ mail: message }, "mail not sent (SMTP_URL unset); here it is"));
+if (!mailer.delivers) log.warn("SMTP_URL is unset: mail goes to this log, not to anyone's inbox");
 const { "system.probe": probeTask, ...userTasks } = createTaskList({
   redis: redis.redis,
   streamRedis: streamRedis.redis,
@@ -77,6 +81,7 @@ const { "system.probe": probeTask, ...userTasks } = createTaskList({
   instanceId: instance.id,
   log,
   clickRetentionDays: env.CLICK_RETENTION_DAYS,
+  mailer,
   metadataFetch: { allowLoopback: env.METADATA_FETCH_ALLOW_LOOPBACK, timeoutMs: env.METADATA_FETCH_TIMEOUT_MS, maxBytes: env.METADATA_FETCH_MAX_BYTES },
 });
 const runner = await run({
@@ -152,6 +157,7 @@ const stop = async (signal: string) => {
   await Promise.all([clickIngestion.stop(), runner.stop(), probeRunner.stop()]);
   await heartbeat.stop();
   await workerUtils.release();
+  mailer.close();
   await Promise.allSettled([pool.end(), db.$disconnect(), redis.close(), streamRedis.close()]);
   log.info("stopped");
   process.exit(0);

@@ -22,6 +22,8 @@ export interface CreateContextOptions {
   shortLinkBaseUrl?: string | undefined;
   /** Emails of the accounts that may use `system.*` (OPERATOR_EMAILS, normalised); none when not given. */
   operatorEmails?: readonly string[] | undefined;
+  /** Where Hop's pages are served, for links in mail (PUBLIC_URL); the request's own origin when not configured. */
+  appBaseUrl?: string | undefined;
 }
 
 /**
@@ -40,6 +42,8 @@ export interface TRPCContext {
   sessionConfig: SessionConfig;
   /** Emails of the operators' accounts (OPERATOR_EMAILS), normalised like stored emails. */
   operatorEmails: readonly string[];
+  /** Origin of Hop's pages, without a trailing slash: links in mail start with it. */
+  appBaseUrl: string;
   /** The signed-in session, checked once per request on first use; 503 when Redis cannot be asked. */
   getSession(): Promise<SessionUser | null>;
   setSessionCookie(sealed: string): void;
@@ -67,6 +71,7 @@ export function createTRPCContext(options: CreateContextOptions): TRPCContext {
     userAgent: options.request.headers.get("user-agent"),
     sessionConfig: options.sessionConfig,
     operatorEmails: options.operatorEmails ?? [],
+    appBaseUrl: (options.appBaseUrl ?? url.origin).replace(/\/+$/, ""),
     getSession: () => {
       session ??= resolveSession(options.redis, options.sessionConfig, cookieValue).catch((error: unknown) => {
         throw serviceUnavailable("Sessions cannot be checked right now (the session store is unreachable). Try again shortly.", redisRetryAfterSeconds, error);

@@ -30,6 +30,21 @@ export const jobContracts = {
   "link.fetchMetadata": z.object({
     linkId: z.string().min(1).max(64),
   }),
+  /**
+   * Mail a password-reset link. Enqueued in the transaction that stores the
+   * token's hash, so the web never waits on SMTP and no mail goes out for a
+   * token that was not stored. The link carries the token: graphile-worker
+   * deletes the job once the mail is sent, and the token dies after 30 minutes anyway.
+   */
+  "mail.passwordReset": z.object({
+    to: z.email().max(254),
+    resetUrl: z.url().max(2048),
+    validMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+  }),
   /** Scheduled (crontab, every minute): mark links whose expiry passed. */
   "links.markExpired": cronPayload,
   /** Scheduled (crontab, every minute): trim acknowledged entries off the clicks stream. */

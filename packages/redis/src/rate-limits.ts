@@ -29,6 +29,12 @@ export const rateLimitRules = {
   signUpPerIp: { limit: 5, windowSeconds: 60 * 60 },
   /** Password changes (each checks the current password with argon2) by one signed-in user, from any session. */
   passwordChangePerUser: { limit: 5, windowSeconds: 15 * 60 },
+  /** "Forgot password" requests from one client address, whatever the emails. */
+  passwordResetPerIp: { limit: 10, windowSeconds: 60 * 60 },
+  /** "Forgot password" requests for one email from everywhere: bounds the mail one inbox can be sent. */
+  passwordResetPerEmail: { limit: 3, windowSeconds: 60 * 60 },
+  /** Attempts at a reset link from one client address (each checks a token; the token's 256 bits do the rest). */
+  passwordResetRedeemPerIp: { limit: 20, windowSeconds: 15 * 60 },
   /** New links from one account (an API script included). */
   linkCreatePerUser: { limit: 120, windowSeconds: 60 },
   /** Password guesses at one protected link from one client address. */

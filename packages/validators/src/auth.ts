@@ -35,6 +35,18 @@ export const changePasswordInput = z
   });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
+export const requestPasswordResetInput = z.object({ email: emailSchema });
+export type RequestPasswordResetInput = z.infer<typeof requestPasswordResetInput>;
+
+/** A reset token as mailed: 32 random bytes, base64url (43 characters). */
+export const passwordResetTokenSchema = z
+  .string()
+  .length(43, "This reset link is not valid. Ask for a new one.")
+  .regex(/^[A-Za-z0-9_-]{43}$/, "This reset link is not valid. Ask for a new one.");
+
+export const resetPasswordInput = z.object({ token: passwordResetTokenSchema, newPassword: newPasswordSchema });
+export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
+
 export const revokeSessionInput = z.object({ sessionId: plainText().min(1).max(64) });
 
 /** A signed-in user as the UI sees them. */

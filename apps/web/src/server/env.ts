@@ -44,6 +44,11 @@ export const webEnvSchema = z
       .optional(),
     /** Keys the daily-rotating visitor hash (unique visitors without storing IPs). At least 32 characters; keep it stable. */
     VISITOR_HASH_SECRET: z.string().min(32, "must be at least 32 characters"),
+    /** Where Hop's pages are served, e.g. https://hop.example: links in mail (password reset) start with it. Each request's own origin when unset. */
+    PUBLIC_URL: z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+\/?$/, "must be an origin like https://hop.example (no path)")
+      .optional(),
     /** A request header a trusted proxy sets to the visitor's 2-letter country (e.g. cf-ipcountry); unset = country not recorded. */
     CLICK_COUNTRY_HEADER: z
       .string()

@@ -9,14 +9,26 @@ import {
   sealSessionCookie,
   verifyPassword,
 } from "@hop/auth";
+import { createHash, randomBytes } from "node:crypto";
 import { Prisma } from "@hop/db";
-import { changePasswordInput, revokeSessionInput, signInInput, signUpInput, type Me } from "@hop/validators";
+import { enqueueJob } from "@hop/jobs";
+import { createRateLimiter } from "@hop/redis";
+import { changePasswordInput, requestPasswordResetInput, resetPasswordInput, revokeSessionInput, signInInput, signUpInput, type Me } from "@hop/validators";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import type { TRPCContext } from "../context";
 import { enforceRateLimit, fieldError } from "../errors";
 import { protectedProcedure, publicProcedure } from "../trpc";
 
 const wrongCredentials = "Email or password is incorrect";
+
+/** How long a password-reset link works. */
+export const passwordResetValidMinutes = 30;
+const resetLinkRefused = "This reset link has expired or was already used. Ask for a new one.";
+
+/** What is stored of a reset token: its SHA-256 (the token has 256 random bits, so no salt or slow hash is needed). */
+export function hashPasswordResetToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
 
 /** Seals the cookie that names a session, with the user's session epoch it is valid in. */
 async function setSessionCookieFor(ctx: TRPCContext, session: { sessionId: string; userId: string; epoch: number }): Promise<void> {
@@ -68,6 +80,56 @@ export const authRouter = {
     if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || !user) {
       throw new TRPCError({ code: "UNAUTHORIZED", message: wrongCredentials });
     }
+    return signInAs(ctx, user, epoch);
+  }),
+
+  /**
+   * "Forgot password": always the same answer, whether or not the email has an
+   * account (no enumeration). For an account, a fresh token's hash is stored and
+   * the mail enqueued in one transaction; the worker sends it. Past the
+   * per-email limit nothing more is sent, and the answer is still the same.
+   */
+  requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx, "passwordResetPerIp", ctx.clientIp);
+    const perEmail = await createRateLimiter(ctx.redis, "passwordResetPerEmail").consume(input.email);
+    const user = perEmail.allowed ? await ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } }) : null;
+    if (user) {
+      const token = randomBytes(32).toString("base64url");
+      const resetUrl = `${ctx.appBaseUrl}/reset-password?${new URLSearchParams({ token }).toString()}`;
+      await ctx.db.$transaction(async (tx) => {
+        await tx.passwordResetToken.create({
+          data: { userId: user.id, tokenHash: hashPasswordResetToken(token), expiresAt: new Date(Date.now() + passwordResetValidMinutes * 60_000) },
+        });
+        await enqueueJob(tx, "mail.passwordReset", { to: user.email, resetUrl, validMinutes: passwordResetValidMinutes }, { maxAttempts: 5 });
+      });
+    }
+    return { ok: true as const };
+  }),
+
+  /**
+   * Follows a reset link: the token is spent and the password replaced in one
+   * transaction (so a token works once, even when two requests race), every
+   * session of the user ends, and this browser is signed in afresh. Ordered
+   * like changePassword: the session epoch moves before the new hash is stored
+   * and once more after, so no sign-in that read the old hash survives.
+   */
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx, "passwordResetRedeemPerIp", ctx.clientIp);
+    const tokenHash = hashPasswordResetToken(input.token);
+    const found = await ctx.db.passwordResetToken.findUnique({ where: { tokenHash }, select: { userId: true, usedAt: true, expiresAt: true } });
+    if (!found || found.usedAt !== null || found.expiresAt.getTime() <= Date.now()) throw fieldError("token", resetLinkRefused);
+    const passwordHash = await hashPassword(input.newPassword);
+    const ttlSeconds = ctx.sessionConfig.ttlSeconds;
+    await advanceSessionEpoch(ctx.redis, { userId: found.userId, keepSessionId: null, ttlSeconds });
+    const user = await ctx.db.$transaction(async (tx) => {
+      const now = new Date();
+      const spent = await tx.passwordResetToken.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+      if (spent.count !== 1) throw fieldError("token", resetLinkRefused);
+      // Any other link mailed before this reset is void too: it was asked for with the old password in mind.
+      await tx.passwordResetToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });
+      return tx.user.update({ where: { id: found.userId }, data: { passwordHash }, select: { id: true, email: true, name: true } });
+    });
+    const { epoch } = await advanceSessionEpoch(ctx.redis, { userId: user.id, keepSessionId: null, ttlSeconds });
     return signInAs(ctx, user, epoch);
   }),
 

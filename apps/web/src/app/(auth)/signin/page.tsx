@@ -8,13 +8,22 @@ import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
+/** Why a visitor sent here from a signed-in page is asked to sign in: named after where they were going. */
+function reasonFor(next: string): string {
+  if (next.startsWith("/account")) return "Sign in to manage your account.";
+  if (next.startsWith("/system")) return "Sign in with an operator's account to see the system page.";
+  if (next.startsWith("/links/")) return "Sign in to see this link's clicks.";
+  return "Sign in to see your links.";
+}
+
 export default async function SignInPage({ searchParams }: { searchParams: AuthSearchParams }) {
   const next = await nextPathFrom(searchParams);
   await redirectIfSignedIn(next);
+  const sentHere = typeof (await searchParams).next === "string";
   return (
     <AuthCard
       title="Sign in to Hop"
-      description="Welcome back. Your links and their clicks are waiting."
+      description={sentHere ? reasonFor(next) : "Welcome back. Your links and their clicks are waiting."}
       footer={
         <>
           New to Hop?{" "}

@@ -2,6 +2,7 @@
 
 import { signInInput } from "@hop/validators";
 import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/form-field";
 import { useTRPC } from "~/trpc/react";
@@ -20,7 +21,19 @@ export function SignInForm({ next, initialError }: { next: string; initialError:
       <input type="hidden" name="next" value={next} />
       <FormAlert message={formError} />
       <TextField label="Email" name="email" type="email" autoComplete="email" inputMode="email" required autoFocus error={fieldErrors.email} />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={fieldErrors.password}
+        hint={
+          <Link href="/forgot-password" className="font-medium text-brand underline-offset-4 hover:underline">
+            Forgot password?
+          </Link>
+        }
+      />
       <Button type="submit" loading={pending} className="w-full">
         Sign in
       </Button>

@@ -64,6 +64,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ for
       sessionConfig: services.sessionConfig,
       clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
       shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? origin ?? undefined,
+      appBaseUrl: services.env.PUBLIC_URL ?? origin ?? undefined,
     }),
   );
   try {

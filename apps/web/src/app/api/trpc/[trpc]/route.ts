@@ -31,6 +31,7 @@ const handler = (request: Request) => {
         clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
         // The origin the browser used (set by our own server, see server/request-origin.ts), unless the operator fixed one.
         shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? request.headers.get("x-hop-origin") ?? undefined,
+        appBaseUrl: services.env.PUBLIC_URL ?? request.headers.get("x-hop-origin") ?? undefined,
         operatorEmails: services.env.OPERATOR_EMAILS,
       });
     },

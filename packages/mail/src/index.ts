@@ -1,0 +1,62 @@
+import nodemailer from "nodemailer";
+import { z } from "zod";
+
+/**
+ * Mail settings, from the environment only. Without SMTP_URL nothing is sent:
+ * each message is written to the log instead (nodemailer's jsonTransport), so
+ * `pnpm dev` can walk through a password reset without a mail server.
+ */
+export const mailEnvSchema = z.object({
+  /** smtp:// or smtps:// URL with credentials, e.g. smtps://user:pass@smtp.example:465; unset = mail goes to the log. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example:465")
+    .optional(),
+  /** The From of every mail Hop sends. */
+  MAIL_FROM: z.string().min(3).max(254).default("Hop <hop@localhost>"),
+});
+export type MailEnv = z.infer<typeof mailEnvSchema>;
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  /** Whether messages leave the machine (SMTP_URL set) or only reach the log. */
+  readonly delivers: boolean;
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+/** Where a message went when no SMTP server is configured: the caller logs it. */
+export type MailLogger = (message: MailMessage) => void;
+
+export function createMailer(env: MailEnv, logUndelivered: MailLogger): Mailer {
+  const transport = env.SMTP_URL ? nodemailer.createTransport(env.SMTP_URL) : nodemailer.createTransport({ jsonTransport: true });
+  return {
+    delivers: env.SMTP_URL !== undefined,
+    async send(message) {
+      await transport.sendMail({ from: env.MAIL_FROM, to: message.to, subject: message.subject, text: message.text });
+      if (!env.SMTP_URL) logUndelivered(message);
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** The password-reset mail: the link and how long it lasts, nothing that helps if the mail is read by someone else later. */
+export function passwordResetMail(input: { to: string; resetUrl: string; validMinutes: number }): MailMessage {
+  return {
+    to: input.to,
+    subject: "Reset your Hop password",
+    text: [
+      "Someone (hopefully you) asked to reset the password of your Hop account.",
+      "",
+      `Choose a new password here (the link works once, for ${input.validMinutes} minutes):`,
+      input.resetUrl,
+      "",
+      "Resetting signs you out everywhere. If you did not ask for this, ignore this mail: your password stays as it is.",
+    ].join("\n"),
+  };
+}
