@@ -35,6 +35,8 @@ export const rateLimitRules = {
   passwordResetPerEmail: { limit: 3, windowSeconds: 60 * 60 },
   /** Attempts at a reset link from one client address (each checks a token; the token's 256 bits do the rest). */
   passwordResetRedeemPerIp: { limit: 20, windowSeconds: 15 * 60 },
+  /** Account deletion attempts (each checks the password with argon2) by one signed-in user. */
+  accountDeletePerUser: { limit: 5, windowSeconds: 15 * 60 },
   /** New links from one account (an API script included). */
   linkCreatePerUser: { limit: 120, windowSeconds: 60 },
   /** Password guesses at one protected link from one client address. */

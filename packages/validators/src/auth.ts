@@ -47,6 +47,10 @@ export const passwordResetTokenSchema = z
 export const resetPasswordInput = z.object({ token: passwordResetTokenSchema, newPassword: newPasswordSchema });
 export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
 
+/** Deleting the account: the password again, so a session left open on a shared computer cannot do it. */
+export const deleteAccountInput = z.object({ password: z.string().min(1, "Enter your password to confirm").max(128) });
+export type DeleteAccountInput = z.infer<typeof deleteAccountInput>;
+
 export const revokeSessionInput = z.object({ sessionId: plainText().min(1).max(64) });
 
 /** A signed-in user as the UI sees them. */

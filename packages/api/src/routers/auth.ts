@@ -12,12 +12,23 @@ import {
 import { createHash, randomBytes } from "node:crypto";
 import { Prisma } from "@hop/db";
 import { enqueueJob } from "@hop/jobs";
-import { createRateLimiter } from "@hop/redis";
-import { changePasswordInput, requestPasswordResetInput, resetPasswordInput, revokeSessionInput, signInInput, signUpInput, type Me } from "@hop/validators";
+import { publishLinkCache } from "@hop/links";
+import { createRateLimiter, redisKeys } from "@hop/redis";
+import {
+  changePasswordInput,
+  deleteAccountInput,
+  requestPasswordResetInput,
+  resetPasswordInput,
+  revokeSessionInput,
+  signInInput,
+  signUpInput,
+  type Me,
+} from "@hop/validators";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import type { TRPCContext } from "../context";
 import { enforceRateLimit, fieldError } from "../errors";
 import { protectedProcedure, publicProcedure } from "../trpc";
+import { holdSlugs } from "./links/shared";
 
 const wrongCredentials = "Email or password is incorrect";
 
@@ -196,5 +207,44 @@ export const authRouter = {
       // sign-in racing the last milliseconds could survive. Reporting the committed change as failed would be wrong.
     }
     return { revokedOtherSessions: ended.endedOtherSessions + endedLate };
+  }),
+
+  /**
+   * Deletes the account for good, after the password is typed again: the user
+   * row goes and PostgreSQL's cascades take the links, clicks, rollups, tags,
+   * API tokens, imports and reset tokens with it. Ordered so that nothing is
+   * left serving: the cache entries of every slug of the user's are held
+   * (lookups read PostgreSQL meanwhile), every session ends (all of them,
+   * this one too), the row is deleted, then each slug's entry becomes "no such
+   * link", so the short links stop at once on every instance.
+   */
+  deleteAccount: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
+    const { userId } = ctx.session;
+    await enforceRateLimit(ctx, "accountDeletePerUser", userId);
+    const user = await ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } });
+    if (!(await verifyPassword(user.passwordHash, input.password))) throw fieldError("password", "That is not your password");
+    // Soft-deleted links too: their slugs may still have cache entries ("missing" markers or a restore's).
+    const slugs = (await ctx.db.link.findMany({ where: { userId }, select: { slug: true } })).map((link) => link.slug);
+    const hold = await holdSlugs(ctx, slugs);
+    try {
+      await advanceSessionEpoch(ctx.redis, { userId, keepSessionId: null, ttlSeconds: ctx.sessionConfig.ttlSeconds });
+      await ctx.db.user.delete({ where: { id: userId } });
+    } catch (error) {
+      await publishLinkCache(
+        ctx.redis,
+        hold,
+        slugs.map((slug) => [slug, "release"] as const),
+      );
+      throw error;
+    }
+    await publishLinkCache(
+      ctx.redis,
+      hold,
+      slugs.map((slug) => [slug, null] as const),
+    );
+    // The epoch key stays (it expires with the longest session): a sign-in that read the old epoch cannot make a session.
+    await ctx.redis.del(redisKeys.userSessions(userId));
+    ctx.clearSessionCookie();
+    return { deletedLinks: slugs.length };
   }),
 } satisfies TRPCRouterRecord;

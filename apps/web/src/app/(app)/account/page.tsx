@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requireSignedInUser } from "~/server/require-user";
 import { PageHeader } from "../_components/page-header";
 import { ChangePasswordCard } from "./_components/change-password-card";
+import { DeleteAccountCard } from "./_components/delete-account-card";
 import { ProfileCard } from "./_components/profile-card";
 import { SessionsCard } from "./_components/sessions-card";
 import { SignOutButton } from "./_components/sign-out-button";
@@ -16,6 +17,7 @@ export default async function AccountPage() {
       <ProfileCard name={user.name} email={user.email} />
       <SessionsCard />
       <ChangePasswordCard />
+      <DeleteAccountCard />
     </div>
   );
 }

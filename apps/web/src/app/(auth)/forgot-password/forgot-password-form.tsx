@@ -9,11 +9,14 @@ import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/form-field";
 import { fieldErrorsFromApi, fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
 import { describeApiError } from "~/trpc/errors";
+import { useHydrated } from "~/lib/use-hydrated";
 import { useTRPC } from "~/trpc/react";
 import { FormAlert } from "../_components/form-alert";
 
 export function ForgotPasswordForm() {
   const trpc = useTRPC();
+  // No submitting before the script runs: the plain POST fallback has no handler here (and a password must never end up in a URL).
+  const ready = useHydrated();
   const request = useMutation(trpc.auth.requestPasswordReset.mutationOptions());
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -53,7 +56,7 @@ export function ForgotPasswordForm() {
     <form method="post" noValidate onSubmit={onSubmit} className="grid gap-5">
       <FormAlert message={formError} />
       <TextField label="Email" name="email" type="email" autoComplete="email" inputMode="email" required autoFocus error={fieldErrors.email} />
-      <Button type="submit" loading={request.isPending} className="w-full">
+      <Button type="submit" loading={request.isPending} disabled={!ready} className="w-full">
         Send reset link
       </Button>
     </form>

@@ -4,12 +4,15 @@ import { resetPasswordInput } from "@hop/validators";
 import { useMutation } from "@tanstack/react-query";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/form-field";
+import { useHydrated } from "~/lib/use-hydrated";
 import { useTRPC } from "~/trpc/react";
 import { FormAlert } from "../_components/form-alert";
 import { useAuthForm } from "../_components/use-auth-form";
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const trpc = useTRPC();
+  // No submitting before the script runs: the plain POST fallback has no handler here (and a password must never end up in a URL).
+  const ready = useHydrated();
   const reset = useMutation(trpc.auth.resetPassword.mutationOptions());
   const { formRef, fieldErrors, formError, pending, onSubmit } = useAuthForm({ schema: resetPasswordInput, submit: reset.mutateAsync, next: "/links" });
   // A refused token is the token field's error, which has no input of its own: it is shown above the form.
@@ -28,7 +31,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
         hint="At least 10 characters."
         error={fieldErrors.newPassword}
       />
-      <Button type="submit" loading={pending} className="w-full">
+      <Button type="submit" loading={pending} disabled={!ready} className="w-full">
         Save password and sign in
       </Button>
     </form>

@@ -1,0 +1,91 @@
+"use client";
+
+import { deleteAccountInput } from "@hop/validators";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { CircleAlert } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Alert, AlertDescription } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { TextField } from "~/components/ui/form-field";
+import { fieldErrorsFromApi, fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
+import { useHydrated } from "~/lib/use-hydrated";
+import { describeApiError } from "~/trpc/errors";
+import { forgetCachedData } from "~/trpc/query-client";
+import { useTRPC } from "~/trpc/react";
+
+/** Deleting the account for good: a first click opens the confirmation, which asks for the password. */
+export function DeleteAccountCard() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const ready = useHydrated();
+  const [confirming, setConfirming] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const deleteAccount = useMutation(trpc.auth.deleteAccount.mutationOptions());
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setFormError(null);
+    const parsed = deleteAccountInput.safeParse(Object.fromEntries(new FormData(event.currentTarget)));
+    if (!parsed.success) return setFieldErrors(fieldErrorsFromZod(parsed.error));
+    setFieldErrors({});
+    try {
+      await deleteAccount.mutateAsync(parsed.data);
+    } catch (error) {
+      const errors = fieldErrorsFromApi(error);
+      if (errors) setFieldErrors(errors);
+      else setFormError(describeApiError(error).message);
+      return;
+    }
+    await forgetCachedData(queryClient);
+    router.replace("/");
+    router.refresh();
+  };
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Delete account</CardTitle>
+        <CardDescription>
+          Deletes your account, every link you made and all their clicks, tags and API tokens, and signs out every device. Your short links stop working at
+          once. This cannot be undone.
+        </CardDescription>
+      </CardHeader>
+      <CardContent>
+        {confirming ? (
+          <form method="post" noValidate onSubmit={onSubmit} className="grid max-w-md gap-5" aria-label="Confirm account deletion">
+            {formError ? (
+              <Alert variant="destructive">
+                <CircleAlert aria-hidden="true" />
+                <AlertDescription>{formError}</AlertDescription>
+              </Alert>
+            ) : null}
+            <TextField
+              label="Your password, to confirm"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              autoFocus
+              error={fieldErrors.password}
+            />
+            <div className="flex flex-wrap gap-3">
+              <Button type="submit" variant="destructive" loading={deleteAccount.isPending} disabled={!ready}>
+                Delete my account for good
+              </Button>
+              <Button type="button" variant="outline" onClick={() => setConfirming(false)}>
+                Keep my account
+              </Button>
+            </div>
+          </form>
+        ) : (
+          <Button type="button" variant="destructive" disabled={!ready} onClick={() => setConfirming(true)}>
+            Delete account…
+          </Button>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
