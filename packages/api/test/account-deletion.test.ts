@@ -146,3 +146,16 @@ describe("deleting an account", () => {
     expect(await codeOf(client("192.0.2.1").run((api) => api.auth.signUp({ email: "ada@example.com", password: "another good passphrase" })))).toBe("OK");
   });
 });
+
+describe("the profile", () => {
+  it("changes the name (an empty one clears it), trims it, refuses a too long one, and needs a session", async () => {
+    const ada = client("192.0.2.77");
+    await ada.run((api) => api.auth.signUp({ email: "profile@example.com", password: "correct horse battery", name: "Ada" }));
+    expect(await ada.run((api) => api.auth.updateProfile({ name: "  Ada Lovelace " }))).toMatchObject({ name: "Ada Lovelace" });
+    expect(await ada.run((api) => api.auth.me())).toMatchObject({ name: "Ada Lovelace" });
+    expect(await codeOf(ada.run((api) => api.auth.updateProfile({ name: "x".repeat(81) })))).toBe("BAD_REQUEST");
+    expect(await ada.run((api) => api.auth.updateProfile({ name: "" }))).toMatchObject({ name: null });
+    expect(await codeOf(client().run((api) => api.auth.updateProfile({ name: "Mallory" })))).toBe("UNAUTHORIZED");
+    expect((await db.user.findUniqueOrThrow({ where: { email: "profile@example.com" } })).name).toBeNull();
+  });
+});

@@ -10,10 +10,12 @@ export const emailSchema = plainText()
 
 export const newPasswordSchema = plainText().min(10, "Use at least 10 characters").max(128, "Use at most 128 characters");
 
+const nameSchema = plainText().trim().max(80, "Use at most 80 characters");
+
 export const signUpInput = z.object({
   email: emailSchema,
   password: newPasswordSchema,
-  name: plainText().trim().max(80, "Use at most 80 characters").optional(),
+  name: nameSchema.optional(),
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 
@@ -46,6 +48,10 @@ export const passwordResetTokenSchema = z
 
 export const resetPasswordInput = z.object({ token: passwordResetTokenSchema, newPassword: newPasswordSchema });
 export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
+
+/** The profile's editable part; an empty name clears it. */
+export const updateProfileInput = z.object({ name: nameSchema });
+export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
 /** Deleting the account: the password again, so a session left open on a shared computer cannot do it. */
 export const deleteAccountInput = z.object({ password: z.string().min(1, "Enter your password to confirm").max(128) });

@@ -18,6 +18,7 @@ import {
   changePasswordInput,
   deleteAccountInput,
   requestPasswordResetInput,
+  updateProfileInput,
   resetPasswordInput,
   revokeSessionInput,
   signInInput,
@@ -207,6 +208,15 @@ export const authRouter = {
       // sign-in racing the last milliseconds could survive. Reporting the committed change as failed would be wrong.
     }
     return { revokedOtherSessions: ended.endedOtherSessions + endedLate };
+  }),
+
+  updateProfile: protectedProcedure.input(updateProfileInput).mutation(async ({ ctx, input }): Promise<Me> => {
+    const user = await ctx.db.user.update({
+      where: { id: ctx.session.userId },
+      data: { name: input.name || null },
+      select: { id: true, email: true, name: true },
+    });
+    return { ...user, sessionId: ctx.session.sessionId };
   }),
 
   /**

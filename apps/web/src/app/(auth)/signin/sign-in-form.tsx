@@ -28,7 +28,7 @@ export function SignInForm({ next, initialError }: { next: string; initialError:
         autoComplete="current-password"
         required
         error={fieldErrors.password}
-        hint={
+        labelAside={
           <Link href="/forgot-password" className="font-medium text-brand underline-offset-4 hover:underline">
             Forgot password?
           </Link>

@@ -1,6 +1,45 @@
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+"use client";
 
+import { updateProfileInput } from "@hop/validators";
+import { useMutation } from "@tanstack/react-query";
+import { CircleAlert, CircleCheck } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Alert, AlertDescription } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { TextField } from "~/components/ui/form-field";
+import { fieldErrorsFromApi, fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
+import { useHydrated } from "~/lib/use-hydrated";
+import { describeApiError } from "~/trpc/errors";
+import { useTRPC } from "~/trpc/react";
+
+/** The name can be edited here; the email is how the user signs in. */
 export function ProfileCard({ name, email }: { name: string | null; email: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const ready = useHydrated();
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [outcome, setOutcome] = useState<{ tone: "success" | "destructive"; message: string } | null>(null);
+  const updateProfile = useMutation(trpc.auth.updateProfile.mutationOptions());
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setOutcome(null);
+    const parsed = updateProfileInput.safeParse(Object.fromEntries(new FormData(event.currentTarget)));
+    if (!parsed.success) return setFieldErrors(fieldErrorsFromZod(parsed.error));
+    setFieldErrors({});
+    try {
+      await updateProfile.mutateAsync(parsed.data);
+      setOutcome({ tone: "success", message: "Your profile has been saved." });
+      router.refresh();
+    } catch (error) {
+      const errors = fieldErrorsFromApi(error);
+      if (errors) setFieldErrors(errors);
+      else setOutcome({ tone: "destructive", message: describeApiError(error).message });
+    }
+  };
+
   return (
     <Card>
       <CardHeader>
@@ -8,16 +47,24 @@ export function ProfileCard({ name, email }: { name: string | null; email: strin
         <CardDescription>How Hop knows you. Your email is how you sign in.</CardDescription>
       </CardHeader>
       <CardContent>
-        <dl className="grid gap-4 text-sm sm:grid-cols-2">
-          <div>
-            <dt className="text-muted-foreground">Name</dt>
-            <dd className="mt-1 font-medium">{name ?? <span className="text-muted-foreground italic">Not set</span>}</dd>
-          </div>
-          <div className="min-w-0">
+        <form method="post" noValidate onSubmit={onSubmit} className="grid max-w-md gap-5">
+          {outcome ? (
+            <Alert variant={outcome.tone}>
+              {outcome.tone === "success" ? <CircleCheck aria-hidden="true" /> : <CircleAlert aria-hidden="true" />}
+              <AlertDescription>{outcome.message}</AlertDescription>
+            </Alert>
+          ) : null}
+          <TextField label="Name" name="name" autoComplete="name" defaultValue={name ?? ""} hint="Optional." error={fieldErrors.name} />
+          <dl className="text-sm">
             <dt className="text-muted-foreground">Email</dt>
             <dd className="mt-1 truncate font-medium">{email}</dd>
+          </dl>
+          <div>
+            <Button type="submit" loading={updateProfile.isPending} disabled={!ready}>
+              Save profile
+            </Button>
           </div>
-        </dl>
+        </form>
       </CardContent>
     </Card>
   );

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase } from "@hop/db";
 import { startSmtpCatcher } from "../../packages/mail/test/smtp-catcher";
 import { launchBrowser, saveScreenshot } from "../support/browser";
 import { clusterPassword, startCluster, waitFor, type Cluster } from "../support/cluster";
@@ -8,7 +9,8 @@ import { createCookieClient } from "../support/http-session";
 // Issue 12, "how it is proven": password reset end to end in Chromium, on the
 // production build, with the worker sending the mail to a real SMTP server
 // this test runs: request, the mail caught, the link, a new password, the old
-// sessions gone, the link refused the second time.
+// sessions gone, the link refused the second time. Then the profile and the
+// deletion of an account from /account.
 let catcher: Awaited<ReturnType<typeof startSmtpCatcher>> | undefined;
 let cluster: Cluster | undefined;
 let browser: Browser | undefined;
@@ -110,5 +112,50 @@ describe("password reset in a browser", () => {
     expect(new URL(again.url()).pathname).toBe("/reset-password");
     const fresh = createCookieClient();
     expect((await fresh.api(web).auth.signIn.mutate({ email, password: newPassword })).email).toBe(email);
+  }, 120_000);
+
+  it("edits the name, then deletes the account: its short links stop at once and its cookies are refused", async () => {
+    if (!cluster) throw new Error("setup failed");
+    const web = cluster.webs[0]?.url;
+    if (!web) throw new Error("no web instance");
+    const owner = "linus@example.com";
+    const apiCookie = await cluster.signIn(owner);
+    const api = createCookieClient(async () => apiCookie).api(web);
+    const link = await api.links.create.mutate({ url: "https://example.com/to-be-deleted" });
+    expect((await fetch(`${web}/${link.slug}`, { redirect: "manual" })).status).toBe(302);
+
+    const page = await newDevice();
+    await page.goto(`${web}/signin?next=/account`);
+    await page.getByLabel("Email").fill(owner);
+    await page.getByLabel("Password", { exact: true }).fill(clusterPassword);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((url) => url.pathname === "/account");
+
+    await page.getByLabel("Name").fill("Linus");
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await page.getByText("Your profile has been saved.").waitFor();
+    await page.reload();
+    expect(await page.getByLabel("Name").inputValue()).toBe("Linus");
+
+    await page.getByRole("button", { name: "Delete account…" }).click();
+    await page.getByLabel("Your password, to confirm").fill("not the password");
+    await page.getByRole("button", { name: "Delete my account for good" }).click();
+    await page.getByText("That is not your password").waitFor();
+    await saveScreenshot(page, "delete-account-confirm");
+    await page.getByLabel("Your password, to confirm").fill(clusterPassword);
+    await page.getByRole("button", { name: "Delete my account for good" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+
+    expect((await fetch(`${web}/${link.slug}`, { redirect: "manual" })).status).toBe(404);
+    expect(await api.auth.me.query()).toBeNull();
+    await page.goto(`${web}/account`);
+    await page.waitForURL((url) => url.pathname === "/signin");
+    const db = createDatabase(cluster.env.DATABASE_URL ?? "");
+    try {
+      expect(await db.user.findUnique({ where: { email: owner } })).toBeNull();
+      expect(await db.link.count({ where: { slug: link.slug } })).toBe(0);
+    } finally {
+      await db.$disconnect();
+    }
   }, 120_000);
 });
