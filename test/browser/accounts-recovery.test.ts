@@ -59,6 +59,8 @@ describe("password reset in a browser", () => {
 
     // An email without an account gets the very same answer, and no mail.
     const visitor = await newDevice();
+    await visitor.goto(`${web}/links`);
+    await visitor.getByText("Sign in to see your links.").waitFor();
     await visitor.goto(`${web}/signin`);
     await visitor.getByRole("link", { name: "Forgot password?" }).click();
     await visitor.waitForURL((url) => url.pathname === "/forgot-password");
@@ -114,11 +116,13 @@ describe("password reset in a browser", () => {
     expect((await fresh.api(web).auth.signIn.mutate({ email, password: newPassword })).email).toBe(email);
   }, 120_000);
 
-  it("edits the name, then deletes the account: its short links stop at once and its cookies are refused", async () => {
-    if (!cluster) throw new Error("setup failed");
+  it("edits the name, changes the email through a mailed link, then deletes the account: its short links stop at once and its cookies are refused", async () => {
+    if (!cluster || !catcher) throw new Error("setup failed");
     const web = cluster.webs[0]?.url;
     if (!web) throw new Error("no web instance");
+    const mails = catcher.mails;
     const owner = "linus@example.com";
+    const newEmail = "linus@new.example";
     const apiCookie = await cluster.signIn(owner);
     const api = createCookieClient(async () => apiCookie).api(web);
     const link = await api.links.create.mutate({ url: "https://example.com/to-be-deleted" });
@@ -137,6 +141,28 @@ describe("password reset in a browser", () => {
     await page.reload();
     expect(await page.getByLabel("Name").inputValue()).toBe("Linus");
 
+    // A new email: nothing changes until the link mailed to the new address is followed.
+    await page.getByRole("button", { name: "Change email…" }).click();
+    await page.getByLabel("New email").fill(newEmail);
+    await page.getByLabel("Your password", { exact: true }).fill(clusterPassword);
+    await page.getByRole("button", { name: "Send confirmation link" }).click();
+    await page.getByText("Your email changes when you follow it").waitFor();
+    const mail = (
+      await waitFor(
+        async () => mails.find((caught) => caught.to.includes(newEmail)),
+        (found) => found !== undefined,
+        15_000,
+      )
+    )?.body;
+    const confirmLink = /https?:\/\/\S+\/confirm-email\?token=[A-Za-z0-9_-]{43}/.exec(mail ?? "")?.[0];
+    expect(confirmLink, mail).toBeDefined();
+    expect(await api.auth.me.query()).toMatchObject({ email: owner });
+    await page.goto(confirmLink ?? "");
+    await page.getByRole("button", { name: "Confirm new email" }).click();
+    await page.getByText(`Your account's email is now ${newEmail}`).waitFor();
+    expect(await api.auth.me.query()).toMatchObject({ email: newEmail });
+    await page.goto(`${web}/account`);
+
     await page.getByRole("button", { name: "Delete account…" }).click();
     await page.getByLabel("Your password, to confirm").fill("not the password");
     await page.getByRole("button", { name: "Delete my account for good" }).click();
@@ -152,6 +178,7 @@ describe("password reset in a browser", () => {
     await page.waitForURL((url) => url.pathname === "/signin");
     const db = createDatabase(cluster.env.DATABASE_URL ?? "");
     try {
+      expect(await db.user.findUnique({ where: { email: newEmail } })).toBeNull();
       expect(await db.user.findUnique({ where: { email: owner } })).toBeNull();
       expect(await db.link.count({ where: { slug: link.slug } })).toBe(0);
     } finally {

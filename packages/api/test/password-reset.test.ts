@@ -4,7 +4,7 @@ import { createTestDatabase, startRedisServer, type RedisServer } from "@hop/tes
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCaller, createTRPCContext } from "../src";
-import { hashPasswordResetToken } from "../src/routers/auth";
+import { hashMailedToken } from "../src/routers/auth";
 
 // "Forgot password" through the API, on real PostgreSQL and Redis: what is stored, what is queued, what a link does.
 let redisServer: RedisServer;
@@ -94,7 +94,7 @@ describe("requesting a reset", () => {
     expect(job?.payload.validMinutes).toBe(30);
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
     const row = await db.passwordResetToken.findFirstOrThrow();
-    expect(row.tokenHash).toBe(hashPasswordResetToken(token));
+    expect(row.tokenHash).toBe(hashMailedToken(token));
     expect(JSON.stringify(row)).not.toContain(token);
     const lifetime = row.expiresAt.getTime() - row.createdAt.getTime();
     expect(lifetime).toBeGreaterThan(29 * 60_000);
@@ -148,7 +148,7 @@ describe("following the link", () => {
     await client().run((api) => api.auth.signUp({ email: "ada@example.com", password: "correct horse battery" }));
     const older = await requestLink("ada@example.com");
     const expired = await requestLink("ada@example.com");
-    await db.passwordResetToken.update({ where: { tokenHash: hashPasswordResetToken(expired) }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await db.passwordResetToken.update({ where: { tokenHash: hashMailedToken(expired) }, data: { expiresAt: new Date(Date.now() - 1) } });
     expect(await codeOf(client().run((api) => api.auth.resetPassword({ token: expired, newPassword: "a brand new passphrase" })))).toBe("BAD_REQUEST");
     expect(await codeOf(client().run((api) => api.auth.resetPassword({ token: "A".repeat(43), newPassword: "a brand new passphrase" })))).toBe("BAD_REQUEST");
     expect(await codeOf(client().run((api) => api.auth.resetPassword({ token: "short", newPassword: "a brand new passphrase" })))).toBe("BAD_REQUEST");
@@ -158,5 +158,56 @@ describe("following the link", () => {
     expect(await codeOf(client().run((api) => api.auth.resetPassword({ token: newest, newPassword: "a brand new passphrase" })))).toBe("OK");
     expect(await codeOf(client().run((api) => api.auth.resetPassword({ token: older, newPassword: "an attacker's passphrase" })))).toBe("BAD_REQUEST");
     expect(await codeOf(client().run((api) => api.auth.signIn({ email: "ada@example.com", password: "a brand new passphrase" })))).toBe("OK");
+  });
+});
+
+describe("changing the email", () => {
+  const emailJobs = () =>
+    db.$queryRaw<{ payload: { to: string; confirmUrl: string } }[]>`
+      SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE t.identifier = 'mail.emailChange' ORDER BY j.id`;
+
+  it("mails the new address a single-use link; the email changes only when it is followed", async () => {
+    const ada = client();
+    await ada.run((api) => api.auth.signUp({ email: "ada@example.com", password: "correct horse battery" }));
+    await client("192.0.2.50").run((api) => api.auth.signUp({ email: "taken@example.com", password: "correct horse battery" }));
+    expect(await codeOf(ada.run((api) => api.auth.requestEmailChange({ newEmail: "new@example.com", password: "wrong password" })))).toBe("BAD_REQUEST");
+    expect(await codeOf(ada.run((api) => api.auth.requestEmailChange({ newEmail: "taken@example.com", password: "correct horse battery" })))).toBe(
+      "BAD_REQUEST",
+    );
+    expect(await codeOf(ada.run((api) => api.auth.requestEmailChange({ newEmail: "ada@example.com", password: "correct horse battery" })))).toBe("BAD_REQUEST");
+    expect(await codeOf(client().run((api) => api.auth.requestEmailChange({ newEmail: "x@example.com", password: "correct horse battery" })))).toBe(
+      "UNAUTHORIZED",
+    );
+    expect(await emailJobs()).toHaveLength(0);
+
+    expect(await ada.run((api) => api.auth.requestEmailChange({ newEmail: "New@Example.com", password: "correct horse battery" }))).toEqual({
+      sentTo: "new@example.com",
+    });
+    const [job] = await emailJobs();
+    expect(job?.payload.to).toBe("new@example.com");
+    const token = new URL(job?.payload.confirmUrl ?? "https://x.invalid").searchParams.get("token") ?? "";
+    expect(job?.payload.confirmUrl).toBe(`https://hop.example/confirm-email?token=${token}`);
+    expect((await db.emailChangeToken.findFirstOrThrow()).tokenHash).toBe(hashMailedToken(token));
+    expect(await ada.run((api) => api.auth.me())).toMatchObject({ email: "ada@example.com" });
+
+    expect(await client("192.0.2.60").run((api) => api.auth.confirmEmailChange({ token }))).toEqual({ email: "new@example.com" });
+    expect(await ada.run((api) => api.auth.me())).toMatchObject({ email: "new@example.com" });
+    expect(await codeOf(client().run((api) => api.auth.signIn({ email: "new@example.com", password: "correct horse battery" })))).toBe("OK");
+    expect(await codeOf(client().run((api) => api.auth.signIn({ email: "ada@example.com", password: "correct horse battery" })))).toBe("UNAUTHORIZED");
+    expect(await codeOf(client().run((api) => api.auth.confirmEmailChange({ token })))).toBe("BAD_REQUEST");
+  });
+
+  it("refuses an expired link, and a link whose address another account took meanwhile (the email stays)", async () => {
+    const ada = client();
+    await ada.run((api) => api.auth.signUp({ email: "ada@example.com", password: "correct horse battery" }));
+    await ada.run((api) => api.auth.requestEmailChange({ newEmail: "later@example.com", password: "correct horse battery" }));
+    await ada.run((api) => api.auth.requestEmailChange({ newEmail: "soon@example.com", password: "correct horse battery" }));
+    const [first, second] = (await emailJobs()).map((job) => new URL(job.payload.confirmUrl).searchParams.get("token") ?? "");
+    await db.emailChangeToken.update({ where: { tokenHash: hashMailedToken(first ?? "") }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect(await codeOf(client().run((api) => api.auth.confirmEmailChange({ token: first ?? "" })))).toBe("BAD_REQUEST");
+    await client("192.0.2.70").run((api) => api.auth.signUp({ email: "soon@example.com", password: "correct horse battery" }));
+    expect(await codeOf(client().run((api) => api.auth.confirmEmailChange({ token: second ?? "" })))).toBe("BAD_REQUEST");
+    expect(await ada.run((api) => api.auth.me())).toMatchObject({ email: "ada@example.com" });
   });
 });

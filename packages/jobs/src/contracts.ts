@@ -45,6 +45,16 @@ export const jobContracts = {
       .min(1)
       .max(24 * 60),
   }),
+  /** Mail the link that confirms a new email address, to that address; enqueued with the token's row, like the reset mail. */
+  "mail.emailChange": z.object({
+    to: z.email().max(254),
+    confirmUrl: z.url().max(2048),
+    validMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+  }),
   /** Scheduled (crontab, every minute): mark links whose expiry passed. */
   "links.markExpired": cronPayload,
   /** Scheduled (crontab, every minute): trim acknowledged entries off the clicks stream. */

@@ -60,3 +60,19 @@ export function passwordResetMail(input: { to: string; resetUrl: string; validMi
     ].join("\n"),
   };
 }
+
+/** The mail to a new address: following its link is what changes the account's email. */
+export function emailChangeMail(input: { to: string; confirmUrl: string; validMinutes: number }): MailMessage {
+  return {
+    to: input.to,
+    subject: "Confirm your new Hop email",
+    text: [
+      "Someone (hopefully you) asked to use this address for a Hop account.",
+      "",
+      `Confirm it here (the link works once, for ${input.validMinutes} minutes):`,
+      input.confirmUrl,
+      "",
+      "Until it is confirmed, the account keeps its old email. If you did not ask for this, ignore this mail.",
+    ].join("\n"),
+  };
+}

@@ -37,6 +37,10 @@ export const rateLimitRules = {
   passwordResetRedeemPerIp: { limit: 20, windowSeconds: 15 * 60 },
   /** Account deletion attempts (each checks the password with argon2) by one signed-in user. */
   accountDeletePerUser: { limit: 5, windowSeconds: 15 * 60 },
+  /** Email-change requests (each checks the password and sends a mail) by one signed-in user. */
+  emailChangePerUser: { limit: 5, windowSeconds: 60 * 60 },
+  /** Attempts at an email-change link from one client address. */
+  emailChangeConfirmPerIp: { limit: 20, windowSeconds: 15 * 60 },
   /** New links from one account (an API script included). */
   linkCreatePerUser: { limit: 120, windowSeconds: 60 },
   /** Password guesses at one protected link from one client address. */

@@ -53,6 +53,17 @@ export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
 export const updateProfileInput = z.object({ name: nameSchema });
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
+/** A new email for the account: confirmed by the password now, and by a link mailed to the new address. */
+export const requestEmailChangeInput = z.object({ newEmail: emailSchema, password: z.string().min(1, "Enter your password to confirm").max(128) });
+export type RequestEmailChangeInput = z.infer<typeof requestEmailChangeInput>;
+
+export const confirmEmailChangeInput = z.object({
+  token: z
+    .string()
+    .length(43, "This confirmation link is not valid. Ask for a new one from your account page.")
+    .regex(/^[A-Za-z0-9_-]{43}$/, "This confirmation link is not valid. Ask for a new one from your account page."),
+});
+
 /** Deleting the account: the password again, so a session left open on a shared computer cannot do it. */
 export const deleteAccountInput = z.object({ password: z.string().min(1, "Enter your password to confirm").max(128) });
 export type DeleteAccountInput = z.infer<typeof deleteAccountInput>;

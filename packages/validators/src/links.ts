@@ -14,6 +14,7 @@ export const reservedSlugs: ReadonlySet<string> = new Set([
   "api",
   "app",
   "assets",
+  "confirm-email",
   "dashboard",
   "favicon",
   "forgot-password",

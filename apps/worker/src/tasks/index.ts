@@ -1,7 +1,7 @@
 import type { Database } from "@hop/db";
 import { parseJobPayload, type JobName } from "@hop/jobs";
 import type { Logger } from "@hop/logger";
-import { passwordResetMail, type Mailer } from "@hop/mail";
+import { emailChangeMail, passwordResetMail, type Mailer } from "@hop/mail";
 import type { Redis } from "@hop/redis";
 import type { JobHelpers, Task } from "graphile-worker";
 import type { SafeFetchOptions } from "../link-metadata/safe-fetch";
@@ -49,6 +49,7 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
       ),
     // A failed send throws, so graphile-worker retries it (up to the job's attempts) with backoff.
     "mail.passwordReset": (payload: unknown) => deps.mailer.send(passwordResetMail(parseJobPayload("mail.passwordReset", payload))),
+    "mail.emailChange": (payload: unknown) => deps.mailer.send(emailChangeMail(parseJobPayload("mail.emailChange", payload))),
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
     "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),

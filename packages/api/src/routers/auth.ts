@@ -16,6 +16,8 @@ import { publishLinkCache } from "@hop/links";
 import { createRateLimiter, redisKeys } from "@hop/redis";
 import {
   changePasswordInput,
+  confirmEmailChangeInput,
+  requestEmailChangeInput,
   deleteAccountInput,
   requestPasswordResetInput,
   updateProfileInput,
@@ -37,8 +39,12 @@ const wrongCredentials = "Email or password is incorrect";
 export const passwordResetValidMinutes = 30;
 const resetLinkRefused = "This reset link has expired or was already used. Ask for a new one.";
 
-/** What is stored of a reset token: its SHA-256 (the token has 256 random bits, so no salt or slow hash is needed). */
-export function hashPasswordResetToken(token: string): string {
+/** How long an email-change link works. */
+export const emailChangeValidMinutes = 30;
+const emailChangeLinkRefused = "This confirmation link has expired or was already used. Ask for a new one from your account page.";
+
+/** What is stored of a mailed token (password reset, email change): its SHA-256 (the token has 256 random bits, so no salt or slow hash is needed). */
+export function hashMailedToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
@@ -110,7 +116,7 @@ export const authRouter = {
       const resetUrl = `${ctx.appBaseUrl}/reset-password?${new URLSearchParams({ token }).toString()}`;
       await ctx.db.$transaction(async (tx) => {
         await tx.passwordResetToken.create({
-          data: { userId: user.id, tokenHash: hashPasswordResetToken(token), expiresAt: new Date(Date.now() + passwordResetValidMinutes * 60_000) },
+          data: { userId: user.id, tokenHash: hashMailedToken(token), expiresAt: new Date(Date.now() + passwordResetValidMinutes * 60_000) },
         });
         await enqueueJob(tx, "mail.passwordReset", { to: user.email, resetUrl, validMinutes: passwordResetValidMinutes }, { maxAttempts: 5 });
       });
@@ -127,7 +133,7 @@ export const authRouter = {
    */
   resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
     await enforceRateLimit(ctx, "passwordResetRedeemPerIp", ctx.clientIp);
-    const tokenHash = hashPasswordResetToken(input.token);
+    const tokenHash = hashMailedToken(input.token);
     const found = await ctx.db.passwordResetToken.findUnique({ where: { tokenHash }, select: { userId: true, usedAt: true, expiresAt: true } });
     if (!found || found.usedAt !== null || found.expiresAt.getTime() <= Date.now()) throw fieldError("token", resetLinkRefused);
     const passwordHash = await hashPassword(input.newPassword);
@@ -217,6 +223,61 @@ export const authRouter = {
       select: { id: true, email: true, name: true },
     });
     return { ...user, sessionId: ctx.session.sessionId };
+  }),
+
+  /**
+   * Asks to move the account to a new email: the password is checked (a
+   * session left open must not be enough to take the account over), a token's
+   * hash is stored with the new address and the confirmation mail to that
+   * address is queued in the same transaction. The email changes only when
+   * the link is followed (confirmEmailChange).
+   */
+  requestEmailChange: protectedProcedure.input(requestEmailChangeInput).mutation(async ({ ctx, input }) => {
+    const { userId } = ctx.session;
+    await enforceRateLimit(ctx, "emailChangePerUser", userId);
+    const user = await ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, passwordHash: true } });
+    if (!(await verifyPassword(user.passwordHash, input.password))) throw fieldError("password", "That is not your password");
+    if (input.newEmail === user.email) throw fieldError("newEmail", "That is already your email");
+    // Sign-up says the same of a taken address, so this tells nobody anything new.
+    if (await ctx.db.user.findUnique({ where: { email: input.newEmail }, select: { id: true } })) {
+      throw fieldError("newEmail", "Another account uses this email");
+    }
+    const token = randomBytes(32).toString("base64url");
+    const confirmUrl = `${ctx.appBaseUrl}/confirm-email?${new URLSearchParams({ token }).toString()}`;
+    await ctx.db.$transaction(async (tx) => {
+      await tx.emailChangeToken.create({
+        data: { userId, newEmail: input.newEmail, tokenHash: hashMailedToken(token), expiresAt: new Date(Date.now() + emailChangeValidMinutes * 60_000) },
+      });
+      await enqueueJob(tx, "mail.emailChange", { to: input.newEmail, confirmUrl, validMinutes: emailChangeValidMinutes }, { maxAttempts: 5 });
+    });
+    return { sentTo: input.newEmail };
+  }),
+
+  /**
+   * Follows the link mailed to a new address (from any browser: whoever holds
+   * the mail holds the address): the token is spent and the email changed in
+   * one transaction, so a link works once; the account's other pending
+   * changes are voided.
+   */
+  confirmEmailChange: publicProcedure.input(confirmEmailChangeInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx, "emailChangeConfirmPerIp", ctx.clientIp);
+    const tokenHash = hashMailedToken(input.token);
+    try {
+      return await ctx.db.$transaction(async (tx) => {
+        const now = new Date();
+        const found = await tx.emailChangeToken.findUnique({ where: { tokenHash }, select: { userId: true, newEmail: true } });
+        const spent = await tx.emailChangeToken.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+        if (!found || spent.count !== 1) throw fieldError("token", emailChangeLinkRefused);
+        await tx.emailChangeToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });
+        const user = await tx.user.update({ where: { id: found.userId }, data: { email: found.newEmail }, select: { email: true } });
+        return { email: user.email };
+      });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+        throw fieldError("token", "Another account took this email meanwhile. Your email is unchanged.");
+      }
+      throw error;
+    }
   }),
 
   /**

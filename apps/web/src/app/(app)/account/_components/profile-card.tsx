@@ -1,6 +1,6 @@
 "use client";
 
-import { updateProfileInput } from "@hop/validators";
+import { requestEmailChangeInput, updateProfileInput } from "@hop/validators";
 import { useMutation } from "@tanstack/react-query";
 import { CircleAlert, CircleCheck } from "lucide-react";
 import { useRouter } from "next/navigation";
@@ -55,17 +55,83 @@ export function ProfileCard({ name, email }: { name: string | null; email: strin
             </Alert>
           ) : null}
           <TextField label="Name" name="name" autoComplete="name" defaultValue={name ?? ""} hint="Optional." error={fieldErrors.name} />
-          <dl className="text-sm">
-            <dt className="text-muted-foreground">Email</dt>
-            <dd className="mt-1 truncate font-medium">{email}</dd>
-          </dl>
           <div>
             <Button type="submit" loading={updateProfile.isPending} disabled={!ready}>
               Save profile
             </Button>
           </div>
         </form>
+        <EmailChange email={email} ready={ready} />
       </CardContent>
     </Card>
+  );
+}
+
+/** The email changes only once a link mailed to the new address is followed; asking needs the password. */
+function EmailChange({ email, ready }: { email: string; ready: boolean }) {
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const requestChange = useMutation(trpc.auth.requestEmailChange.mutationOptions());
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setFormError(null);
+    const parsed = requestEmailChangeInput.safeParse(Object.fromEntries(new FormData(event.currentTarget)));
+    if (!parsed.success) return setFieldErrors(fieldErrorsFromZod(parsed.error));
+    setFieldErrors({});
+    try {
+      setSentTo((await requestChange.mutateAsync(parsed.data)).sentTo);
+      setOpen(false);
+    } catch (error) {
+      const errors = fieldErrorsFromApi(error);
+      if (errors) setFieldErrors(errors);
+      else setFormError(describeApiError(error).message);
+    }
+  };
+
+  return (
+    <div className="mt-6 grid max-w-md gap-4 border-t pt-6">
+      <dl className="text-sm">
+        <dt className="text-muted-foreground">Email</dt>
+        <dd className="mt-1 truncate font-medium">{email}</dd>
+      </dl>
+      {sentTo ? (
+        <Alert variant="success">
+          <CircleCheck aria-hidden="true" />
+          <AlertDescription>
+            We sent a link to <strong>{sentTo}</strong>. Your email changes when you follow it (within 30 minutes).
+          </AlertDescription>
+        </Alert>
+      ) : null}
+      {open ? (
+        <form method="post" noValidate onSubmit={onSubmit} className="grid gap-5" aria-label="Change email">
+          {formError ? (
+            <Alert variant="destructive">
+              <CircleAlert aria-hidden="true" />
+              <AlertDescription>{formError}</AlertDescription>
+            </Alert>
+          ) : null}
+          <TextField label="New email" name="newEmail" type="email" autoComplete="email" inputMode="email" autoFocus error={fieldErrors.newEmail} />
+          <TextField label="Your password" name="password" type="password" autoComplete="current-password" error={fieldErrors.password} />
+          <div className="flex flex-wrap gap-3">
+            <Button type="submit" loading={requestChange.isPending} disabled={!ready}>
+              Send confirmation link
+            </Button>
+            <Button type="button" variant="outline" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <div>
+          <Button type="button" variant="outline" disabled={!ready} onClick={() => setOpen(true)}>
+            Change email…
+          </Button>
+        </div>
+      )}
+    </div>
   );
 }
