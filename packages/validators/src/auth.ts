@@ -41,8 +41,7 @@ export const requestPasswordResetInput = z.object({ email: emailSchema });
 export type RequestPasswordResetInput = z.infer<typeof requestPasswordResetInput>;
 
 /** A reset token as mailed: 32 random bytes, base64url (43 characters). */
-export const passwordResetTokenSchema = z
-  .string()
+export const passwordResetTokenSchema = plainText()
   .length(43, "This reset link is not valid. Ask for a new one.")
   .regex(/^[A-Za-z0-9_-]{43}$/, "This reset link is not valid. Ask for a new one.");
 
@@ -58,8 +57,7 @@ export const requestEmailChangeInput = z.object({ newEmail: emailSchema, passwor
 export type RequestEmailChangeInput = z.infer<typeof requestEmailChangeInput>;
 
 export const confirmEmailChangeInput = z.object({
-  token: z
-    .string()
+  token: plainText()
     .length(43, "This confirmation link is not valid. Ask for a new one from your account page.")
     .regex(/^[A-Za-z0-9_-]{43}$/, "This confirmation link is not valid. Ask for a new one from your account page."),
 });

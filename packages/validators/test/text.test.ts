@@ -15,6 +15,8 @@ const exempt: Record<string, string> = {
   "signInInput.password": "checked against a hash, never stored: refusing characters would lock out a password chosen before the rule",
   "changePasswordInput.currentPassword": "checked, never stored (as sign-in)",
   "unlockLinkInput.password": "checked, never stored (as sign-in)",
+  "requestEmailChangeInput.password": "checked, never stored (as sign-in)",
+  "deleteAccountInput.password": "checked, never stored (as sign-in)",
 };
 /** URL fields have their own rules (WHATWG serialisation), not this helper's. */
 const isUrlField = (name: string | undefined) => name !== undefined && /url$/i.test(name);
