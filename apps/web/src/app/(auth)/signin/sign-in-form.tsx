@@ -28,7 +28,8 @@ export function SignInForm({ next, initialError }: { next: string; initialError:
         autoComplete="current-password"
         required
         error={fieldErrors.password}
-        labelAside={
+        // Below the field, not beside its label: Tab goes from the email straight to the password.
+        hint={
           <Link href="/forgot-password" className="font-medium text-brand underline-offset-4 hover:underline">
             Forgot password?
           </Link>
