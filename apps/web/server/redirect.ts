@@ -35,8 +35,8 @@ import {
 
 type Services = Pick<WebServices, "env" | "db" | "redis" | "sessionConfig" | "log">;
 
-/** A password (at most 128 characters) and the carried referrer (at most 2048), both percent-encoded, with room to spare. */
-const maxFormBytes = 16_384;
+/** A password (at most 128 characters) and the carried referrer (at most 2048), both percent-encoded (at most three bytes a byte). */
+const maxFormBytes = 8192;
 
 function redirect(response: ServerResponse, status: number, location: string): void {
   // private, max-age=0: no browser or shared cache may skip the next visit (edits and clicks must be seen).
