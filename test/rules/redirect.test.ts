@@ -115,9 +115,14 @@ describe("the redirect across instances", () => {
     expect(wrong.body).toContain("That password is not right");
     const unlocked = await visit(1, "vault", { method: "POST", body: new URLSearchParams({ password: "open sesame" }) });
     expect(unlocked).toMatchObject({ status: 303, location: "/vault" });
-    const setCookie = unlocked.headers.get("set-cookie") ?? "";
+    const setCookies = unlocked.headers.getSetCookie();
+    const setCookie = setCookies.find((candidate) => candidate.startsWith(`hop_unlock_${link.id}=`)) ?? "";
     expect(setCookie).toMatch(new RegExp(`^hop_unlock_${link.id}=[^;]+; Max-Age=3600; Path=/vault; HttpOnly; SameSite=Lax$`));
-    expect(setCookie).not.toContain("open sesame");
+    // Beside it, the visitor's original referrer for the next visit's click (sealed, a minute, this link's path only).
+    expect(setCookies.filter((candidate) => candidate !== setCookie)).toEqual([
+      expect.stringMatching(new RegExp(`^hop_unlock_ref_${link.id}=[^;]+; Max-Age=60; Path=/vault; HttpOnly; SameSite=Lax$`)),
+    ]);
+    expect(setCookies.join("\n")).not.toContain("open sesame");
     const cookie = setCookie.split(";")[0]!;
     for (const index of [0, 2]) {
       expect(await visit(index, "vault", { headers: { cookie } })).toMatchObject({ status: 302, location: "https://example.com/secret" });

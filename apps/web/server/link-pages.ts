@@ -38,7 +38,8 @@ export function linkExpiredPage(slug: string): string {
   );
 }
 
-export function linkUnlockPage(slug: string, error: string | null): string {
+/** `referrer`: the page the visitor came from (already checked), sent back with the password so the click keeps it. */
+export function linkUnlockPage(slug: string, error: string | null, referrer: string | null): string {
   const errorId = "password-error";
   return page(
     "Password required",
@@ -47,6 +48,7 @@ export function linkUnlockPage(slug: string, error: string | null): string {
 <label for="password">Password</label>
 <input id="password" name="password" type="password" required autofocus autocomplete="current-password"${error ? ` aria-invalid="true" aria-describedby="${errorId}"` : ""}>
 ${error ? `<p class="error" id="${errorId}" role="alert">${escapeHtml(error)}</p>` : ""}
+${referrer ? `<input type="hidden" name="referrer" value="${escapeHtml(referrer)}">` : ""}
 <button type="submit">Continue</button></form>`,
   );
 }

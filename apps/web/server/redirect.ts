@@ -24,10 +24,19 @@ import type { WebServices } from "../src/server/services";
 import { clientAddress } from "./client-address";
 import { securityHeaders } from "./security-headers";
 import { linkExpiredPage, linkNotFoundPage, linkUnavailablePage, linkUnlockPage } from "./link-pages";
+import {
+  maxReferrerLength,
+  sealUnlockReferrer,
+  unlockReferrerCookieName,
+  unlockReferrerTtlSeconds,
+  unsealUnlockReferrer,
+  validReferrer,
+} from "./unlock-referrer";
 
 type Services = Pick<WebServices, "env" | "db" | "redis" | "sessionConfig" | "log">;
 
-const maxFormBytes = 4096;
+/** A password (at most 128 characters) and the carried referrer (at most 2048), both percent-encoded (at most three bytes a byte). */
+const maxFormBytes = 8192;
 
 function redirect(response: ServerResponse, status: number, location: string): void {
   // private, max-age=0: no browser or shared cache may skip the next visit (edits and clicks must be seen).
@@ -58,7 +67,7 @@ function draftClick(request: IncomingMessage, services: Services, now: Date): Cl
   return {
     eventId: randomUUID(),
     occurredAt: now,
-    referrer: header(request, "referer")?.slice(0, 2048) ?? null,
+    referrer: header(request, "referer")?.slice(0, maxReferrerLength) ?? null,
     userAgent,
     country: country && /^[A-Z]{2}$/.test(country) ? country : null,
     visitorHash: visitorHash(services.env.VISITOR_HASH_SECRET, clientAddress(request, services.env.TRUST_PROXY), userAgent, now),
@@ -76,9 +85,16 @@ export async function answerShortLink(request: IncomingMessage, response: Server
     return link.expiredUrl ? redirect(response, 302, link.expiredUrl) : sendPage(response, 410, linkExpiredPage(slug));
   }
   if (link.passwordTag) {
-    const cookie = parseCookies(request.headers.cookie ?? "")[linkUnlockCookieName(link.id)];
-    if (!(await isLinkUnlocked(cookie, link.id, link.passwordTag, services.sessionConfig.secrets))) {
-      return sendPage(response, 401, linkUnlockPage(slug, null));
+    const cookies = parseCookies(request.headers.cookie ?? "");
+    if (!(await isLinkUnlocked(cookies[linkUnlockCookieName(link.id)], link.id, link.passwordTag, services.sessionConfig.secrets))) {
+      // The page the visitor came from rides along in the form, for the click counted once they are in.
+      return sendPage(response, 401, linkUnlockPage(slug, null, validReferrer(header(request, "referer"))));
+    }
+    // Right after the unlock, this visit's Referer is Hop's own unlock page: the click gets the one the visitor arrived with (read once).
+    const carried = await unsealUnlockReferrer(cookies[unlockReferrerCookieName(link.id)], link.id, services.sessionConfig.secrets);
+    if (carried !== undefined) {
+      response.setHeader("set-cookie", serializeCookie(unlockReferrerCookieName(link.id), "", linkCookieAttributes(request, slug, 0)));
+      if (click) click.referrer = carried;
     }
   }
   if (click && !clickRecorded) await recordClick({ db: services.db, redis: services.redis.redis }, { ...click, linkId: link.id }, redisAvailable);
@@ -98,14 +114,22 @@ async function readForm(request: IncomingMessage): Promise<URLSearchParams | "to
   return size > maxFormBytes ? "too-large" : new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
+/** A cookie that only this link's own path sees. */
+function linkCookieAttributes(request: IncomingMessage, slug: string, maxAgeSeconds: number) {
+  const requestUrl = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
+  return { ...sessionCookieAttributes(requestUrl, maxAgeSeconds), path: `/${slug}` };
+}
+
 /** POST /:slug from the unlock page: the password checked against its hash in PostgreSQL, then a sealed per-link cookie. */
 async function unlockLink(request: IncomingMessage, response: ServerResponse, slug: string, services: Services): Promise<void> {
   const form = await readForm(request);
   if (form === "too-large") {
-    return sendPage(response, 413, linkUnlockPage(slug, "That was far longer than any password: enter the password only"), { connection: "close" });
+    return sendPage(response, 413, linkUnlockPage(slug, "That was far longer than any password: enter the password only", null), { connection: "close" });
   }
+  // Checked like any Referer (an absolute http(s) URL, 2048 characters at most), and used for nothing but the click's referrer.
+  const referrer = validReferrer(form.get("referrer"));
   const parsed = unlockLinkInput.safeParse({ password: form.get("password") ?? "" });
-  if (!parsed.success) return sendPage(response, 400, linkUnlockPage(slug, parsed.error.issues[0]?.message ?? "Enter the password"));
+  if (!parsed.success) return sendPage(response, 400, linkUnlockPage(slug, parsed.error.issues[0]?.message ?? "Enter the password", referrer));
 
   const row = await services.db.link.findUnique({ where: { slug }, select: { id: true, passwordHash: true, deletedAt: true } });
   if (!row || row.deletedAt) return sendPage(response, 404, linkNotFoundPage(slug));
@@ -117,7 +141,7 @@ async function unlockLink(request: IncomingMessage, response: ServerResponse, sl
   // Fail closed: guesses are not let through because the limiter's store is away.
   if (!limit) return sendPage(response, 503, linkUnavailablePage());
   if (!limit.allowed)
-    return sendPage(response, 429, linkUnlockPage(slug, `Too many attempts. Try again in ${limit.retryAfterSeconds} s.`), {
+    return sendPage(response, 429, linkUnlockPage(slug, `Too many attempts. Try again in ${limit.retryAfterSeconds} s.`, referrer), {
       "retry-after": String(limit.retryAfterSeconds),
     });
 
@@ -127,14 +151,16 @@ async function unlockLink(request: IncomingMessage, response: ServerResponse, sl
   });
   // This process is checking as many passwords as it may: a wait, not a failure (and not a wrong guess).
   if (matches === "busy")
-    return sendPage(response, 503, linkUnlockPage(slug, "Too many password checks right now. Try again in a second."), { "retry-after": "1" });
+    return sendPage(response, 503, linkUnlockPage(slug, "Too many password checks right now. Try again in a second.", referrer), { "retry-after": "1" });
   if (!matches) {
-    return sendPage(response, 401, linkUnlockPage(slug, "That password is not right"));
+    return sendPage(response, 401, linkUnlockPage(slug, "That password is not right", referrer));
   }
   const sealed = await sealLinkUnlock(row.id, passwordTag(row.passwordHash), services.sessionConfig.secrets);
-  const requestUrl = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
-  const attributes = { ...sessionCookieAttributes(requestUrl, linkUnlockTtlSeconds), path: `/${slug}` };
-  response.setHeader("set-cookie", serializeCookie(linkUnlockCookieName(row.id), sealed, attributes));
+  const carried = await sealUnlockReferrer(row.id, referrer, services.sessionConfig.secrets);
+  response.setHeader("set-cookie", [
+    serializeCookie(linkUnlockCookieName(row.id), sealed, linkCookieAttributes(request, slug, linkUnlockTtlSeconds)),
+    serializeCookie(unlockReferrerCookieName(row.id), carried, linkCookieAttributes(request, slug, unlockReferrerTtlSeconds)),
+  ]);
   // 303: the browser follows with a GET, which redirects (and counts the click) like any visit.
   redirect(response, 303, `/${slug}`);
 }

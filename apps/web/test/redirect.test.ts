@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createCaller, createTRPCContext } from "@hop/api";
 import { createSession, sealSessionCookie, sessionCookieName } from "@hop/auth";
+import { clickEventFromStreamFields } from "@hop/clicks";
 import { createDatabase, type Database } from "@hop/db";
 import { createLogger } from "@hop/logger";
 import { createRedisClient, rateLimitRules, redisKeys, type RedisClient } from "@hop/redis";
@@ -98,6 +99,82 @@ describe("GET and HEAD", () => {
       expect({ status: get.status, location: get.headers.get("location") }).toEqual({ status: 302, location: "https://example.com/counted" });
     }
     expect(await clicksRecorded()).toBe(2);
+  });
+});
+
+describe("the referrer of a click on a password-protected link", () => {
+  /** The referrers of the clicks on the stream, oldest first. */
+  async function streamReferrers(): Promise<(string | null)[]> {
+    const entries = await redis.redis.xrange<Record<string, Record<string, unknown>>>(redisKeys.clickStream(), "-", "+");
+    return Object.values(entries).map((fields) => clickEventFromStreamFields(fields).referrer);
+  }
+  /** `name=value` pairs of a response's Set-Cookie headers, for the next request's Cookie header. */
+  const cookiesOf = (response: Response) => response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
+  /** The hidden field the unlock page sends back, HTML entities undone. */
+  async function hiddenReferrer(page: Response): Promise<string | null> {
+    const match = /<input type="hidden" name="referrer" value="([^"]*)">/.exec(await page.text());
+    return match ? match[1]!.replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">") : null;
+  }
+
+  it("is the page the visitor came from, not Hop's unlock page, through a wrong guess; the next visit has its own again", async () => {
+    await api.links.create({ url: "https://example.com/members", slug: "kept-referrer", password: "open sesame" });
+    const unlockPage = `${baseUrl}/kept-referrer`;
+    const original = "https://news.example/thread?id=42&sort=new";
+
+    const locked = await fetch(unlockPage, { redirect: "manual", headers: { referer: original } });
+    expect(locked.status).toBe(401);
+    const carried = await hiddenReferrer(locked);
+    expect(carried).toBe(original);
+
+    // A wrong password first: the page that asks again still carries it.
+    const wrong = await unlock("kept-referrer", "wrong", { referer: unlockPage });
+    expect(wrong.status).toBe(401);
+    const again = await fetch(unlockPage, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({ password: "wrong again", referrer: carried! }),
+      headers: { referer: unlockPage },
+    });
+    expect(await hiddenReferrer(again)).toBe(original);
+
+    const right = await fetch(unlockPage, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({ password: "open sesame", referrer: carried! }),
+      headers: { referer: unlockPage },
+    });
+    expect(right.status).toBe(303);
+    const cookies = cookiesOf(right);
+    // The browser follows the 303 with Hop's own page as its Referer.
+    const visit = await fetch(unlockPage, { redirect: "manual", headers: { referer: unlockPage, cookie: cookies.join("; ") } });
+    expect({ status: visit.status, location: visit.headers.get("location") }).toEqual({ status: 302, location: "https://example.com/members" });
+    expect(await streamReferrers()).toEqual([original]);
+
+    // Read once: a later visit (its carry cookie cleared by the answer above) records where it came from.
+    const cleared = cookiesOf(visit);
+    expect(cleared.some((cookie) => cookie.startsWith("hop_unlock_ref_") && cookie.endsWith("="))).toBe(true);
+    const unlockCookie = cookies.filter((cookie) => !cookie.startsWith("hop_unlock_ref_"));
+    await fetch(unlockPage, { redirect: "manual", headers: { referer: "https://chat.example/", cookie: unlockCookie.join("; ") } });
+    expect(await streamReferrers()).toEqual([original, "https://chat.example/"]);
+  });
+
+  it("is none when the visitor came without one, or when the field holds anything but an http(s) URL; a long one is cut at 2048", async () => {
+    await api.links.create({ url: "https://example.com/forged", slug: "forged-referrer", password: "open sesame" });
+    const unlockPage = `${baseUrl}/forged-referrer`;
+    expect(await hiddenReferrer(await fetch(unlockPage, { redirect: "manual" }))).toBeNull();
+
+    const long = `https://news.example/${"a".repeat(3000)}`;
+    for (const referrer of ["", "javascript:alert(1)", "not a url", long]) {
+      const right = await fetch(unlockPage, {
+        method: "POST",
+        redirect: "manual",
+        body: new URLSearchParams({ password: "open sesame", referrer }),
+        headers: { referer: unlockPage },
+      });
+      expect(right.status).toBe(303);
+      await fetch(unlockPage, { redirect: "manual", headers: { referer: unlockPage, cookie: cookiesOf(right).join("; ") } });
+    }
+    expect(await streamReferrers()).toEqual([null, null, null, long.slice(0, 2048)]);
   });
 });
 

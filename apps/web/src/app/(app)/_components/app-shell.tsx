@@ -82,9 +82,10 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
               menuOpen ? "block" : "hidden",
             )}
           >
-            <p className="px-3 pb-2 text-xs font-medium tracking-wide text-muted-foreground uppercase">Workspace</p>
+            {/* Signed out, the pages would only send the visitor to sign in: the navigation offers just that (below). */}
+            {user === null ? null : <p className="px-3 pb-2 text-xs font-medium tracking-wide text-muted-foreground uppercase">Workspace</p>}
             <ul className="space-y-0.5">
-              {visibleNavItems(typeof user === "object" && user !== null && user.operator).map((item) => {
+              {visibleNavItems(user).map((item) => {
                 const current = isCurrentNavItem(item, pathname);
                 const Icon = item.icon;
                 return (

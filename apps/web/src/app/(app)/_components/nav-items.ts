@@ -15,8 +15,14 @@ export const navItems: readonly NavItem[] = [
   { href: "/account", label: "Account", icon: UserRound },
 ];
 
-/** The items this visitor sees: System only for operators. */
-export function visibleNavItems(operator: boolean): readonly NavItem[] {
+/**
+ * The items this visitor sees: none when signed out (every page here would
+ * send them to sign in), System only for operators. While sessions cannot be
+ * checked ("unknown") a signed-in user keeps their way around, without System.
+ */
+export function visibleNavItems(user: { operator: boolean } | null | "unknown"): readonly NavItem[] {
+  if (user === null) return [];
+  const operator = user !== "unknown" && user.operator;
   return navItems.filter((item) => operator || !item.operatorsOnly);
 }
 

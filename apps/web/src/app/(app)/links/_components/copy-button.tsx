@@ -50,7 +50,8 @@ export function CopyButton({
         {...props}
       >
         {state === "copied" ? <Check aria-hidden="true" className="text-success" /> : <Copy aria-hidden="true" />}
-        {showText ? "Copy" : null}
+        {/* Written out, so the button says what it copies ("Copy short link"), not just "Copy". */}
+        {showText ? label : null}
       </Button>
       <span aria-live="polite" className={cn("text-xs font-medium", state === "failed" ? "text-destructive" : "text-success")}>
         {status}

@@ -7,7 +7,8 @@ import { useState, type FormEvent } from "react";
 import { Alert, AlertDescription, AlertTitle } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "~/components/ui/dialog";
-import { Input } from "~/components/ui/input";
+import { CollapsibleSection } from "~/components/ui/collapsible";
+import { Input, InputWithPrefix } from "~/components/ui/input";
 import { Select } from "~/components/ui/select";
 import { fieldErrorsFromApi, type FieldErrors } from "~/lib/form-errors";
 import { useFocusFirstInvalid } from "~/lib/use-focus-first-invalid";
@@ -36,6 +37,23 @@ const redirectStatusHelp: Record<RedirectStatusCode, string> = {
   308: "Permanent, keeping the request method. Like 301, browsers may cache it: later clicks and edits can be missed.",
 };
 
+/** The fields inside "More options": a refused value there opens the section, so its message is seen. */
+const advancedFields = ["expiresAt", "expiredUrl", "password", "redirectStatus", "utm"] as const;
+
+function hasAdvancedError(errors: FieldErrors): boolean {
+  return Object.entries(errors).some(([key, message]) => message && advancedFields.some((field) => key === field || key.startsWith(`${field}.`)));
+}
+
+/** What "More options" holds, named while the section is closed (empty when nothing is set). */
+function advancedSummary(values: LinkFormValues, link: Link | null): string {
+  const parts: string[] = [];
+  if (values.expiresAt) parts.push("Expiry");
+  if (link?.hasPassword ? values.passwordMode !== "remove" : values.password) parts.push("Password");
+  if (values.redirectStatus !== "302") parts.push(values.redirectStatus);
+  if (Object.values(values.utm).some((value) => value.trim())) parts.push("UTM");
+  return parts.join(" · ");
+}
+
 /**
  * Creating a link (`link` null) or editing one, with every option. The
  * shared zod schema checks the form before it is sent; what only the server
@@ -46,11 +64,14 @@ export function LinkFormDialog({
   onOpenChange,
   link,
   tagSuggestions,
+  shortLinkOrigin,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   link: Link | null;
   tagSuggestions: string[];
+  /** Where short links are served (`https://hop.example`), shown in front of the slug. */
+  shortLinkOrigin: string;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -59,6 +80,10 @@ export function LinkFormDialog({
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<Link | null>(null);
   const { formRef, focusFirstInvalid } = useFocusFirstInvalid();
+  // Closed for a new link (the URL is all most links need); open when editing a link that uses any of these options.
+  const [advancedOpen, setAdvancedOpen] = useState(() => link !== null && advancedSummary(formValuesFromLink(link), link) !== "");
+  // The link's own origin when editing (it is what was shared), else where new links are served.
+  const slugPrefix = `${(link ? link.shortUrl.slice(0, -(link.slug.length + 1)) : shortLinkOrigin).replace(/^https?:\/\//, "")}/`;
 
   const onSuccess = async (saved: Link) => {
     await queryClient.invalidateQueries({ queryKey: trpc.links.pathKey() });
@@ -69,6 +94,7 @@ export function LinkFormDialog({
     const fieldErrors = fieldErrorsFromApi(error);
     if (fieldErrors) {
       setErrors(fieldErrors);
+      if (hasAdvancedError(fieldErrors)) setAdvancedOpen(true);
       focusFirstInvalid();
       return;
     }
@@ -91,6 +117,7 @@ export function LinkFormDialog({
     const clientErrors = validateForm(link, values);
     setErrors(clientErrors);
     if (Object.keys(clientErrors).length > 0) {
+      if (hasAdvancedError(clientErrors)) setAdvancedOpen(true);
       focusFirstInvalid();
       return;
     }
@@ -102,6 +129,7 @@ export function LinkFormDialog({
     setCreated(null);
     setValues(emptyFormValues());
     setErrors({});
+    setAdvancedOpen(false);
     create.reset();
   }
 
@@ -118,7 +146,7 @@ export function LinkFormDialog({
             <DialogHeader>
               <DialogTitle>{link ? `Edit ${link.slug}` : "Create a short link"}</DialogTitle>
               <DialogDescription id="link-form-description">
-                {link ? "Changes apply to the next click on every instance." : "Only the URL is required; everything else is optional."}
+                {link ? "Changes apply from the very next click on your short link." : "Only the URL is required; everything else is optional."}
               </DialogDescription>
             </DialogHeader>
             <form ref={formRef} noValidate onSubmit={submit} className="flex flex-col gap-5" aria-label={link ? "Edit link" : "Create link"}>
@@ -149,7 +177,8 @@ export function LinkFormDialog({
                   hint={link ? "Changing it breaks links already shared." : "Leave empty for a generated one."}
                   error={errors.slug}
                 >
-                  <Input
+                  <InputWithPrefix
+                    prefix={slugPrefix}
                     autoComplete="off"
                     spellCheck={false}
                     placeholder={link ? undefined : "spring-sale"}
@@ -165,54 +194,64 @@ export function LinkFormDialog({
 
               <TagsField id="link-tags" tags={values.tags} onChange={(tags) => set("tags", tags)} suggestions={tagSuggestions} error={errors.tags} />
 
-              <fieldset className="grid grid-cols-1 gap-4 rounded-lg border p-3 sm:grid-cols-2 sm:p-4">
-                <legend className="px-1 text-sm font-medium">Expiry</legend>
-                <FormField id="link-expires-at" label="Expires at" hint="Your local time. Leave empty to never expire." error={errors.expiresAt}>
-                  <Input
-                    type="datetime-local"
-                    min={toDateTimeLocal(new Date())}
-                    value={values.expiresAt}
-                    onChange={(event) => set("expiresAt", event.target.value)}
-                  />
-                </FormField>
-                <FormField
-                  id="link-expired-url"
-                  label="Fallback URL once expired"
-                  hint={hasExpiry ? "Without one, visitors see “link expired”." : "Set an expiry time first."}
-                  error={errors.expiredUrl}
-                >
-                  <Input
-                    type="url"
-                    inputMode="url"
-                    placeholder="https://example.com/offer-ended"
-                    value={values.expiredUrl}
-                    onChange={(event) => set("expiredUrl", event.target.value)}
-                    disabled={!hasExpiry}
-                  />
-                </FormField>
-              </fieldset>
+              <CollapsibleSection
+                title="More options"
+                summary={advancedSummary(values, link) || "Expiry, password, redirect, UTM"}
+                open={advancedOpen}
+                onOpenChange={setAdvancedOpen}
+                data-testid="link-advanced"
+              >
+                <div className="flex flex-col gap-5">
+                  <fieldset className="grid grid-cols-1 gap-4 rounded-lg border p-3 sm:grid-cols-2 sm:p-4">
+                    <legend className="px-1 text-sm font-medium">Expiry</legend>
+                    <FormField id="link-expires-at" label="Expires at" hint="Your local time. Leave empty to never expire." error={errors.expiresAt}>
+                      <Input
+                        type="datetime-local"
+                        min={toDateTimeLocal(new Date())}
+                        value={values.expiresAt}
+                        onChange={(event) => set("expiresAt", event.target.value)}
+                      />
+                    </FormField>
+                    <FormField
+                      id="link-expired-url"
+                      label="Fallback URL once expired"
+                      hint={hasExpiry ? "Without one, visitors see “link expired”." : "Set an expiry time first."}
+                      error={errors.expiredUrl}
+                    >
+                      <Input
+                        type="url"
+                        inputMode="url"
+                        placeholder="https://example.com/offer-ended"
+                        value={values.expiredUrl}
+                        onChange={(event) => set("expiredUrl", event.target.value)}
+                        disabled={!hasExpiry}
+                      />
+                    </FormField>
+                  </fieldset>
 
-              <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-                <PasswordField
-                  link={link}
-                  values={values}
-                  error={errors.password}
-                  onMode={(mode) => set("passwordMode", mode)}
-                  onPassword={(password) => set("password", password)}
-                />
-                <FormField id="link-redirect-status" label="Redirect status" hint={redirectStatusHelp[status]} error={errors.redirectStatus}>
-                  <Select value={values.redirectStatus} onChange={(event) => set("redirectStatus", event.target.value as LinkFormValues["redirectStatus"])}>
-                    {[302, ...redirectStatuses.filter((code) => code !== 302)].map((code) => (
-                      <option key={code} value={code}>
-                        {code} {code === 301 || code === 308 ? "permanent" : "temporary"}
-                        {code === 302 ? " (default)" : ""}
-                      </option>
-                    ))}
-                  </Select>
-                </FormField>
-              </div>
+                  <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
+                    <PasswordField
+                      link={link}
+                      values={values}
+                      error={errors.password}
+                      onMode={(mode) => set("passwordMode", mode)}
+                      onPassword={(password) => set("password", password)}
+                    />
+                    <FormField id="link-redirect-status" label="Redirect status" hint={redirectStatusHelp[status]} error={errors.redirectStatus}>
+                      <Select value={values.redirectStatus} onChange={(event) => set("redirectStatus", event.target.value as LinkFormValues["redirectStatus"])}>
+                        {[302, ...redirectStatuses.filter((code) => code !== 302)].map((code) => (
+                          <option key={code} value={code}>
+                            {code} {code === 301 || code === 308 ? "permanent" : "temporary"}
+                            {code === 302 ? " (default)" : ""}
+                          </option>
+                        ))}
+                      </Select>
+                    </FormField>
+                  </div>
 
-              <UtmFields url={values.url} utm={values.utm} onChange={(key, value) => set("utm", { ...values.utm, [key]: value })} errors={errors} />
+                  <UtmFields url={values.url} utm={values.utm} onChange={(key, value) => set("utm", { ...values.utm, [key]: value })} errors={errors} />
+                </div>
+              </CollapsibleSection>
 
               <DialogFooter>
                 <DialogClose asChild>
@@ -281,7 +320,7 @@ function CreatedLink({ link, onCreateAnother }: { link: Link; onCreateAnother: (
           <CircleCheck aria-hidden="true" className="size-5 text-success" />
           Your short link is ready
         </DialogTitle>
-        <DialogDescription id="link-form-description">It works on every instance right away. Copy it and share it.</DialogDescription>
+        <DialogDescription id="link-form-description">It works right away: copy it and share it.</DialogDescription>
       </DialogHeader>
       <div className="flex flex-col gap-2 rounded-lg border bg-muted/50 p-3 sm:flex-row sm:items-center sm:justify-between">
         <a

@@ -24,17 +24,18 @@ import { useLinkFilters } from "./use-link-filters";
 
 const pageSize = 20;
 
-export function LinksPage() {
+/** `shortLinkOrigin`: where new short links are served, shown in front of the slug while one is made. */
+export function LinksPage({ shortLinkOrigin }: { shortLinkOrigin: string }) {
   return (
     <ToastProvider>
-      <LinksView />
+      <LinksView shortLinkOrigin={shortLinkOrigin} />
     </ToastProvider>
   );
 }
 
 type FormState = { open: false } | { open: true; link: Link | null; key: number };
 
-function LinksView() {
+function LinksView({ shortLinkOrigin }: { shortLinkOrigin: string }) {
   const trpc = useTRPC();
   const { filters, filtered, setFilters, searchDraft, setSearchDraft } = useLinkFilters();
   const now = useNow(30_000);
@@ -64,6 +65,8 @@ function LinksView() {
 
   const links = list.data?.pages.flatMap((page) => page.items) ?? [];
   const total = list.data?.pages[0]?.total ?? 0;
+  // A new account sees the empty state's own button: one "Create link", not two.
+  const empty = !list.isPending && !list.isError && !filtered && links.length === 0;
   const createButton = (
     <Button onClick={() => openForm(null)}>
       <Plus aria-hidden="true" />
@@ -73,7 +76,11 @@ function LinksView() {
 
   return (
     <div className="flex flex-col gap-6 sm:gap-8">
-      <PageHeader title="Links" description="Your short links: where they go, how often they are clicked, and their QR codes." actions={createButton} />
+      <PageHeader
+        title="Links"
+        description="Your short links: where they go, how often they are clicked, and their QR codes."
+        actions={empty ? undefined : createButton}
+      />
 
       {/* Nothing to search in a new account: the empty state alone says what to do. */}
       {list.isPending || filtered || links.length > 0 || list.isError ? (
@@ -159,6 +166,7 @@ function LinksView() {
           }}
           link={form.link}
           tagSuggestions={tags.data?.map((tag) => tag.name) ?? []}
+          shortLinkOrigin={shortLinkOrigin}
         />
       ) : null}
 
@@ -168,7 +176,7 @@ function LinksView() {
         open={deletion.target !== null}
         onOpenChange={(open) => !open && deletion.cancel()}
         title={`Delete ${deletion.target?.slug ?? "this link"}?`}
-        description="It stops redirecting at once, on every instance. You can undo this for 10 minutes."
+        description="The short link stops working at once: visitors see “link not found”. You can undo this for 10 minutes."
         confirmLabel="Delete link"
         onConfirm={deletion.confirm}
         pending={deletion.pending}

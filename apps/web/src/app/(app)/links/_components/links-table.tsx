@@ -10,12 +10,15 @@ import { CopyButton } from "./copy-button";
 import type { Link } from "./types";
 
 /**
- * Narrower screens drop columns and show their values under the short link
- * instead: Created below sm, Destination below md, Tags below lg.
+ * The table has a fixed layout: the narrow columns (clicks, created,
+ * actions, tags) get fixed widths and the short link and destination share
+ * the rest, truncating their text, so the row can never outgrow its card and
+ * push the actions out of sight. Narrower screens drop columns and show their
+ * values under the short link instead: Destination below md, Tags below xl;
+ * Created shows from xl, where there is room for it.
  */
-const fromSm = "hidden sm:table-cell";
 const fromMd = "hidden md:table-cell";
-const fromLg = "hidden lg:table-cell";
+const fromXl = "hidden xl:table-cell";
 
 const dateFormat: Intl.DateTimeFormatOptions = { dateStyle: "medium" };
 const dateTimeFormat: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
@@ -28,15 +31,16 @@ export interface LinkActions {
 
 export function LinksTable({ links, now, actions }: { links: Link[]; now: number; actions: LinkActions }) {
   return (
-    <Table>
+    <Table className="table-fixed">
       <TableHeader>
         <TableRow className="hover:bg-transparent">
           <TableHead>Short link</TableHead>
           <TableHead className={fromMd}>Destination</TableHead>
-          <TableHead className={fromLg}>Tags</TableHead>
-          <TableHead className="text-right">Clicks</TableHead>
-          <TableHead className={fromSm}>Created</TableHead>
-          <TableHead className="text-right">
+          <TableHead className={`${fromXl} w-44`}>Tags</TableHead>
+          <TableHead className="w-16 text-right sm:w-20">Clicks</TableHead>
+          <TableHead className={`${fromXl} w-32`}>Created</TableHead>
+          {/* Four 32 px buttons in a row from sm (stacked on a phone) and the cell's padding. */}
+          <TableHead className="w-16 text-right sm:w-44">
             <span className="sr-only">Actions</span>
           </TableHead>
         </TableRow>
@@ -52,21 +56,26 @@ export function LinksTable({ links, now, actions }: { links: Link[]; now: number
 
 function LinkRow({ link, now, actions }: { link: Link; now: number; actions: LinkActions }) {
   const shortLabel = link.shortUrl.replace(/^https?:\/\//, "");
+  const host = shortLabel.slice(0, -(link.slug.length + 1));
   return (
     <TableRow data-testid="link-row" data-slug={link.slug}>
-      <TableCell className="max-w-[15rem] align-top whitespace-normal sm:max-w-64 2xl:max-w-xs">
+      <TableCell className="align-top whitespace-normal">
         <div className="flex min-w-0 items-center gap-1">
           <a
             href={link.shortUrl}
             target="_blank"
             rel="noreferrer"
-            className="flex min-w-0 font-medium text-brand underline-offset-4 hover:underline"
+            className="flex min-w-0 flex-col font-medium text-brand underline-offset-4 hover:underline"
             data-testid="short-url"
             title={link.shortUrl}
           >
-            {/* The host gives way first on a narrow screen: the slug is what tells links apart. */}
-            <span className="truncate font-normal text-muted-foreground">{shortLabel.slice(0, -link.slug.length)}</span>
-            <span className="max-w-full shrink-0 truncate">{link.slug}</span>
+            {/* The host above, muted (it is the same on every row); the slug, with its slash, is what tells links apart. */}
+            <span className="truncate text-xs font-normal text-muted-foreground" data-testid="short-url-host">
+              {host}
+            </span>
+            <span className="truncate" data-testid="short-url-path">
+              /{link.slug}
+            </span>
           </a>
           <CopyButton text={link.shortUrl} label={`Copy ${shortLabel}`} />
         </div>
@@ -76,15 +85,15 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
           <Destination link={link} />
         </div>
         {link.tags.length > 0 ? (
-          <div className="mt-1.5 lg:hidden">
+          <div className="mt-1.5 xl:hidden">
             <Tags tags={link.tags} />
           </div>
         ) : null}
       </TableCell>
-      <TableCell className={`${fromMd} max-w-48 align-top whitespace-normal lg:max-w-56 xl:max-w-64 2xl:max-w-md`}>
+      <TableCell className={`${fromMd} align-top whitespace-normal`}>
         <Destination link={link} />
       </TableCell>
-      <TableCell className={`${fromLg} align-top whitespace-normal`}>
+      <TableCell className={`${fromXl} align-top whitespace-normal`}>
         {link.tags.length > 0 ? <Tags tags={link.tags} /> : <span className="text-muted-foreground">–</span>}
       </TableCell>
       <TableCell className="text-right align-top font-medium tabular-nums" data-testid="clicks">
@@ -96,7 +105,7 @@ function LinkRow({ link, now, actions }: { link: Link; now: number; actions: Lin
           {link.clicks.toLocaleString()}
         </NextLink>
       </TableCell>
-      <TableCell className={`${fromSm} align-top text-muted-foreground`}>
+      <TableCell className={`${fromXl} align-top text-muted-foreground`}>
         <time dateTime={link.createdAt.toISOString()} title={link.createdAt.toLocaleString(undefined, dateTimeFormat)}>
           {link.createdAt.toLocaleDateString(undefined, dateFormat)}
         </time>
@@ -159,8 +168,11 @@ function Tags({ tags }: { tags: string[] }) {
   return (
     <ul className="flex flex-wrap gap-1" aria-label="Tags">
       {tags.map((tag) => (
-        <li key={tag}>
-          <Badge variant="secondary">{tag}</Badge>
+        <li key={tag} className="min-w-0 max-w-full">
+          {/* A tag of 32 wide characters would not fit its column: it truncates, whole in its tooltip. */}
+          <Badge variant="secondary" className="block max-w-full truncate" title={tag}>
+            {tag}
+          </Badge>
         </li>
       ))}
     </ul>

@@ -28,8 +28,14 @@ export function kindsWithMixedBuilds(builds: Record<ProcessKind, LiveBuild[]>): 
   return (Object.keys(builds) as ProcessKind[]).filter((kind) => builds[kind].length > 1);
 }
 
-/** The first characters of a build id, enough to tell builds apart at a glance. */
+/**
+ * A build id as the dashboard shows it: a long generated id (Next's build id,
+ * a bundle hash) cut to its first 8 characters, enough to tell builds apart
+ * at a glance; a word such as `development` (the dev server's id) is a name,
+ * not a hash, and cut it would read as a typo ("developm"), so it stays whole.
+ */
 export function shortBuildId(buildId: string): string {
+  if (/^[a-z]+(?:[-_][a-z]+)*$/i.test(buildId) && buildId.length <= 24) return buildId;
   return buildId.length > 10 ? buildId.slice(0, 8) : buildId;
 }
 

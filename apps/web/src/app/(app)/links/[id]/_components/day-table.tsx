@@ -14,15 +14,19 @@ export function DayTable({ days }: { days: DayStats[] }) {
           <TableRow>
             <TableHead>Day (UTC)</TableHead>
             <TableHead className="text-right">Clicks</TableHead>
-            <TableHead className="text-right">Unique visitors</TableHead>
-            <TableHead className="text-right">Bot clicks</TableHead>
+            <TableHead className="text-right whitespace-normal">Unique visitors</TableHead>
+            <TableHead className="text-right whitespace-normal">Bot clicks</TableHead>
           </TableRow>
         </TableHeader>
         <TableBody>
           {[...days].reverse().map((day) => (
             <TableRow key={day.day}>
               <TableCell>
-                <time dateTime={day.day}>{dayLabel(day.day, { weekday: "short", month: "short", day: "numeric", year: "numeric" })}</time>
+                {/* Without the year on a phone, so the four columns fit its width (the range is at most 90 days). */}
+                <time dateTime={day.day} title={dayLabel(day.day, { dateStyle: "full" })}>
+                  <span className="sm:hidden">{dayLabel(day.day, { weekday: "short", month: "short", day: "numeric" })}</span>
+                  <span className="hidden sm:inline">{dayLabel(day.day, { weekday: "short", month: "short", day: "numeric", year: "numeric" })}</span>
+                </time>
               </TableCell>
               <TableCell className="text-right tabular-nums">{day.clicks.toLocaleString()}</TableCell>
               <TableCell className="text-right tabular-nums">{day.uniqueVisitors.toLocaleString()}</TableCell>

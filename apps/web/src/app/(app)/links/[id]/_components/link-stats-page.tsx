@@ -72,10 +72,11 @@ export function LinkStatsPage({ id }: { id: string }) {
         <PageHeader
           className="mt-3"
           title={<span className="break-all">/{link.slug}</span>}
-          description={link.title ?? link.pageTitle ?? link.destinationUrl}
-          actions={<CopyButton text={link.shortUrl} label={`Copy ${link.shortUrl}`} showText variant="outline" size="sm" />}
+          // The destination has its own line below: the description is the title, when there is one, not the URL a second time.
+          description={link.title ?? link.pageTitle ?? undefined}
+          actions={<CopyButton text={link.shortUrl} label="Copy short link" showText variant="outline" size="sm" />}
         />
-        <p className="mt-2 truncate text-sm text-muted-foreground" title={link.destinationUrl}>
+        <p className="mt-2 truncate text-sm text-muted-foreground" title={link.destinationUrl} data-testid="destination">
           Goes to{" "}
           <a href={link.destinationUrl} target="_blank" rel="noreferrer" className="text-foreground underline-offset-4 hover:underline">
             {link.destinationUrl}
@@ -100,7 +101,8 @@ export function LinkStatsPage({ id }: { id: string }) {
           </div>
           <RangePicker value={days} onChange={setDays} />
         </CardHeader>
-        <CardContent className="grid gap-6">
+        {/* One column that may shrink below its content: the chart and the day table fit a phone instead of widening the page. */}
+        <CardContent className="grid grid-cols-1 gap-6">
           <ClicksChart days={stats.data.days} />
           {stats.data.clicksInRange === 0 ? (
             <p className="rounded-lg bg-muted/60 px-4 py-3 text-sm text-muted-foreground">
@@ -127,19 +129,23 @@ function BackToLinks() {
 }
 
 function Totals({ stats, days }: { stats: LinkStats; days: StatsRange }) {
+  // Visitors are told apart within one UTC day only (the visitor hash rotates daily), so the range's figure is the days' sum.
+  const uniqueVisitors = stats.days.reduce((sum, day) => sum + day.uniqueVisitors, 0);
   const items = [
     { key: "all-time", label: "All-time clicks", value: stats.link.clicks },
     { key: "in-range", label: `Clicks, last ${days} days`, value: stats.clicksInRange },
+    { key: "unique-visitors", label: `Unique visitors, last ${days} days`, value: uniqueVisitors, hint: "Counted per day" },
     { key: "bots", label: `Bot clicks left out, last ${days} days`, value: stats.botClicksInRange },
   ];
   return (
-    <dl className="grid gap-3 sm:grid-cols-3 sm:gap-4">
+    <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2 sm:gap-4 xl:grid-cols-4">
       {items.map((item) => (
         <div key={item.key} className="rounded-xl border bg-card px-5 py-4 shadow-xs">
           <dt className="text-sm text-muted-foreground">{item.label}</dt>
           <dd className="mt-1 text-2xl font-semibold tracking-tight tabular-nums" data-testid={`total-${item.key}`}>
             {item.value.toLocaleString()}
           </dd>
+          {item.hint ? <dd className="mt-0.5 text-xs text-muted-foreground">{item.hint}</dd> : null}
         </div>
       ))}
     </dl>
@@ -174,8 +180,8 @@ function StatsSkeleton() {
         <Skeleton className="h-8 w-48" />
         <Skeleton className="h-4 w-72" />
       </div>
-      <div className="grid gap-3 sm:grid-cols-3 sm:gap-4">
-        {[0, 1, 2].map((card) => (
+      <div className="grid gap-3 sm:grid-cols-2 sm:gap-4 xl:grid-cols-4">
+        {[0, 1, 2, 3].map((card) => (
           <Skeleton key={card} className="h-20 rounded-xl" />
         ))}
       </div>

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { visibleNavItems } from "./nav-items";
+
+const labels = (user: Parameters<typeof visibleNavItems>[0]) => visibleNavItems(user).map((item) => item.label);
+
+describe("visibleNavItems", () => {
+  it("shows a signed-out visitor no Links and no Account: only the way to sign in, which the shell adds", () => {
+    expect(labels(null)).toEqual([]);
+  });
+
+  it("shows a signed-in user Links and Account, and System only to an operator", () => {
+    expect(labels({ operator: false })).toEqual(["Links", "Account"]);
+    expect(labels({ operator: true })).toEqual(["Links", "System", "Account"]);
+  });
+
+  it("keeps Links and Account, without System, while sessions cannot be checked", () => {
+    expect(labels("unknown")).toEqual(["Links", "Account"]);
+  });
+});
