@@ -2,7 +2,8 @@
 
 import type { SessionSummary } from "@hop/validators";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Laptop, LogOut } from "lucide-react";
+import { Laptop, LogOut, Smartphone, Tablet } from "lucide-react";
+import { deviceKind } from "./device-kind";
 import { useState } from "react";
 import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
@@ -136,7 +137,7 @@ function SessionList({ sessions, onRevoke }: { sessions: SessionSummary[]; onRev
             className="flex flex-wrap items-center gap-x-4 gap-y-2 px-5 py-4 sm:px-6"
           >
             <span aria-hidden="true" className="flex size-9 shrink-0 items-center justify-center rounded-lg bg-muted text-muted-foreground">
-              <Laptop className="size-4" />
+              <DeviceIcon device={session.device} />
             </span>
             <div className="min-w-0 flex-1">
               <p className="flex flex-wrap items-center gap-2 text-sm font-medium">
@@ -197,4 +198,11 @@ function MutationError({ error }: { error: unknown }) {
       <AlertDescription>{describeApiError(error).message}</AlertDescription>
     </Alert>
   );
+}
+
+const deviceIcons = { phone: Smartphone, tablet: Tablet, computer: Laptop } as const;
+
+function DeviceIcon({ device }: { device: string }) {
+  const Icon = deviceIcons[deviceKind(device)];
+  return <Icon className="size-4" />;
 }
