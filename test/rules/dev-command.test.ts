@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createTestDatabase, freePort, startRedisServer, waitFor, type RedisServer } from "@hop/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, saveScreenshot } from "../support/browser";
 
 // Issue 12: stopping `pnpm dev` with Ctrl-C printed PostgreSQL connection
 // errors and pnpm's "ELIFECYCLE Command failed". A terminal's Ctrl-C is a
@@ -48,6 +49,32 @@ afterAll(async () => {
 });
 
 describe("pnpm dev", () => {
+  it("serves working pages at the very address it prints: a new user signs up there", async () => {
+    const printed = /web-1\s+(http:\/\/\S+)/.exec(output)?.[1];
+    expect(printed).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${printed}/signup`, { timeout: 120_000 });
+      // The page came alive: React hydrated the form (Next's dev server refused its own scripts on 127.0.0.1 before).
+      await page.waitForFunction(
+        () => {
+          const form = document.querySelector("form");
+          return form !== null && Object.keys(form).some((key) => key.startsWith("__react"));
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
+      await page.getByLabel("Email").fill("first-hour@example.com");
+      await page.getByLabel("Password", { exact: true }).fill("a good long passphrase");
+      await page.getByRole("button", { name: "Sign up" }).click();
+      await page.waitForURL(/\/links/, { timeout: 120_000 });
+      await saveScreenshot(page, "dev-first-sign-up");
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
+
   it("stops quietly on Ctrl-C, every process in order, and exits 0", async () => {
     const child = dev!;
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
