@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import proxyAddr from "proxy-addr";
-import type { ProxyTrust } from "../src/server/proxy-trust";
+import { trustNoProxy, type ProxyTrust } from "../src/server/proxy-trust";
 
 /** Set on every request handed to Next; any value a client sent is overwritten. */
 export const clientIpHeader = "x-hop-client-ip";
@@ -12,8 +12,10 @@ export const clientIpHeader = "x-hop-client-ip";
  * wrote, so they never count (proxy-addr, as Express uses it).
  */
 export function clientAddress(request: IncomingMessage, trust: ProxyTrust): string {
-  if (!request.socket.remoteAddress) return "unknown";
-  return proxyAddr(request, trust);
+  const peer = request.socket.remoteAddress;
+  if (!peer) return "unknown";
+  // Every redirect asks: without trusted proxies there is no header to parse.
+  return trust === trustNoProxy ? peer : proxyAddr(request, trust);
 }
 
 /** Whether the socket's peer is a trusted proxy, whose X-Forwarded-Host/-Proto may be believed. */

@@ -12,10 +12,14 @@ import {
   linkUnlockTtlSeconds,
   PasswordHashingBusyError,
   sealLinkUnlock,
+  sealUnlockReferrer,
   sessionCookieAttributes,
+  unlockReferrerCookieName,
+  unlockReferrerTtlSeconds,
+  unsealUnlockReferrer,
   verifyPassword,
 } from "@hop/auth";
-import { visitorHash } from "@hop/clicks";
+import { maxReferrerLength, validReferrer, visitorHash } from "@hop/clicks";
 import { asLocationHeader, isExpired, lookUpLink, passwordTag, recordClick, type ClickDraft } from "@hop/links";
 import { createRateLimiter } from "@hop/redis";
 import { unlockLinkInput } from "@hop/validators";
@@ -24,14 +28,6 @@ import type { WebServices } from "../src/server/services";
 import { clientAddress } from "./client-address";
 import { securityHeaders } from "./security-headers";
 import { linkExpiredPage, linkNotFoundPage, linkUnavailablePage, linkUnlockPage } from "./link-pages";
-import {
-  maxReferrerLength,
-  sealUnlockReferrer,
-  unlockReferrerCookieName,
-  unlockReferrerTtlSeconds,
-  unsealUnlockReferrer,
-  validReferrer,
-} from "./unlock-referrer";
 
 type Services = Pick<WebServices, "env" | "db" | "redis" | "sessionConfig" | "log">;
 

@@ -21,4 +21,13 @@ export {
 } from "./session-registry";
 export { resolveSession, type SessionConfig, type SessionUser } from "./resolve";
 export { hostOfOrigin, isCrossOriginRequest } from "./csrf";
-export { isLinkUnlocked, linkUnlockCookieName, linkUnlockTtlSeconds, sealLinkUnlock } from "./link-unlock";
+export {
+  isLinkUnlocked,
+  linkUnlockCookieName,
+  linkUnlockTtlSeconds,
+  sealLinkUnlock,
+  sealUnlockReferrer,
+  unlockReferrerCookieName,
+  unlockReferrerTtlSeconds,
+  unsealUnlockReferrer,
+} from "./link-unlock";

@@ -32,3 +32,30 @@ export async function isLinkUnlocked(cookie: string | undefined, linkId: string,
     return false;
   }
 }
+
+/**
+ * The page a visitor came from, kept through a password-protected link's
+ * unlock page: without it, the click counted after the unlock would name
+ * Hop's own unlock page as its referrer. A correct password seals it into a
+ * cookie on the link's path for this long: enough to follow the unlock's 303,
+ * gone before any later visit. Analytics only: nothing else trusts it.
+ */
+export const unlockReferrerTtlSeconds = 60;
+
+export function unlockReferrerCookieName(linkId: string): string {
+  return `hop_unlock_ref_${linkId}`;
+}
+
+const referrerPayloadSchema = z.object({ lid: z.string(), ref: z.string().nullable() });
+
+/** The cookie's value: the link it is for and the (already validated) referrer; null: the visitor came without one. */
+export function sealUnlockReferrer(linkId: string, referrer: string | null, secrets: SessionSecrets): Promise<string> {
+  return sealData({ lid: linkId, ref: referrer }, { password: secrets, ttl: unlockReferrerTtlSeconds });
+}
+
+/** The carried referrer for this link, or undefined when the cookie is absent, expired, forged or for another link. */
+export async function unsealUnlockReferrer(cookie: string | undefined, linkId: string, secrets: SessionSecrets): Promise<string | null | undefined> {
+  if (!cookie) return undefined;
+  const parsed = referrerPayloadSchema.safeParse(await unsealData<unknown>(cookie, { password: secrets, ttl: unlockReferrerTtlSeconds }).catch(() => null));
+  return parsed.success && parsed.data.lid === linkId ? parsed.data.ref : undefined;
+}

@@ -7,13 +7,29 @@ import { z } from "zod";
  * referrer host) and counts it. Only what the request carried is recorded
  * here: enrichment belongs to the worker, off the hot path.
  */
+/** A click's referrer is cut at this length (the Referer header's practical limit). */
+export const maxReferrerLength = 2048;
+
+/**
+ * A referrer worth recording when it did not come from the Referer header
+ * itself (carried through a password unlock): an absolute http(s) URL, cut at
+ * maxReferrerLength; anything else (a forged field, `javascript:`) is none.
+ */
+export function validReferrer(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const cut = value.slice(0, maxReferrerLength);
+  if (!URL.canParse(cut)) return null;
+  const { protocol } = new URL(cut);
+  return protocol === "http:" || protocol === "https:" ? cut : null;
+}
+
 export const clickEventSchema = z.object({
   /** Unique per visit; ingestion is idempotent by it. */
   eventId: z.string().min(1).max(64),
   linkId: z.string().min(1).max(64),
   occurredAt: z.date(),
   /** The Referer header as sent (may be a full URL), or null. */
-  referrer: z.string().max(2048).nullable(),
+  referrer: z.string().max(maxReferrerLength).nullable(),
   userAgent: z.string().max(1024).nullable(),
   /** ISO 3166-1 alpha-2 from the configured trusted header, or null. */
   country: z.string().length(2).nullable(),

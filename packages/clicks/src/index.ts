@@ -1,5 +1,13 @@
 export { enrichClick, enrichClicks, type EnrichedClick } from "./enrich";
-export { clickEventFromStreamFields, clickEventSchema, clickEventToStreamFields, type ClickEvent, type ClickStreamFields } from "./event";
+export {
+  clickEventFromStreamFields,
+  clickEventSchema,
+  clickEventToStreamFields,
+  maxReferrerLength,
+  validReferrer,
+  type ClickEvent,
+  type ClickStreamFields,
+} from "./event";
 export { ingestClickEvents, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";
 export {

@@ -10,7 +10,6 @@ import {
   verifyPassword,
 } from "@hop/auth";
 import { createHash, randomBytes } from "node:crypto";
-import { Prisma } from "@hop/db";
 import { enqueueJob } from "@hop/jobs";
 import { publishLinkCache } from "@hop/links";
 import { createRateLimiter, redisKeys } from "@hop/redis";
@@ -29,7 +28,7 @@ import {
 } from "@hop/validators";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import type { TRPCContext } from "../context";
-import { enforceRateLimit, fieldError } from "../errors";
+import { enforceRateLimit, fieldError, isUniqueViolation } from "../errors";
 import { protectedProcedure, publicProcedure } from "../trpc";
 import { holdSlugs } from "./links/shared";
 
@@ -46,6 +45,12 @@ const emailChangeLinkRefused = "This confirmation link has expired or was alread
 /** What is stored of a mailed token (password reset, email change): its SHA-256 (the token has 256 random bits, so no salt or slow hash is needed). */
 export function hashMailedToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
+}
+
+/** A new mailed token: the link to mail (on this site's public origin) and the hash to store. */
+function mintMailedToken(ctx: TRPCContext, path: "/reset-password" | "/confirm-email"): { url: string; tokenHash: string } {
+  const token = randomBytes(32).toString("base64url");
+  return { url: `${ctx.appBaseUrl}${path}?${new URLSearchParams({ token }).toString()}`, tokenHash: hashMailedToken(token) };
 }
 
 /** Seals the cookie that names a session, with the user's session epoch it is valid in. */
@@ -74,7 +79,7 @@ export const authRouter = {
       const user = await ctx.db.user.create({ data: { email: input.email, name: input.name || null, passwordHash } });
       return await signInAs(ctx, user, 0);
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      if (isUniqueViolation(error)) {
         throw fieldError("email", "An account with this email already exists. Sign in instead?");
       }
       throw error;
@@ -112,11 +117,10 @@ export const authRouter = {
     const perEmail = await createRateLimiter(ctx.redis, "passwordResetPerEmail").consume(input.email);
     const user = perEmail.allowed ? await ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } }) : null;
     if (user) {
-      const token = randomBytes(32).toString("base64url");
-      const resetUrl = `${ctx.appBaseUrl}/reset-password?${new URLSearchParams({ token }).toString()}`;
+      const { url: resetUrl, tokenHash } = mintMailedToken(ctx, "/reset-password");
       await ctx.db.$transaction(async (tx) => {
         await tx.passwordResetToken.create({
-          data: { userId: user.id, tokenHash: hashMailedToken(token), expiresAt: new Date(Date.now() + passwordResetValidMinutes * 60_000) },
+          data: { userId: user.id, tokenHash, expiresAt: new Date(Date.now() + passwordResetValidMinutes * 60_000) },
         });
         await enqueueJob(tx, "mail.passwordReset", { to: user.email, resetUrl, validMinutes: passwordResetValidMinutes }, { maxAttempts: 5 });
       });
@@ -242,11 +246,10 @@ export const authRouter = {
     if (await ctx.db.user.findUnique({ where: { email: input.newEmail }, select: { id: true } })) {
       throw fieldError("newEmail", "Another account uses this email");
     }
-    const token = randomBytes(32).toString("base64url");
-    const confirmUrl = `${ctx.appBaseUrl}/confirm-email?${new URLSearchParams({ token }).toString()}`;
+    const { url: confirmUrl, tokenHash } = mintMailedToken(ctx, "/confirm-email");
     await ctx.db.$transaction(async (tx) => {
       await tx.emailChangeToken.create({
-        data: { userId, newEmail: input.newEmail, tokenHash: hashMailedToken(token), expiresAt: new Date(Date.now() + emailChangeValidMinutes * 60_000) },
+        data: { userId, newEmail: input.newEmail, tokenHash, expiresAt: new Date(Date.now() + emailChangeValidMinutes * 60_000) },
       });
       await enqueueJob(tx, "mail.emailChange", { to: input.newEmail, confirmUrl, validMinutes: emailChangeValidMinutes }, { maxAttempts: 5 });
     });
@@ -273,7 +276,7 @@ export const authRouter = {
         return { email: user.email };
       });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      if (isUniqueViolation(error)) {
         throw fieldError("token", "Another account took this email meanwhile. Your email is unchanged.");
       }
       throw error;
