@@ -99,7 +99,7 @@ export class RedisExecutor {
   /** MULTI ... EXEC on a connection no other request uses meanwhile. */
   async runTransaction(commands: readonly RedisCommand[]): Promise<CommandOutcome[]> {
     const prepared = commands.map((command) => this.#prepare(command));
-    if (prepared.some((item) => killCommandOf(item.command[0]))) await this.#prepareToStop();
+    if (!this.#readyToStop && prepared.some((item) => killCommandOf(item.command[0]))) await this.#prepareToStop();
     return this.#transactions.use(async (connection) => {
       const settled = await Promise.allSettled([
         send(connection, ["MULTI"]),
@@ -147,7 +147,7 @@ export class RedisExecutor {
 
   async #runPrepared(connection: Redis, prepared: PreparedCommand): Promise<RedisReply> {
     if (connection.status !== "ready") await awaitFirstConnection(connection, firstConnectionTimeoutMs);
-    if (killCommandOf(prepared.command[0])) await this.#prepareToStop();
+    if (!this.#readyToStop && killCommandOf(prepared.command[0])) await this.#prepareToStop();
     let reply: RedisReply;
     try {
       reply = await send(connection, prepared.command);
@@ -162,6 +162,11 @@ export class RedisExecutor {
    * A busy Redis answers a new connection's handshake with BUSY: the
    * connection for SCRIPT KILL is opened, and up, before the first script runs.
    */
+  /** Every script run asks (the redirect runs one per visit): once the kill connection is up, no await is added. */
+  get #readyToStop(): boolean {
+    return this.#control?.status === "ready";
+  }
+
   async #prepareToStop(): Promise<void> {
     this.#control ??= openConnection({ ...this.#settings, connectionName: `${this.#settings.connectionName}-control`, commandTimeoutMs: 60_000 });
     // Without it a runaway script cannot be stopped, but the script itself may still run.
