@@ -20,7 +20,7 @@ import {
   verifyPassword,
 } from "@hop/auth";
 import { maxReferrerLength, validReferrer, visitorHash } from "@hop/clicks";
-import { asLocationHeader, isExpired, lookUpLink, passwordTag, recordClick, type ClickDraft } from "@hop/links";
+import { asLocationHeader, isExpired, lookUpLink, passwordTag, recordClick, servedLinkWhere, type ClickDraft } from "@hop/links";
 import { createRateLimiter } from "@hop/redis";
 import { unlockLinkInput } from "@hop/validators";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
@@ -127,7 +127,7 @@ async function unlockLink(request: IncomingMessage, response: ServerResponse, sl
   const parsed = unlockLinkInput.safeParse({ password: form.get("password") ?? "" });
   if (!parsed.success) return sendPage(response, 400, linkUnlockPage(slug, parsed.error.issues[0]?.message ?? "Enter the password", referrer));
 
-  const row = await services.db.link.findUnique({ where: { slug }, select: { id: true, passwordHash: true, deletedAt: true } });
+  const row = await services.db.link.findFirst({ where: servedLinkWhere(slug), select: { id: true, passwordHash: true, deletedAt: true } });
   if (!row || row.deletedAt) return sendPage(response, 404, linkNotFoundPage(slug));
   if (!row.passwordHash) return redirect(response, 303, `/${slug}`);
 

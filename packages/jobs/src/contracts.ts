@@ -55,6 +55,24 @@ export const jobContracts = {
       .min(1)
       .max(24 * 60),
   }),
+  /**
+   * Tell the old address that the account's email is being moved to another
+   * one (issue 12): if its owner did not ask, they know to sign in and change
+   * the password before the new address is confirmed. Enqueued with the token's row.
+   */
+  "mail.emailChangeNotice": z.object({
+    to: z.email().max(254),
+    newEmail: z.email().max(254),
+    accountUrl: z.url().max(2048),
+  }),
+  /** Tell the owner when their account will be deleted and how to keep it; enqueued with the deletion date. */
+  "mail.accountDeletionScheduled": z.object({
+    to: z.email().max(254),
+    deletionScheduledFor: z.iso.datetime(),
+    signInUrl: z.url().max(2048),
+  }),
+  /** Scheduled (crontab, every 10 minutes): delete the accounts whose deletion date has passed. */
+  "accounts.purgeDue": cronPayload,
   /** Scheduled (crontab, every minute): mark links whose expiry passed. */
   "links.markExpired": cronPayload,
   /** Scheduled (crontab, every minute): trim acknowledged entries off the clicks stream. */

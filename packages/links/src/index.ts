@@ -16,7 +16,7 @@ export {
   type CachedLink,
 } from "./cache";
 export { asLocationHeader, destinationUrl, utmFromColumns, utmToColumns, type UtmColumns } from "./destination";
-export { lookUpLink, type ClickDraft, type LinkLookup } from "./lookup";
+export { lookUpLink, servedLinkWhere, type ClickDraft, type LinkLookup } from "./lookup";
 export { recordClick } from "./record-click";
 export { redirectStatusCode, redirectStatusFromCode } from "./redirect-status";
 export { generateSlug, generatedSlugLength, slugAlphabet } from "./slug";

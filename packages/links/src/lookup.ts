@@ -1,5 +1,5 @@
 import { clickEventToStreamFields, type ClickEvent } from "@hop/clicks";
-import type { Database } from "@hop/db";
+import type { Database, Prisma } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
 import { cachedLinkSchema, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, writeHoldPrefix, type CachedLink } from "./cache";
 
@@ -50,6 +50,16 @@ function parseCached(value: unknown): CachedLink | null | undefined {
 }
 
 /**
+ * The row a slug serves from PostgreSQL: its link, unless the owner's account
+ * is scheduled for deletion (its links stop for the grace period; the account's
+ * scheduling and cancelling correct the cache). (Soft-deleted rows are found and
+ * answered "no such link" by toCachedLink.)
+ */
+export function servedLinkWhere(slug: string) {
+  return { slug, user: { is: { deletionScheduledFor: null } } } satisfies Prisma.LinkWhereInput;
+}
+
+/**
  * Finds the live link of a slug: the shared cache first, PostgreSQL on a
  * miss (then refills the cache), PostgreSQL alone when Redis is down. With a
  * click, an open link's visit is recorded in the same round trip.
@@ -71,7 +81,7 @@ export async function lookUpLink(deps: { db: Database; redis: Redis }, slug: str
   if (cached !== undefined) {
     return { link: cached, clickRecorded: click !== null && cached !== null && isOpenLink(cached, click.occurredAt.getTime()), redisAvailable };
   }
-  const row = await deps.db.link.findUnique({ where: { slug } });
+  const row = await deps.db.link.findFirst({ where: servedLinkWhere(slug) });
   const link = toCachedLink(row);
   if (redisAvailable) await fillLinkCache(deps.redis, slug, link).catch(() => undefined);
   return { link, clickRecorded: false, redisAvailable };

@@ -55,6 +55,8 @@ export const webEnvSchema = z
       .regex(/^[A-Za-z0-9-]+$/, "must be a header name, e.g. cf-ipcountry")
       .transform((name) => name.toLowerCase())
       .optional(),
+    /** Days between asking to delete an account and its deletion; signing in meanwhile can keep it. */
+    ACCOUNT_DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
     /** The accounts that may open /system and call system.*, by email, comma-separated; none when unset. */
     OPERATOR_EMAILS: operatorEmailsSchema,
   })

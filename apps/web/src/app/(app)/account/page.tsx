@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requireSignedInUser } from "~/server/require-user";
+import { getWebServices } from "~/server/services";
 import { PageHeader } from "../_components/page-header";
 import { ChangePasswordCard } from "./_components/change-password-card";
 import { DeleteAccountCard } from "./_components/delete-account-card";
@@ -17,7 +18,7 @@ export default async function AccountPage() {
       <ProfileCard name={user.name} email={user.email} />
       <SessionsCard />
       <ChangePasswordCard />
-      <DeleteAccountCard />
+      <DeleteAccountCard graceDays={getWebServices().env.ACCOUNT_DELETION_GRACE_DAYS} />
     </div>
   );
 }

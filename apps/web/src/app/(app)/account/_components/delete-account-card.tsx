@@ -1,6 +1,6 @@
 "use client";
 
-import { deleteAccountInput } from "@hop/validators";
+import { accountDeletionConfirmation, deleteAccountInput } from "@hop/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { CircleAlert } from "lucide-react";
 import { useRouter } from "next/navigation";
@@ -15,8 +15,12 @@ import { describeApiError } from "~/trpc/errors";
 import { forgetCachedData } from "~/trpc/query-client";
 import { useTRPC } from "~/trpc/react";
 
-/** Deleting the account for good: a first click opens the confirmation, which asks for the password. */
-export function DeleteAccountCard() {
+/**
+ * Deleting the account: a first click opens the confirmation, which asks for
+ * the password and the word typed out; the account is then deleted after the
+ * grace period, and signing in before it keeps the account.
+ */
+export function DeleteAccountCard({ graceDays }: { graceDays: number }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -41,7 +45,7 @@ export function DeleteAccountCard() {
       return;
     }
     await forgetCachedData(queryClient);
-    router.replace("/");
+    router.replace(`/signin?next=${encodeURIComponent("/account/deletion")}`);
     router.refresh();
   };
 
@@ -50,13 +54,21 @@ export function DeleteAccountCard() {
       <CardHeader>
         <CardTitle>Delete account</CardTitle>
         <CardDescription>
-          Deletes your account, every link you made and all their clicks, tags and API tokens, and signs out every device. Your short links stop working at
-          once. This cannot be undone.
+          Signs out every device and stops your short links at once.{" "}
+          {graceDays === 0 ? "Shortly after" : graceDays === 1 ? "A day later" : `${graceDays} days later`}, your account, every link you made and all their
+          clicks, tags and API tokens are deleted for good. Until then, signing in lets you keep your account. We mail you the date.
         </CardDescription>
       </CardHeader>
       <CardContent>
         {confirming ? (
-          <form method="post" noValidate onSubmit={onSubmit} className="grid max-w-md gap-5" aria-label="Confirm account deletion">
+          <form
+            method="post"
+            action="/api/auth/delete-account"
+            noValidate
+            onSubmit={onSubmit}
+            className="grid max-w-md gap-5"
+            aria-label="Confirm account deletion"
+          >
             {formError ? (
               <Alert variant="destructive">
                 <CircleAlert aria-hidden="true" />
@@ -71,9 +83,17 @@ export function DeleteAccountCard() {
               autoFocus
               error={fieldErrors.password}
             />
+            <TextField
+              label={`Type ${accountDeletionConfirmation} to confirm`}
+              name="confirmation"
+              autoComplete="off"
+              autoCapitalize="characters"
+              spellCheck={false}
+              error={fieldErrors.confirmation}
+            />
             <div className="flex flex-wrap gap-3">
               <Button type="submit" variant="destructive" loading={deleteAccount.isPending} disabled={!ready}>
-                Delete my account for good
+                Delete my account
               </Button>
               <Button type="button" variant="outline" onClick={() => setConfirming(false)}>
                 Keep my account

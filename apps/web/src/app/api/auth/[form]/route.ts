@@ -65,6 +65,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ for
       clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
       shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? origin ?? undefined,
       appBaseUrl: services.env.PUBLIC_URL ?? origin ?? undefined,
+      accountDeletionGraceDays: services.env.ACCOUNT_DELETION_GRACE_DAYS,
     }),
   );
   try {
