@@ -3,6 +3,7 @@
 import { accountDeletionConfirmation, deleteAccountInput } from "@hop/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { CircleAlert } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Alert, AlertDescription } from "~/components/ui/alert";
@@ -10,7 +11,6 @@ import { Button } from "~/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { TextField } from "~/components/ui/form-field";
 import { fieldErrorsFromApi, fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
-import { useHydrated } from "~/lib/use-hydrated";
 import { describeApiError } from "~/trpc/errors";
 import { forgetCachedData } from "~/trpc/query-client";
 import { useTRPC } from "~/trpc/react";
@@ -20,14 +20,13 @@ import { useTRPC } from "~/trpc/react";
  * the password and the word typed out; the account is then deleted after the
  * grace period, and signing in before it keeps the account.
  */
-export function DeleteAccountCard({ graceDays }: { graceDays: number }) {
+export function DeleteAccountCard({ graceDays, open = false, initialError = null }: { graceDays: number; open?: boolean; initialError?: string | null }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const ready = useHydrated();
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState(open);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(initialError);
   const deleteAccount = useMutation(trpc.auth.deleteAccount.mutationOptions());
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -50,7 +49,7 @@ export function DeleteAccountCard({ graceDays }: { graceDays: number }) {
   };
 
   return (
-    <Card>
+    <Card id="delete-account" className="scroll-mt-24">
       <CardHeader>
         <CardTitle>Delete account</CardTitle>
         <CardDescription>
@@ -92,17 +91,23 @@ export function DeleteAccountCard({ graceDays }: { graceDays: number }) {
               error={fieldErrors.confirmation}
             />
             <div className="flex flex-wrap gap-3">
-              <Button type="submit" variant="destructive" loading={deleteAccount.isPending} disabled={!ready}>
+              <Button type="submit" variant="destructive" loading={deleteAccount.isPending}>
                 Delete my account
               </Button>
-              <Button type="button" variant="outline" onClick={() => setConfirming(false)}>
-                Keep my account
+              <Button asChild variant="outline">
+                <Link href="/account" scroll={false} onClick={() => setConfirming(false)}>
+                  Keep my account
+                </Link>
               </Button>
             </div>
           </form>
         ) : (
-          <Button type="button" variant="destructive" disabled={!ready} onClick={() => setConfirming(true)}>
-            Delete account…
+          // A link to this page with the confirmation open, so it works without the page's script too (the form then POSTs
+          // to /api/auth/delete-account); the page remounts this card when `open` changes.
+          <Button asChild variant="destructive">
+            <Link href="/account?open=delete#delete-account" scroll={false}>
+              Delete account…
+            </Link>
           </Button>
         )}
       </CardContent>
