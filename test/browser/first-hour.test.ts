@@ -81,6 +81,7 @@ describe.each([
 
       await page.goto(`${web}/account`);
       await page.getByRole("heading", { level: 1, name: "Account" }).waitFor();
+      await page.getByTestId("sessions-list").waitFor();
       await step("account");
     } finally {
       await context.close();
