@@ -27,11 +27,12 @@ const groupAlive = (pid: number) => {
 beforeAll(async () => {
   redisServer = await startRedisServer();
   const databaseUrl = await createTestDatabase();
+  port = await freePort();
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisServer.url,
-    PORT: String((port = await freePort())),
+    PORT: String(port),
     REDIS_HTTP_PORT: String(await freePort()),
     REDIS_HTTP_TOKEN: "dev-command-test-token-0123456789",
     SESSION_SECRETS: `1:${"dev-command-test-secret-".repeat(2)}`,
