@@ -18,6 +18,7 @@ import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
 import { securityHeaders } from "./security-headers";
+import { createInFlight } from "./in-flight";
 import { isSlugShaped } from "@hop/validators";
 
 const dev = process.argv.includes("--dev");
@@ -40,6 +41,7 @@ const handleWithNext = nextApp.getRequestHandler();
 await nextApp.prepare();
 
 let stopping = false;
+const inFlight = createInFlight();
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const payload = JSON.stringify(body);
@@ -86,7 +88,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.
   const method = request.method;
   if ((method === "GET" || method === "HEAD" || method === "POST") && path && path.indexOf("/", 1) === -1 && isSlugShaped(path.slice(1))) {
-    answerShortLink(request, response, path.slice(1), services).catch((error: unknown) => {
+    inFlight.track(answerShortLink(request, response, path.slice(1), services)).catch((error: unknown) => {
       log.error({ err: error instanceof Error ? error.message : String(error), path }, "redirect failed");
       if (!response.headersSent) {
         const html = linkUnavailablePage();
@@ -103,7 +105,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   else delete request.headers[requestOriginHeader];
   for (const [name, value] of Object.entries(securityHeaders(origin))) response.setHeader(name, value);
   if (refuseOversizedBody(request, response)) return;
-  void handleWithNext(request, response);
+  void inFlight.track(handleWithNext(request, response));
 });
 
 await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
@@ -142,6 +144,7 @@ const stop = async (signal: string) => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  await inFlight.settled();
   await nextApp.close();
   await Promise.allSettled([services.db.$disconnect(), services.redis.close()]);
   log.info("stopped");
