@@ -1,3 +1,5 @@
+// The callbacks of page.evaluate() run in the browser, with its globals.
+/// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@hop/db";
@@ -208,6 +210,11 @@ describe("password reset in a browser", () => {
       await page.waitForURL((url) => url.pathname === "/account/deletion");
       await page.getByRole("heading", { name: "Your account is scheduled for deletion" }).waitFor();
       await saveScreenshot(page, "account-deletion-scheduled");
+      // On a phone too: nothing cut off, no sideways scroll.
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+      await saveScreenshot(page, "account-deletion-scheduled-390");
+      await page.setViewportSize({ width: 1280, height: 860 });
       // Any other signed-in page leads back here until the account is kept.
       await page.goto(`${web}/links`);
       await page.waitForURL((url) => url.pathname === "/account/deletion");
