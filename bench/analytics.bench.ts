@@ -61,7 +61,10 @@ async function measure(count: number, call: () => Promise<unknown>): Promise<{ p
 }
 
 const sqlArray = (items: readonly string[]) => `ARRAY[${items.map((item) => `'${item}'`).join(",")}]`;
-const countries = "IN US DE GB FR BR JP NL ES IT CA AU MX ID PL TR SE CH BE AT NO DK FI IE PT CZ RO HU GR IL AE SA ZA NG EG KE AR CL CO PE VN TH MY SG PH KR TW HK NZ UA RU NP BD PK LK IR IQ MA DZ".split(" ");
+const countries =
+  "IN US DE GB FR BR JP NL ES IT CA AU MX ID PL TR SE CH BE AT NO DK FI IE PT CZ RO HU GR IL AE SA ZA NG EG KE AR CL CO PE VN TH MY SG PH KR TW HK NZ UA RU NP BD PK LK IR IQ MA DZ".split(
+    " ",
+  );
 const browsers = ["Chrome", "Mobile Safari", "Safari", "Edge", "Firefox", "Samsung Internet", "Opera", "Chrome WebView"];
 const systems = ["Windows", "Android", "iOS", "Mac OS", "Linux", "Chrome OS"];
 const sources = ["newsletter", "twitter", "linkedin", "facebook", "google", "partner", "podcast", "reddit"];
@@ -75,7 +78,9 @@ try {
     [user.id, linkCount],
   );
   await raw.query(`INSERT INTO "Tag" (id, "userId", name) SELECT 'tag-' || i, $1, 'tag-' || i FROM generate_series(1, 20) i`, [user.id]);
-  await raw.query(`INSERT INTO "LinkTag" ("linkId", "tagId") SELECT 'link-' || i, 'tag-' || (1 + i % 20) FROM generate_series(1, $1::int) i WHERE i % 3 = 0`, [linkCount]);
+  await raw.query(`INSERT INTO "LinkTag" ("linkId", "tagId") SELECT 'link-' || i, 'tag-' || (1 + i % 20) FROM generate_series(1, $1::int) i WHERE i % 3 = 0`, [
+    linkCount,
+  ]);
 
   // Skewed draws: random()^k puts most clicks on the first values of each list (popular links, countries, referrers).
   await raw.query("SELECT setseed(0.13)");
@@ -145,7 +150,19 @@ try {
       ],
     },
   ];
-  const dimensions: AnalyticsDimension[] = ["link", "tag", "country", "device", "browser", "os", "referrer", "utmSource", "utmMedium", "utmCampaign", "trigger"];
+  const dimensions: AnalyticsDimension[] = [
+    "link",
+    "tag",
+    "country",
+    "device",
+    "browser",
+    "os",
+    "referrer",
+    "utmSource",
+    "utmMedium",
+    "utmCampaign",
+    "trigger",
+  ];
   const base = { period: "90d" as const, timezone, includeBots: false };
 
   // The answers agree with the raw clicks before anything is timed.
@@ -163,7 +180,10 @@ try {
   const rows: Array<{ what: string; p50: number; p99: number }> = [];
   for (const { name, filters } of filterSets) {
     const query = { ...base, filters };
-    rows.push({ what: `totals + previous period (clicks from rollups; unique visitors from raw clicks), ${name}`, ...(await measure(runs, () => caller().analytics.totals(query))) });
+    rows.push({
+      what: `totals + previous period (clicks from rollups; unique visitors from raw clicks), ${name}`,
+      ...(await measure(runs, () => caller().analytics.totals(query))),
+    });
     rows.push({ what: `time series by day in ${timezone}, ${name}`, ...(await measure(runs, () => caller().analytics.timeseries(query))) });
     for (const dimension of dimensions) {
       rows.push({ what: `top 10 ${dimension}, ${name}`, ...(await measure(runs, () => caller().analytics.top({ ...query, dimension, limit: 10 }))) });
