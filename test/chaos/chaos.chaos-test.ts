@@ -48,6 +48,8 @@ beforeAll(async () => {
         CLICK_CLAIM_IDLE_MS: "5000",
         // A stopping web answers not-ready this long before its listener closes: haproxy's two checks take it out first.
         SHUTDOWN_DRAIN_MS: "3000",
+        // haproxy on loopback is the trusted proxy: its X-Forwarded-For and its request names (X-Request-Id) count.
+        TRUST_PROXY: "loopback",
       },
     });
     cleanup.defer(() => cluster.stop());
@@ -93,17 +95,29 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
   it("loses no click, doubles none, runs every job once, keeps every session, and fails requests only inside fault windows", async () => {
     const startedAt = Date.now();
     const until = startedAt + runMs;
+    let faultsDone = false;
+    const faults = runFaults({
+      cluster,
+      startedAt,
+      until,
+      redisRestartAfterMs: runMs / 4,
+      rollingRestartAfterMs: runMs / 2,
+      pauseMs: { min: 2_000, max: 5_000 },
+      everyProcess,
+    }).finally(() => {
+      faultsDone = true;
+    });
     const [outcomes, windows] = await Promise.all([
-      runTraffic({ baseUrl: lb.url, slugs, users, visitorConcurrency: 12, userPauseMs: 400, pageUrl: pages.pageUrl, until }),
-      runFaults({
-        cluster,
-        startedAt,
-        until,
-        rollingRestartAfterMs: runMs / 3,
-        redisRestartAfterMs: (runMs * 2) / 3,
-        pauseMs: { min: 2_000, max: 5_000 },
-        everyProcess,
+      runTraffic({
+        baseUrl: lb.url,
+        slugs,
+        users,
+        visitorConcurrency: 12,
+        userPauseMs: 400,
+        pageUrl: pages.pageUrl,
+        running: () => Date.now() < until || !faultsDone,
       }),
+      faults,
     ]);
     const trafficEndedAt = Date.now();
 

@@ -14,10 +14,10 @@ export interface FaultPlan {
   cluster: Cluster;
   startedAt: number;
   until: number;
-  /** When, after the start, every web is restarted in turn with SIGTERM. */
-  rollingRestartAfterMs: number;
   /** When, after the start, Redis is stopped (SIGTERM: it writes its append-only file) and started on the same port and data. */
   redisRestartAfterMs: number;
+  /** When, after the start, every web is restarted in turn with SIGTERM. */
+  rollingRestartAfterMs: number;
   /** A random pause before each random kill. */
   pauseMs: { min: number; max: number };
   /** Every process ever started, the replaced ones included: their logs are read at the end. */
@@ -28,7 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * One fault at a time until `until`: after a random pause, a random web or
- * worker SIGKILLed and restarted; once, every web restarted with SIGTERM, one
+ * worker (the kinds by turns) SIGKILLed and restarted; once, every web restarted with SIGTERM, one
  * after the other (each ready before the next); once, Redis restarted.
  * Returns the windows, each from the signal to the replacement's ready.
  */
@@ -36,27 +36,31 @@ export async function runFaults(plan: FaultPlan): Promise<FaultWindow[]> {
   const windows: FaultWindow[] = [];
   let rolled = false;
   let redisRestarted = false;
+  let nextKind: "web" | "worker" | undefined;
   const replace = async (process: HopProcess, signal: "SIGKILL" | "SIGTERM", action: FaultWindow["action"]) => {
     const startedAt = Date.now();
     const replacement = await plan.cluster.replace(process, signal);
     plan.everyProcess.push(replacement);
     windows.push({ action, target: `${process.instanceId} -> ${replacement.instanceId}`, startedAt, endedAt: Date.now() });
   };
-  while (Date.now() < plan.until) {
+  // Random kills until `until`; the rolling restart and the Redis restart happen even if a slow machine makes them late.
+  while (Date.now() < plan.until || !rolled || !redisRestarted) {
     await sleep(plan.pauseMs.min + Math.random() * (plan.pauseMs.max - plan.pauseMs.min));
-    if (Date.now() >= plan.until) break;
     const elapsed = Date.now() - plan.startedAt;
-    if (!rolled && elapsed >= plan.rollingRestartAfterMs) {
-      rolled = true;
-      for (const web of [...plan.cluster.webs]) await replace(web, "SIGTERM", "SIGTERM web (rolling restart)");
-    } else if (!redisRestarted && elapsed >= plan.redisRestartAfterMs) {
+    if (!redisRestarted && elapsed >= plan.redisRestartAfterMs) {
       redisRestarted = true;
       const startedAt = Date.now();
       await plan.cluster.redisServer.stop();
       await plan.cluster.redisServer.start();
       windows.push({ action: "Redis restart", target: `redis :${plan.cluster.redisServer.port}`, startedAt, endedAt: Date.now() });
-    } else {
-      const candidates = [...plan.cluster.webs, ...plan.cluster.workers];
+    } else if (!rolled && elapsed >= plan.rollingRestartAfterMs) {
+      rolled = true;
+      for (const web of [...plan.cluster.webs]) await replace(web, "SIGTERM", "SIGTERM web (rolling restart)");
+    } else if (Date.now() < plan.until) {
+      // Webs and workers by turns (the first chosen at random), a random instance of each: both kinds die several times in every run.
+      nextKind ??= Math.random() < 0.5 ? "web" : "worker";
+      const candidates = nextKind === "web" ? plan.cluster.webs : plan.cluster.workers;
+      nextKind = nextKind === "web" ? "worker" : "web";
       const victim = candidates[Math.floor(Math.random() * candidates.length)]!;
       await replace(victim, "SIGKILL", victim.kind === "web" ? "SIGKILL web" : "SIGKILL worker");
     }

@@ -43,19 +43,20 @@ export interface TrafficPlan {
   /** Pause between a user's calls: keeps each account under its link-creation limit (120 a minute). */
   userPauseMs: number;
   pageUrl(token: string): string;
-  until: number;
+  /** Whether to go on (the run's 60 s, and until the faults that must happen have happened). */
+  running(): boolean;
 }
 
 /**
  * A bounded client: `visitorConcurrency` visitors in a loop (GET with a
  * browser agent; 1 in 10 a HEAD, 1 in 20 a bot's GET) and one loop per user
  * creating links and editing them (title, or a new destination), all through
- * the load balancer, until `until`. Every request's outcome is kept.
+ * the load balancer, while `running()`. Every request's outcome is kept.
  */
 export async function runTraffic(plan: TrafficPlan): Promise<RequestOutcome[]> {
   const outcomes: RequestOutcome[] = [];
   const visitor = async () => {
-    while (Date.now() < plan.until) {
+    while (plan.running()) {
       const roll = Math.random();
       const kind: RequestOutcome["kind"] = roll < 0.1 ? "visit-head" : roll < 0.15 ? "bot-get" : "visit-get";
       const slug = pick(plan.slugs);
@@ -76,7 +77,7 @@ export async function runTraffic(plan: TrafficPlan): Promise<RequestOutcome[]> {
     }
   };
   const user = async (account: TrafficUser) => {
-    while (Date.now() < plan.until) {
+    while (plan.running()) {
       const create = account.linkIds.length < 3 || Math.random() < 0.5;
       const startedAt = Date.now();
       try {

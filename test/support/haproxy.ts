@@ -24,14 +24,18 @@ const installHint = "haproxy was not found on PATH: install it (Debian/Ubuntu: a
  *   slow, not down); two failures take a server out, two successes bring it
  *   back. A stopping web answers 503 for SHUTDOWN_DRAIN_MS before it closes
  *   its listener, longer than those two checks.
- * - Retries: `retry-on conn-failure` only, with `option redispatch 1` (each
- *   retry goes to another server). A refused connection means the request was
- *   never sent, so any method may be retried. Anything broader would replay
- *   requests that may have reached a server: `empty-response` would resend a
- *   link creation (POST) whose server died after its transaction committed,
- *   and even a GET of a short link is not free of effects here (the redirect
- *   records the click before it answers), so a replayed GET would count one
- *   visit twice.
+ * - Retries, with `option redispatch 1` (each retry goes to another server):
+ *   on `conn-failure` for every method (a refused connection means the request
+ *   was never sent), and on `empty-response` (the server closed the connection
+ *   with nothing answered: it died mid-request) only for GET and HEAD
+ *   (`disable-l7-retry` for the rest). Replaying a POST that may have reached a
+ *   server would create a link twice. A GET of a short link does record its
+ *   click before it answers; the replay records the same event because the
+ *   frontend names each request (`unique-id-format`, sent as X-Request-Id,
+ *   overwriting any a client sent) and Hop, trusting this proxy
+ *   (TRUST_PROXY), derives the click's event id from that name, so the
+ *   ingestion counts it once. Not `response-timeout` or 5xx: a slow or
+ *   failing request is not replayed onto the other servers.
  * - `option http-server-close`: one request per server connection. A
  *   keep-alive connection that the server closes as it stops (SIGTERM) can
  *   race a new request sent on it, which then fails after it was sent and
@@ -52,7 +56,7 @@ export function haproxyConfig(listenPort: number, servers: ReadonlyArray<{ name:
     "  timeout queue 10s",
     "  timeout check 3s",
     "  retries 3",
-    "  retry-on conn-failure",
+    "  retry-on conn-failure empty-response",
     "  option redispatch 1",
     "  option http-server-close",
     "frontend hop",
@@ -60,6 +64,10 @@ export function haproxyConfig(listenPort: number, servers: ReadonlyArray<{ name:
     "  log global",
     // A client's X-Request-Id in the log line ({...}), to match a failure the client saw with what haproxy did.
     "  http-request capture req.hdr(x-request-id) len 64",
+    "  option forwardfor",
+    "  unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid",
+    "  http-request set-header X-Request-Id %[unique-id]",
+    "  http-request disable-l7-retry unless METH_GET || METH_HEAD",
     "  default_backend web",
     "backend web",
     "  balance roundrobin",
