@@ -151,11 +151,13 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
       clicksCounted: counted(false),
       botClicksCounted: counted(true),
       faults: windows.length,
+      // Requests haproxy sent again to another web (a refused connection, or a GET/HEAD whose web died before answering).
+      retriedByHaproxy: lb.logs.filter((line) => /\s\d+\/\d+\/\d+\/\d+\/\+?[1-9]\d*\s/.test(line)).length,
       drainMs,
     };
     console.log(`chaos figures: ${JSON.stringify(report, null, 2)}`);
     console.log(
-      `chaos windows:\n${windows.map((w) => `  +${((w.startedAt - startedAt) / 1000).toFixed(1)} s ${w.action} ${w.target}: ${w.endedAt - w.startedAt} ms`).join("\n")}`,
+      `chaos windows:\n${windows.map((w) => `  +${((w.startedAt - startedAt) / 1000).toFixed(1)} s ${w.action} ${w.target}: ${w.endedAt - w.startedAt} ms${w.exit ? ` (exit code ${w.exit.code}, signal ${w.exit.signal})` : ""}`).join("\n")}`,
     );
     if (failures.length > 0) {
       console.log(
@@ -184,12 +186,15 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
     // Jobs: none left or failed, every link's metadata is its current destination's, and no page was fetched twice unless a worker died holding its job.
     expect(await db.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM graphile_worker.jobs`).toEqual([{ count: 0n }]);
     const links = await db.link.findMany({ select: { id: true, url: true, pageTitle: true, metadataStatus: true } });
-    for (const link of links) expect({ id: link.id, status: link.metadataStatus, title: link.pageTitle }).toEqual({ id: link.id, status: "FETCHED", title: tokenOf(link.url) });
+    for (const link of links)
+      expect({ id: link.id, status: link.metadataStatus, title: link.pageTitle }).toEqual({ id: link.id, status: "FETCHED", title: tokenOf(link.url) });
     const interrupted = interruptedJobs(everyProcess);
     const fetchedTwice = [...pages.fetches].filter(([, times]) => times > 1);
     expect(fetchedTwice.length).toBeLessThanOrEqual(interrupted);
     // Scheduled jobs: each tick of each ran once in the cluster.
-    const ticks = everyProcess.flatMap((p) => p.logs.filter((line) => line.msg === "scheduled job done").map((line) => `${String(line.task)}@${String(line.tick)}`));
+    const ticks = everyProcess.flatMap((p) =>
+      p.logs.filter((line) => line.msg === "scheduled job done").map((line) => `${String(line.task)}@${String(line.tick)}`),
+    );
     expect(ticks.length).toBe(new Set(ticks).size);
 
     // Sessions signed in before the run are still valid, through any instance.
@@ -199,6 +204,10 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
         .auth.me.query();
       expect(me?.email).toBe(session.email);
     }
+
+    // A web stopped with SIGTERM finished its requests and exited 0; each kind was killed, and Redis restarted.
+    for (const window of windows.filter((w) => w.action === "SIGTERM web (rolling restart)")) expect(window.exit).toEqual({ code: 0, signal: null });
+    expect(new Set(windows.map((w) => w.action))).toEqual(new Set(["SIGKILL web", "SIGKILL worker", "SIGTERM web (rolling restart)", "Redis restart"]));
 
     // Failures: under 0.1 %, each inside a fault window.
     expect(outside).toEqual([]);
@@ -238,8 +247,11 @@ function printProcessLogs(processes: HopProcess[]): void {
 /** Links whose click rows differ from the redirects the client saw, with the failed visits to each: where a difference came from. */
 async function printClickMismatches(outcomes: RequestOutcome[]): Promise<void> {
   const answered = new Map<string, number>();
-  for (const outcome of outcomes) if (outcome.ok && outcome.slug && outcome.kind !== "visit-head") answered.set(outcome.slug, (answered.get(outcome.slug) ?? 0) + 1);
-  const rows = await db.$queryRaw<{ slug: string; clicks: bigint }[]>`SELECT l.slug, count(c.id) AS clicks FROM "Link" l LEFT JOIN "Click" c ON c."linkId" = l.id GROUP BY l.slug`;
+  for (const outcome of outcomes)
+    if (outcome.ok && outcome.slug && outcome.kind !== "visit-head") answered.set(outcome.slug, (answered.get(outcome.slug) ?? 0) + 1);
+  const rows = await db.$queryRaw<
+    { slug: string; clicks: bigint }[]
+  >`SELECT l.slug, count(c.id) AS clicks FROM "Link" l LEFT JOIN "Click" c ON c."linkId" = l.id GROUP BY l.slug`;
   const lines = rows
     .filter((row) => Number(row.clicks) !== (answered.get(row.slug) ?? 0))
     .map((row) => {

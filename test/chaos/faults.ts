@@ -8,6 +8,8 @@ export interface FaultWindow {
   startedAt: number;
   /** The replacement answered ready (Redis: accepted connections again). */
   endedAt: number;
+  /** How the process ended (a web or worker). */
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
 }
 
 export interface FaultPlan {
@@ -41,10 +43,11 @@ export async function runFaults(plan: FaultPlan): Promise<FaultWindow[]> {
     const startedAt = Date.now();
     const replacement = await plan.cluster.replace(process, signal);
     plan.everyProcess.push(replacement);
-    windows.push({ action, target: `${process.instanceId} -> ${replacement.instanceId}`, startedAt, endedAt: Date.now() });
+    windows.push({ action, target: `${process.instanceId} -> ${replacement.instanceId}`, startedAt, endedAt: Date.now(), exit: await process.exited });
   };
-  // Random kills until `until`; the rolling restart and the Redis restart happen even if a slow machine makes them late.
-  while (Date.now() < plan.until || !rolled || !redisRestarted) {
+  // Random kills until `until`; the Redis restart, the rolling restart and a kill of each kind happen even if a slow machine makes them late.
+  const killed = new Set<"web" | "worker">();
+  while (Date.now() < plan.until || !rolled || !redisRestarted || killed.size < 2) {
     await sleep(plan.pauseMs.min + Math.random() * (plan.pauseMs.max - plan.pauseMs.min));
     const elapsed = Date.now() - plan.startedAt;
     if (!redisRestarted && elapsed >= plan.redisRestartAfterMs) {
@@ -56,9 +59,10 @@ export async function runFaults(plan: FaultPlan): Promise<FaultWindow[]> {
     } else if (!rolled && elapsed >= plan.rollingRestartAfterMs) {
       rolled = true;
       for (const web of [...plan.cluster.webs]) await replace(web, "SIGTERM", "SIGTERM web (rolling restart)");
-    } else if (Date.now() < plan.until) {
-      // Webs and workers by turns (the first chosen at random), a random instance of each: both kinds die several times in every run.
+    } else if (Date.now() < plan.until || killed.size < 2) {
+      // Webs and workers by turns (the first chosen at random), a random instance of each: both kinds die in every run.
       nextKind ??= Math.random() < 0.5 ? "web" : "worker";
+      killed.add(nextKind);
       const candidates = nextKind === "web" ? plan.cluster.webs : plan.cluster.workers;
       nextKind = nextKind === "web" ? "worker" : "web";
       const victim = candidates[Math.floor(Math.random() * candidates.length)]!;
