@@ -152,7 +152,7 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
       botClicksCounted: counted(true),
       faults: windows.length,
       // Requests haproxy sent again to another web (a refused connection, or a GET/HEAD whose web died before answering).
-      retriedByHaproxy: lb.logs.filter((line) => /\s\d+\/\d+\/\d+\/\d+\/\+?[1-9]\d*\s/.test(line)).length,
+      retriedByHaproxy: lb.logs.filter((line) => / [-\w]{4} \d+\/\d+\/\d+\/\d+\/\+?[1-9]\d* /.test(line)).length,
       drainMs,
     };
     console.log(`chaos figures: ${JSON.stringify(report, null, 2)}`);
