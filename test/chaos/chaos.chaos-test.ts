@@ -190,6 +190,28 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
       expect({ id: link.id, status: link.metadataStatus, title: link.pageTitle }).toEqual({ id: link.id, status: "FETCHED", title: tokenOf(link.url) });
     const interrupted = interruptedJobs(everyProcess);
     const fetchedTwice = [...pages.fetches].filter(([, times]) => times > 1);
+    for (const [token] of fetchedTwice) {
+      const calls = outcomes.filter((o) => o.token === token || (o.linkId && outcomes.some((c) => c.token === token && c.linkId === o.linkId)));
+      console.log(
+        `chaos: page ${token} fetched at ${(pages.fetchedAt.get(token) ?? []).map((t) => `+${((t - startedAt) / 1000).toFixed(2)} s`).join(", ")}; its link's calls: ${calls
+          .map(
+            (c) =>
+              `${c.kind}${c.token ? ` ${c.token.slice(0, 8)}` : ""} +${((c.startedAt - startedAt) / 1000).toFixed(2)}..${((c.endedAt - startedAt) / 1000).toFixed(2)} ${c.detail}`,
+          )
+          .join("; ")}`,
+      );
+      for (const at of pages.fetchedAt.get(token) ?? []) {
+        const near = everyProcess.flatMap((p) =>
+          p.logs
+            .filter((line) => p.kind === "worker" && Math.abs(Number(line.time) - at) < 1_500 && /job|metadata|handed/.test(String(line.msg)))
+            .map(
+              (line) =>
+                `${p.instanceId} +${((Number(line.time) - startedAt) / 1000).toFixed(2)} ${String(line.msg)} ${String(line.jobId ?? "")} ${String(line.attempt ?? "")}`,
+            ),
+        );
+        console.log(`  near +${((at - startedAt) / 1000).toFixed(2)} s:\n    ${near.join("\n    ")}`);
+      }
+    }
     expect(fetchedTwice.length).toBeLessThanOrEqual(interrupted);
     // Scheduled jobs: each tick of each ran once in the cluster.
     const ticks = everyProcess.flatMap((p) =>

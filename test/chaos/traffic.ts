@@ -12,6 +12,9 @@ export interface RequestOutcome {
   slug?: string;
   /** Sent as X-Request-Id (visits only): haproxy's log shows it. */
   requestId?: string;
+  /** The fixture page a create or edit pointed the link at. */
+  token?: string;
+  linkId?: string;
   /** The HTTP status, or the error's text when there was none. */
   detail: string;
 }
@@ -79,21 +82,22 @@ export async function runTraffic(plan: TrafficPlan): Promise<RequestOutcome[]> {
   const user = async (account: TrafficUser) => {
     while (plan.running()) {
       const create = account.linkIds.length < 3 || Math.random() < 0.5;
+      const kind = create ? "create" : "update";
+      const token = create || Math.random() < 0.5 ? randomUUID() : undefined;
+      let linkId = create ? undefined : pick(account.linkIds);
       const startedAt = Date.now();
       try {
-        if (create) {
-          const link = await account.api.links.create.mutate({ url: plan.pageUrl(randomUUID()), title: "made under chaos" });
+        if (linkId === undefined) {
+          const link = await account.api.links.create.mutate({ url: plan.pageUrl(token ?? randomUUID()), title: "made under chaos" });
+          linkId = link.id;
           account.linkIds.push(link.id);
           plan.slugs.push(link.slug);
         } else {
-          const id = pick(account.linkIds);
-          await account.api.links.update.mutate(
-            Math.random() < 0.5 ? { id, url: plan.pageUrl(randomUUID()) } : { id, title: `edited ${new Date().toISOString()}` },
-          );
+          await account.api.links.update.mutate(token ? { id: linkId, url: plan.pageUrl(token) } : { id: linkId, title: `edited ${new Date().toISOString()}` });
         }
-        outcomes.push({ kind: create ? "create" : "update", startedAt, endedAt: Date.now(), ok: true, detail: "200" });
+        outcomes.push({ kind, token, linkId, startedAt, endedAt: Date.now(), ok: true, detail: "200" });
       } catch (error) {
-        outcomes.push({ kind: create ? "create" : "update", startedAt, endedAt: Date.now(), ok: false, detail: describe(error) });
+        outcomes.push({ kind, token, linkId, startedAt, endedAt: Date.now(), ok: false, detail: describe(error) });
       }
       await sleep(plan.userPauseMs);
     }
