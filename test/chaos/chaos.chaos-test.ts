@@ -127,7 +127,15 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
       ({ lag, jobs }) => lag.pending === 0 && lag.unread === 0 && jobs === 0,
       120_000,
       250,
-    );
+    ).catch(async (error: unknown) => {
+      // What is left, and who holds it, for the report.
+      const jobs = await db.$queryRaw<unknown[]>`
+        SELECT id, task_identifier, payload, attempts, max_attempts, last_error, locked_by, locked_at, run_at, key FROM graphile_worker.jobs`;
+      const live = everyProcess.filter((p) => p.kind === "worker").map((p) => ({ id: p.instanceId, signal: p.child.signalCode, exit: p.child.exitCode }));
+      console.log(`chaos: not drained; jobs left: ${JSON.stringify(jobs)}; workers: ${JSON.stringify(live)}`);
+      printProcessLogs(everyProcess);
+      throw error;
+    });
     const drainMs = Date.now() - trafficEndedAt;
 
     // The figures.
