@@ -80,8 +80,8 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
       sendJson(response, 503, { status: "stopping", instanceId: instance.id });
       return;
     }
-    void checkReadiness(services).then(({ ready, checks }) =>
-      sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "unavailable", instanceId: instance.id, checks }),
+    void checkReadiness(services).then(({ ready, degraded, checks }) =>
+      sendJson(response, ready ? 200 : 503, { status: ready ? (degraded ? "degraded" : "ready") : "unavailable", instanceId: instance.id, checks }),
     );
     return;
   }
@@ -140,6 +140,8 @@ const stop = async (signal: string) => {
   }, env.SHUTDOWN_TIMEOUT_MS);
   forceExit.unref();
   await heartbeat.stop();
+  // Still serving, answering not-ready: the load balancer stops sending new connections before the listener closes.
+  if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

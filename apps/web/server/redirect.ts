@@ -4,7 +4,6 @@
  * the same round trip), decide (unknown, expired, locked), record the click
  * if the lookup did not, answer.
  */
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   isLinkUnlocked,
@@ -25,6 +24,7 @@ import { createRateLimiter } from "@hop/redis";
 import { unlockLinkInput } from "@hop/validators";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 import type { WebServices } from "../src/server/services";
+import { clickEventId } from "./click-event-id";
 import { clientAddress } from "./client-address";
 import { securityHeaders } from "./security-headers";
 import { linkExpiredPage, linkNotFoundPage, linkUnavailablePage, linkUnlockPage } from "./link-pages";
@@ -62,7 +62,7 @@ function draftClick(request: IncomingMessage, services: Services, now: Date): Cl
   const country = services.env.CLICK_COUNTRY_HEADER ? header(request, services.env.CLICK_COUNTRY_HEADER)?.toUpperCase() : undefined;
   const ip = clientAddress(request, services.env.TRUST_PROXY);
   return {
-    eventId: randomUUID(),
+    eventId: clickEventId(request, services.env.TRUST_PROXY),
     occurredAt: now,
     referrer: header(request, "referer")?.slice(0, maxReferrerLength) ?? null,
     userAgent,
