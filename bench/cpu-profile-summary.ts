@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -31,7 +32,12 @@ if (!file) {
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 
+const parents = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+
 const byFunction = new Map<string, number>();
+/** Inclusive time: a sample counts once for every distinct function on its stack. */
+const inclusive = new Map<string, number>();
 const byPackage = new Map<string, number>();
 let total = 0;
 let idle = 0;
@@ -44,10 +50,20 @@ for (const [i, id] of profile.samples.entries()) {
     idle += micros;
     continue;
   }
-  const place = frame.url ? `${shorten(frame.url)}:${frame.lineNumber + 1}` : "";
-  const name = `${frame.functionName || "(anonymous)"}${place ? `  ${place}` : ""}`;
+  const name = label(frame);
   byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
+  const onStack = new Set<string>();
+  for (let current: number | undefined = id; current !== undefined; current = parents.get(current)) {
+    const callFrame = nodes.get(current)?.callFrame;
+    if (callFrame && callFrame.functionName !== "(root)") onStack.add(label(callFrame));
+  }
+  for (const entry of onStack) inclusive.set(entry, (inclusive.get(entry) ?? 0) + micros);
   byPackage.set(packageOf(frame.url, frame.functionName), (byPackage.get(packageOf(frame.url, frame.functionName)) ?? 0) + micros);
+}
+
+function label(frame: ProfileNode["callFrame"]): string {
+  const place = frame.url ? `${shorten(frame.url)}:${frame.lineNumber + 1}` : "";
+  return `${frame.functionName || "(anonymous)"}${place ? `  ${place}` : ""}`;
 }
 
 function shorten(url: string): string {
@@ -79,3 +95,4 @@ const print = (title: string, map: Map<string, number>, count: number) => {
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (${((busy / total) * 100).toFixed(0)} %)`);
 print("Self time by package", byPackage, 15);
 print("Self time by function", byFunction, top);
+print("Total time by function (itself and what it called)", inclusive, top);

@@ -13,16 +13,16 @@
  * bench:redirect (bench/redirect-baseline-server.ts).
  *
  *   pnpm bench:system   (after pnpm build; needs wrk: apt-get install wrk / brew install wrk)
- *     [--seconds 30] [--warmup 5] [--connections 50] [--rows baseline,1x1,2x1] [--profile <dir>]
+ *     [--seconds 30] [--warmup 5] [--connections 50] [--rows 1x1,baseline,2x1] [--profile <dir>]
  *
- * --profile writes a CPU profile of each web process (node --cpu-prof) to <dir>; read it with
+ * --profile writes a CPU profile of each web process and of the bare server (node --cpu-prof) to <dir>; read it with
  * `pnpm bench:profile <file>`.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -30,7 +30,7 @@ import { readClickStreamLag } from "@hop/clicks";
 import { createDatabase } from "@hop/db";
 import { createRedisClient } from "@hop/redis";
 import { CleanupStack, startHopProcess, startPostgresServer, startRedisServer, trackChild, type HopProcess } from "@hop/test-harness";
-import { findPostgresPid, findRedisPid, processCpuSeconds, processTreeCpuSeconds } from "./system/proc-cpu";
+import { findPostgresPid, findRedisPid, processCpuSeconds, processSystemCpuSeconds, processTreeCpuSeconds } from "./system/proc-cpu";
 import { mergedPercentile, removeWrkScript, startWrk, wrkInstalled, type WrkResult } from "./system/wrk";
 
 const { values } = parseArgs({
@@ -39,7 +39,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "30" },
     warmup: { type: "string", default: "5" },
     connections: { type: "string", default: "50" },
-    rows: { type: "string", default: "baseline,1x1,2x1" },
+    rows: { type: "string", default: "1x1,baseline,2x1" },
     profile: { type: "string" },
     "drain-timeout": { type: "string", default: "300" },
   },
@@ -76,6 +76,8 @@ interface RowResult {
   /** CPU seconds of the worker and PostgreSQL from the end of the load until drained. */
   drainCpu: Record<string, number>;
   webCpuUsPerRedirect: number;
+  /** The part of the web (or bare) process's CPU spent in the kernel. */
+  webKernelShare: number;
 }
 
 const loadAtStart = loadAverage();
@@ -153,7 +155,7 @@ try {
     return { wrkResults, cpu };
   };
 
-  const summarise = (name: string, wrkResults: WrkResult[], cpu: Record<string, number>, webCpu: number): RowResult => {
+  const summarise = (name: string, wrkResults: WrkResult[], cpu: Record<string, number>, webCpu: number, webKernelCpu: number): RowResult => {
     const answered = wrkResults.reduce((sum, result) => sum + result.answered, 0);
     const duration = Math.max(...wrkResults.map((result) => result.durationUs)) / 1e6;
     return {
@@ -170,6 +172,7 @@ try {
       cpu,
       drainCpu: {},
       webCpuUsPerRedirect: (webCpu / answered) * 1e6,
+      webKernelShare: webCpu > 0 ? webKernelCpu / webCpu : 0,
     };
   };
 
@@ -177,7 +180,10 @@ try {
   for (const row of rows) {
     if (row === "baseline") {
       if (!cachedSlug) throw new Error("--rows: baseline reads the link a Hop row cached: list it after one");
-      const baseline = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("redirect-baseline-server.ts", import.meta.url))], {
+      // No fixed name: tsx's loader thread writes a profile too, and the main thread's is the larger file.
+      const profileArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${join(profileDir, "bare")}`] : [];
+      const baselineScript = fileURLToPath(new URL("redirect-baseline-server.ts", import.meta.url));
+      const baseline = spawn(process.execPath, [...profileArgs, "--import", "tsx", baselineScript], {
         env: { ...process.env, REDIS_URL: redisServer.url },
         stdio: ["ignore", "pipe", "inherit"],
       });
@@ -196,8 +202,12 @@ try {
         throw new Error(`the baseline answered ${check.status} ${check.headers.get("location")}`);
       const pid = baseline.pid!;
       await load([url], warmupSeconds, {});
-      const { wrkResults, cpu } = await load([url], seconds, { "bare server": () => processCpuSeconds(pid), redis: () => processCpuSeconds(redisPid) });
-      results.push(summarise("bare node:http + one Redis GET (baseline)", wrkResults, cpu, cpu["bare server"] ?? 0));
+      const { wrkResults, cpu } = await load([url], seconds, {
+        "bare server": () => processCpuSeconds(pid),
+        "bare server kernel": () => processSystemCpuSeconds(pid),
+        redis: () => processCpuSeconds(redisPid),
+      });
+      results.push(summarise("bare node:http + one Redis GET (baseline)", wrkResults, cpu, cpu["bare server"] ?? 0, cpu["bare server kernel"] ?? 0));
       await stopBaseline();
       continue;
     }
@@ -210,10 +220,8 @@ try {
     cleanup.defer(stopAll);
     const webs: HopProcess[] = [];
     for (let i = 0; i < webCount; i++) {
-      const nodeOptions: Record<string, string> = profileDir
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=web-${row}-${i + 1}.cpuprofile` }
-        : {};
-      const web = await startHopProcess("web", { ...env, ...nodeOptions });
+      const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=web-${row}-${i + 1}.cpuprofile`] : [];
+      const web = await startHopProcess("web", env, 60_000, nodeArgs);
       started.push(web);
       webs.push(web);
     }
@@ -236,6 +244,7 @@ try {
 
     const pids: Record<string, () => number> = {
       web: () => webs.reduce((sum, web) => sum + processCpuSeconds(web.child.pid!), 0),
+      "web kernel": () => webs.reduce((sum, web) => sum + processSystemCpuSeconds(web.child.pid!), 0),
       worker: () => workers.reduce((sum, worker) => sum + processCpuSeconds(worker.child.pid!), 0),
       postgres: () => processTreeCpuSeconds(postgresPid),
       redis: () => processCpuSeconds(redisPid),
@@ -257,7 +266,7 @@ try {
     const drainCpu = { worker: pids.worker!() - drainBefore.worker, postgres: pids.postgres!() - drainBefore.postgres };
     const counted = (await clicksOf(link.id)) - countedBefore;
 
-    const result = summarise(`Hop: ${webCount} web + ${workerCount} worker`, wrkResults, cpu, cpu.web ?? 0);
+    const result = summarise(`Hop: ${webCount} web + ${workerCount} worker`, wrkResults, cpu, cpu.web ?? 0, cpu["web kernel"] ?? 0);
     result.counted = counted;
     result.lagMax = Math.max(0, ...lagSamples);
     result.lagMean = lagSamples.reduce((sum, lag) => sum + lag, 0) / Math.max(1, lagSamples.length);
@@ -285,7 +294,7 @@ function printResults() {
   const baseline = results.find((result) => result.name.includes("baseline"));
   console.log(`\nGET /<slug> -> 302, wrk, ${connections} keep-alive connections, browser user agent, ${seconds} s after a ${warmupSeconds} s warm-up`);
   console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadAtStart} at the start, ${loadAverage()} at the end\n`);
-  console.log("| row | redirects/s | p50 ms | p99 ms | answered (sent) | clicks counted | lag max / mean | drain s | web CPU µs/redirect | vs bare |");
+  console.log("| row | redirects/s | p50 ms | p99 ms | answered (sent) | clicks counted | lag max / mean | drain s | web CPU µs/redirect (kernel) | vs bare |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const result of results) {
     const vsBare = baseline && baseline !== result ? `${format(result.webCpuUsPerRedirect / baseline.webCpuUsPerRedirect, 2)}x` : "";
@@ -294,7 +303,7 @@ function printResults() {
         result.counted === null ? "" : format(result.counted)
       } | ${result.lagMax === null ? "" : `${format(result.lagMax)} / ${format(result.lagMean ?? 0)}`} | ${
         result.drainSeconds === null ? "" : format(result.drainSeconds, 1)
-      } | ${format(result.webCpuUsPerRedirect)} | ${vsBare} |`,
+      } | ${format(result.webCpuUsPerRedirect)} (${format(result.webKernelShare * 100)} %) | ${vsBare} |`,
     );
   }
   console.log("\nCPU seconds per process during the measured load (and from its end until the stream was drained):\n");
@@ -307,7 +316,7 @@ function printResults() {
       const drain = result.drainCpu[name];
       return drain === undefined ? format(value, 1) : `${format(value, 1)} (+${format(drain, 1)})`;
     };
-    const total = Object.values(result.cpu).reduce((sum, value) => sum + value, 0);
+    const total = Object.entries(result.cpu).reduce((sum, [name, value]) => (name.endsWith("kernel") ? sum : sum + value), 0);
     console.log(
       `| ${result.name} | ${cell("web") || cell("bare server")} | ${cell("worker")} | ${cell("postgres")} | ${cell("redis")} | ${cell("wrk")} | ${format(total, 1)} |`,
     );

@@ -11,6 +11,8 @@ const ticksPerSecond = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf
 
 interface ProcStat {
   ppid: number;
+  /** Own system (kernel) ticks. */
+  system: number;
   /** Own user + system ticks. */
   own: number;
   /** Ticks of children already waited for. */
@@ -26,7 +28,7 @@ function readStat(pid: number): ProcStat | null {
   }
   // The command name (field 2) is in parentheses and may hold spaces: count fields from after the last ")".
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { ppid: Number(fields[1]), own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) };
+  return { ppid: Number(fields[1]), system: Number(fields[12]), own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) };
 }
 
 function allPids(): number[] {
@@ -46,6 +48,11 @@ function commandLine(pid: number): string {
 /** One process's own CPU seconds so far (0 once it is gone). */
 export function processCpuSeconds(pid: number): number {
   return (readStat(pid)?.own ?? 0) / ticksPerSecond;
+}
+
+/** One process's own CPU seconds spent in the kernel (system calls: socket reads and writes) so far. */
+export function processSystemCpuSeconds(pid: number): number {
+  return (readStat(pid)?.system ?? 0) / ticksPerSecond;
 }
 
 /** A process and every child it has (live or reaped), in CPU seconds so far. */
