@@ -1,6 +1,6 @@
 import type { Database } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
-import { type ClickEvent, clickEventToStreamFields, clickStreamFieldOrder } from "./event";
+import { type ClickEvent, clickEventToStreamFields, clickStreamFieldOrder, clickStreamFieldValues } from "./event";
 import { ingestClickEvents } from "./ingest";
 
 /**
@@ -34,7 +34,7 @@ export function countedVisitLua(link: string, now: string): string {
  */
 const draftFieldOrder = clickStreamFieldOrder.filter((key) => key !== "linkId");
 export function clickDraftArgs(draft: ClickDraft): string[] {
-  const fields = clickEventToStreamFields({ ...draft, linkId: "" });
+  const fields = clickStreamFieldValues({ ...draft, linkId: "" });
   return draftFieldOrder.map((key) => fields[key]);
 }
 
