@@ -308,7 +308,9 @@ function printResults() {
   const baseline = results.find((result) => result.name.includes("baseline"));
   console.log(`\nGET /<slug> -> 302, wrk, ${connections} keep-alive connections, browser user agent, ${seconds} s after a ${warmupSeconds} s warm-up`);
   console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadAtStart} at the start, ${loadAverage()} at the end\n`);
-  console.log("| row | redirects/s | p50 ms | p99 ms | answered (sent, timed out) | clicks counted | lag max / mean | drain s | web CPU µs/redirect (kernel) | vs bare |");
+  console.log(
+    "| row | redirects/s | p50 ms | p99 ms | answered (sent, timed out) | clicks counted | lag max / mean | drain s | web CPU µs/redirect (kernel) | vs bare |",
+  );
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const result of results) {
     const vsBare = baseline && baseline !== result ? `${format(result.webCpuUsPerRedirect / baseline.webCpuUsPerRedirect, 2)}x` : "";

@@ -12,7 +12,9 @@ const agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0";
 describe("visitorHash", () => {
   it("is HMAC(HMAC(secret, day), address + agent), the day key reused only for its own secret and day", () => {
     const expected = (key: string, at: string) => {
-      const daily = createHmac("sha256", key).update(`visitor-day:${at.slice(0, 10)}`).digest();
+      const daily = createHmac("sha256", key)
+        .update(`visitor-day:${at.slice(0, 10)}`)
+        .digest();
       return createHmac("sha256", daily).update(`${ip}\n${agent}`).digest("base64url");
     };
     // Alternating secrets and days: the memo of the day key must never answer for another one.
