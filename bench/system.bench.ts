@@ -1,19 +1,20 @@
 /**
  * Hop as users run it, under load: the release step, then web and worker
  * processes from the production build on a real PostgreSQL (durable
- * defaults) and Redis, loaded by wrk in a process of its own with a browser's
- * user agent (every visit is a click), `--seconds` after a warm-up.
+ * defaults) and Redis, loaded by wrk (or autocannon where wrk is not
+ * installed) in a process of its own with a browser's user agent (every
+ * visit is a click), `--seconds` after a warm-up.
  *
  * Per row: redirects/s, p50/p99, requests answered vs clicks counted (checked
  * once the worker has drained the stream: the script fails if a click is
  * missing or counted twice), the stream's lag during the run (sampled) and
  * the drain time after it, and CPU seconds per process from /proc (web,
- * worker, PostgreSQL with its backends, Redis, wrk). Baseline in the same
+ * worker, PostgreSQL with its backends, Redis, the load generator). Baseline in the same
  * run, under the same load: the bare node:http + Redis GET server of
  * bench:redirect (bench/redirect-baseline-server.ts).
  *
- *   pnpm bench:system   (after pnpm build; needs wrk: apt-get install wrk / brew install wrk)
- *     [--seconds 30] [--warmup 5] [--connections 50] [--rows 1x1,baseline,2x1] [--profile <dir>]
+ *   pnpm bench:system   (after pnpm build; wrk if installed: apt-get install wrk / brew install wrk)
+ *     [--seconds 30] [--warmup 5] [--connections 50] [--rows 1x1,baseline,2x1] [--generator wrk|autocannon] [--profile <dir>]
  *
  * --profile writes a CPU profile of each web process and of the bare server (node --cpu-prof) to <dir>; read it with
  * `pnpm bench:profile <file>`.
@@ -31,6 +32,7 @@ import { createDatabase } from "@hop/db";
 import { createRedisClient } from "@hop/redis";
 import { CleanupStack, startHopProcess, startPostgresServer, startRedisServer, trackChild, type HopProcess } from "@hop/test-harness";
 import { findPostgresPid, findRedisPid, processCpuSeconds, processSystemCpuSeconds, processTreeCpuSeconds } from "./system/proc-cpu";
+import { startAutocannon } from "./system/autocannon";
 import { mergedPercentile, removeWrkScript, startWrk, wrkInstalled, type WrkResult } from "./system/wrk";
 
 const { values } = parseArgs({
@@ -41,6 +43,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     rows: { type: "string", default: "1x1,baseline,2x1" },
     profile: { type: "string" },
+    // wrk where installed (a C program: the load costs the machine least), autocannon otherwise.
+    generator: { type: "string", default: wrkInstalled() ? "wrk" : "autocannon" },
     "drain-timeout": { type: "string", default: "300" },
   },
 });
@@ -51,8 +55,10 @@ const drainTimeoutMs = Number(values["drain-timeout"]) * 1_000;
 const rows = values.rows.split(",").map((row) => row.trim());
 const profileDir = values.profile ? resolve(values.profile) : undefined;
 for (const row of rows) if (row !== "baseline" && !/^\d+x\d+$/.test(row)) throw new Error(`--rows: "${row}" is neither baseline nor <web>x<workers>`);
-if (!wrkInstalled()) {
-  process.stderr.write("bench:system needs wrk on PATH (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)\n");
+const generator = values.generator;
+if (generator !== "wrk" && generator !== "autocannon") throw new Error(`--generator: "${generator}" is neither wrk nor autocannon`);
+if (generator === "wrk" && !wrkInstalled()) {
+  process.stderr.write("--generator wrk: wrk is not on PATH (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)\n");
   process.exit(1);
 }
 
@@ -67,7 +73,7 @@ interface RowResult {
   p99Ms: number;
   answered: number;
   sent: number;
-  /** Requests wrk gave up on after 5 s. */
+  /** Requests the load generator gave up on after 5 s. */
   timeouts: number;
   counted: number | null;
   lagMax: number | null;
@@ -129,31 +135,34 @@ try {
     return (performance.now() - started) / 1_000;
   };
 
-  /** Runs wrk against each URL at once (the connections split between them), with the given processes' CPU measured over the run. */
+  /** Runs the load generator against each URL at once (the connections split between them), with the given processes' CPU measured over the run. */
   const load = async (urls: string[], durationSeconds: number, pids: Record<string, () => number>) => {
     const before = Object.fromEntries(Object.entries(pids).map(([name, read]) => [name, read()]));
+    const headers = { "User-Agent": browserUserAgent, Referer: "https://news.example/item?id=1" };
     const runs = urls.map((url) =>
-      startWrk(trackChild, {
-        url,
-        connections: Math.round(connections / urls.length),
-        threads: Math.max(1, Math.round(2 / urls.length)),
-        seconds: durationSeconds,
-        headers: { "User-Agent": browserUserAgent, Referer: "https://news.example/item?id=1" },
-      }),
+      generator === "wrk"
+        ? startWrk(trackChild, {
+            url,
+            connections: Math.round(connections / urls.length),
+            threads: Math.max(1, Math.round(2 / urls.length)),
+            seconds: durationSeconds,
+            headers,
+          })
+        : startAutocannon(trackChild, { url, connections: Math.round(connections / urls.length), seconds: durationSeconds, headers }),
     );
-    let wrkCpu = 0;
-    const wrkCpuNow = () => runs.reduce((sum, run) => sum + (run.child.pid ? processCpuSeconds(run.child.pid) : 0), 0);
-    // wrk's own CPU is read just before it exits (it is gone afterwards).
+    let generatorCpu = 0;
+    const generatorCpuNow = () => runs.reduce((sum, run) => sum + (run.child.pid ? processCpuSeconds(run.child.pid) : 0), 0);
+    // The generator's own CPU is read while it runs (it is gone afterwards): the last reading before it exits.
     const sampler = setInterval(() => {
-      wrkCpu = Math.max(wrkCpu, wrkCpuNow());
+      generatorCpu = Math.max(generatorCpu, generatorCpuNow());
     }, 100);
     const wrkResults = await Promise.all(runs.map((run) => run.result)).finally(() => clearInterval(sampler));
     const cpu: Record<string, number> = Object.fromEntries(Object.entries(pids).map(([name, read]) => [name, read() - (before[name] ?? 0)]));
-    cpu.wrk = wrkCpu;
+    cpu["load generator"] = generatorCpu;
     // An answer other than the redirect is a broken run; a timeout (no answer in 5 s) is a figure of the run, reported in its row.
     for (const result of wrkResults) {
       const { connect, read, write, status } = result.errors;
-      if (connect + read + write + status > 0) throw new Error(`wrk reported errors: ${JSON.stringify(result.errors)}`);
+      if (connect + read + write + status > 0) throw new Error(`${generator} reported errors: ${JSON.stringify(result.errors)}`);
     }
     return { wrkResults, cpu };
   };
@@ -306,7 +315,7 @@ function printResults() {
   if (results.length === 0) return;
   const format = (value: number, digits = 0) => value.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const baseline = results.find((result) => result.name.includes("baseline"));
-  console.log(`\nGET /<slug> -> 302, wrk, ${connections} keep-alive connections, browser user agent, ${seconds} s after a ${warmupSeconds} s warm-up`);
+  console.log(`\nGET /<slug> -> 302, ${generator}, ${connections} keep-alive connections, browser user agent, ${seconds} s after a ${warmupSeconds} s warm-up`);
   console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadAtStart} at the start, ${loadAverage()} at the end\n`);
   console.log(
     "| row | redirects/s | p50 ms | p99 ms | answered (sent, timed out) | clicks counted | lag max / mean | drain s | web CPU µs/redirect (kernel) | vs bare |",
@@ -323,7 +332,7 @@ function printResults() {
     );
   }
   console.log("\nCPU seconds per process during the measured load (and from its end until the stream was drained):\n");
-  console.log("| row | web / bare server | worker | PostgreSQL | Redis | wrk | total |");
+  console.log(`| row | web / bare server | worker | PostgreSQL | Redis | ${generator} | total |`);
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const result of results) {
     const cell = (name: string) => {
@@ -334,7 +343,7 @@ function printResults() {
     };
     const total = Object.entries(result.cpu).reduce((sum, [name, value]) => (name.endsWith("kernel") ? sum : sum + value), 0);
     console.log(
-      `| ${result.name} | ${cell("web") || cell("bare server")} | ${cell("worker")} | ${cell("postgres")} | ${cell("redis")} | ${cell("wrk")} | ${format(total, 1)} |`,
+      `| ${result.name} | ${cell("web") || cell("bare server")} | ${cell("worker")} | ${cell("postgres")} | ${cell("redis")} | ${cell("load generator")} | ${format(total, 1)} |`,
     );
   }
 }
