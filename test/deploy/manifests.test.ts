@@ -75,8 +75,11 @@ const worker = named("Deployment", "hop-worker");
 const release = named("Job", "hop-release");
 const webContainer = workload(web).template.spec.containers[0]!;
 
-/** Every variable .env.example names, set or commented out. */
-const documentedVariables = new Set([...read(".env.example").matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]!));
+/** Every variable a part of .env.example names, set or commented out. */
+const variablesIn = (text: string) => new Set([...text.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]!));
+const [processesPart = "", composePart = ""] = read(".env.example").split(/^# --- compose\.yaml only.*$/m);
+/** What Hop's processes read (the part above "compose.yaml only"). */
+const documentedVariables = variablesIn(processesPart);
 
 describe("Kubernetes manifests", () => {
   it("every file parses to manifests with apiVersion, kind and name, and both kustomizations list exactly the files beside them", () => {
@@ -187,6 +190,12 @@ describe("compose.yaml, haproxy and the Procfile", () => {
       expect(compose.services[name]?.command, name).toEqual([name]);
       expect(compose.services[name]?.image, name).toBe(composeImage);
     }
+  });
+
+  it("every variable compose.yaml substitutes is documented in .env.example's compose part", () => {
+    const substituted = new Set([...read("compose.yaml").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
+    expect(substituted.size).toBeGreaterThan(0);
+    expect([...substituted].filter((name) => !variablesIn(composePart).has(name))).toEqual([]);
   });
 
   it("haproxy gets deploy/haproxy/haproxy.cfg, which health-checks /api/ready and reaches the web service", () => {
