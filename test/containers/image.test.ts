@@ -207,5 +207,12 @@ describe("the image, run as release + 2 web + 2 workers behind haproxy", () => {
     );
     expect(counted.clicks).toBe(visits);
     console.log(`containers test: ${visits} clicks counted by the workers ${seconds(started)} s after the last redirect`);
+    // For docs/deploy.md's sizing; podman may not read cgroup figures everywhere, so only reported.
+    const stats = await podman(["stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}} {{.CPUPerc}}", ...containers.slice(1)]).catch(
+      (error: unknown) => ({
+        stdout: `podman stats failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+      }),
+    );
+    console.log(`containers test: memory after the run:\n${stats.stdout}`);
   });
 });
