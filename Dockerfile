@@ -69,6 +69,6 @@ USER node
 # web (PORT, default 3000) and redis-http (PORT, default 8079); worker and release listen on nothing.
 EXPOSE 3000 8079
 # web: /api/health; redis-http: /ready; worker: alive (it reports to /system through Redis heartbeats).
-HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "/usr/local/lib/hop/healthcheck.mjs"]
+HEALTHCHECK --interval=15s --timeout=10s --start-period=30s --retries=3 CMD ["node", "/usr/local/lib/hop/healthcheck.mjs"]
 ENTRYPOINT ["hop"]
 CMD ["web"]

@@ -13,7 +13,7 @@ const probe = probes.find((candidate) => command.includes(candidate.match));
 if (!probe) process.exit(0);
 const port = Number(process.env.PORT || probe.port);
 try {
-  const response = await fetch(`http://127.0.0.1:${port}${probe.path}`, { signal: AbortSignal.timeout(4_000) });
+  const response = await fetch(`http://127.0.0.1:${port}${probe.path}`, { signal: AbortSignal.timeout(8_000) });
   process.exit(response.ok ? 0 : 1);
 } catch (error) {
   process.stderr.write(`healthcheck: ${error instanceof Error ? error.message : String(error)}\n`);
