@@ -14,6 +14,7 @@ import { startHeartbeat } from "@hop/presence";
 import next from "next";
 import { getWebServices } from "../src/server/services";
 import { clientAddress, clientIpHeader } from "./client-address";
+import { liveClicksPath, startLiveClicks } from "./live-clicks";
 import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
@@ -40,6 +41,7 @@ const handleWithNext = nextApp.getRequestHandler();
 await nextApp.prepare();
 
 let stopping = false;
+const liveClicks = startLiveClicks(services);
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const payload = JSON.stringify(body);
@@ -83,6 +85,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     );
     return;
   }
+  if (path === liveClicksPath) return liveClicks.answer(request, response);
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.
   const method = request.method;
   if ((method === "GET" || method === "HEAD" || method === "POST") && path && path.indexOf("/", 1) === -1 && isSlugShaped(path.slice(1))) {
@@ -138,6 +141,7 @@ const stop = async (signal: string) => {
   }, env.SHUTDOWN_TIMEOUT_MS);
   forceExit.unref();
   await heartbeat.stop();
+  await liveClicks.close();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

@@ -37,8 +37,13 @@ function describeAgent(userAgent: string | null): AgentTraits {
     device: parsed?.device.type ?? "desktop",
     browser: parsed?.browser.name ?? null,
     os: parsed?.os.name ?? null,
-    isBot: !userAgent || isbot(userAgent),
+    isBot: isBotAgent(userAgent),
   };
+}
+
+/** The rule of which visits are bots: isbot's, and a visit without any user agent (browsers always send one). */
+export function isBotAgent(userAgent: string | null): boolean {
+  return !userAgent || isbot(userAgent);
 }
 
 /**

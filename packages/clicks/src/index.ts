@@ -22,3 +22,15 @@ export {
   type ClickStreamEntry,
   type ClickStreamLag,
 } from "./stream";
+export { publishLiveClicks, readLiveMinutes, type PublishLiveOptions } from "./live";
+export {
+  liveBatchSchema,
+  liveSeries,
+  liveUpdateSchema,
+  liveWindowMinutes,
+  mergeLiveMinutes,
+  minuteStart,
+  type LiveBatch,
+  type LiveMinutes,
+  type LiveUpdate,
+} from "./live-update";
