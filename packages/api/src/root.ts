@@ -1,9 +1,11 @@
+import { analyticsRouter } from "./routers/analytics";
 import { authRouter } from "./routers/auth";
 import { linksRouter } from "./routers/links";
 import { systemRouter } from "./routers/system";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  analytics: analyticsRouter,
   auth: authRouter,
   links: linksRouter,
   system: systemRouter,
