@@ -9,11 +9,11 @@
  * dashboards, and hands each message to the streams of the users it names.
  * Nothing is kept here but the open responses themselves: a browser whose
  * instance goes away reconnects (EventSource does) to any other and is sent
- * the half-hour counts again first, then refetches its cards.
+ * a `hello` event first, and asks for its cards again.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveSession, sessionCookieName } from "@hop/auth";
-import { liveBatchSchema, readLiveMinutes, type LiveUpdate } from "@hop/clicks";
+import { liveBatchSchema, type LiveUpdate } from "@hop/clicks";
 import { redisKeys } from "@hop/redis";
 import { parse as parseCookies } from "cookie";
 import type { WebServices } from "../src/server/services";
@@ -117,7 +117,6 @@ export function startLiveClicks(services: WebServices): LiveClicks {
     });
     response.write(`retry: ${reconnectMs}\n\n`);
     const stream: Stream = { response, userId };
-    // Listening before the counts are read: a batch counted meanwhile arrives as well, and totals merge by max.
     const open = streams.get(userId) ?? new Set<Stream>();
     open.add(stream);
     streams.set(userId, open);
@@ -135,12 +134,8 @@ export function startLiveClicks(services: WebServices): LiveClicks {
       clearInterval(keepAlive);
       end(stream);
     });
-    try {
-      send(stream, "snapshot", { at: Date.now(), minutes: await readLiveMinutes(redis.redis, userId) });
-    } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not read the live counts");
-      send(stream, "snapshot", { at: Date.now(), minutes: {} });
-    }
+    // The browser asks for its cards again on every hello: what was counted while it was away is in their answers.
+    send(stream, "hello", { at: Date.now(), instanceId: services.instance.id });
   }
 
   return {

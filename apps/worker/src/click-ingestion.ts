@@ -86,7 +86,7 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
     const result = events.length > 0 ? await ingestClickEvents(db, events) : { inserted: 0, duplicates: 0, orphaned: 0 };
     // Open dashboards learn of the batch once it is committed (best effort: the counts are safe in PostgreSQL either way).
     if (result.inserted > 0) {
-      await publishLiveClicks(db, redis, events, { count: result.duplicates === 0 }).catch((error: unknown) =>
+      await publishLiveClicks(db, redis, events).catch((error: unknown) =>
         log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not tell dashboards about counted clicks"),
       );
     }

@@ -37,13 +37,8 @@ function describeAgent(userAgent: string | null): AgentTraits {
     device: parsed?.device.type ?? "desktop",
     browser: parsed?.browser.name ?? null,
     os: parsed?.os.name ?? null,
-    isBot: isBotAgent(userAgent),
+    isBot: !userAgent || isbot(userAgent),
   };
-}
-
-/** The rule of which visits are bots: isbot's, and a visit without any user agent (browsers always send one). */
-export function isBotAgent(userAgent: string | null): boolean {
-  return !userAgent || isbot(userAgent);
 }
 
 /**

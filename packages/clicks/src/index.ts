@@ -22,15 +22,5 @@ export {
   type ClickStreamEntry,
   type ClickStreamLag,
 } from "./stream";
-export { publishLiveClicks, readLiveMinutes, type PublishLiveOptions } from "./live";
-export {
-  liveBatchSchema,
-  liveSeries,
-  liveUpdateSchema,
-  liveWindowMinutes,
-  mergeLiveMinutes,
-  minuteStart,
-  type LiveBatch,
-  type LiveMinutes,
-  type LiveUpdate,
-} from "./live-update";
+export { publishLiveClicks } from "./live";
+export { liveBatchSchema, liveUpdateSchema, type LiveBatch, type LiveUpdate } from "./live-update";

@@ -1,12 +1,21 @@
 import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
-import { toCsv, zipCsvFiles } from "./csv";
+import { toCsv } from "../../../../lib/csv";
+import { zipCsvFiles } from "./csv";
 
 describe("CSV export", () => {
   it("quotes what needs quoting and defuses formulas", () => {
-    expect(toCsv(["name", "clicks"], [["a, b", 1], ['say "hi"', 2], ["=HYPERLINK()", 3], [null, -4]])).toBe(
-      'name,clicks\r\n"a, b",1\r\n"say ""hi""",2\r\n\'=HYPERLINK(),3\r\n,-4\r\n',
-    );
+    expect(
+      toCsv(
+        ["name", "clicks"],
+        [
+          ["a, b", 1],
+          ['say "hi"', 2],
+          ["=HYPERLINK()", 3],
+          [null, -4],
+        ],
+      ),
+    ).toBe('name,clicks\r\n"a, b",1\r\n"say ""hi""",2\r\n\'=HYPERLINK(),3\r\n,-4\r\n');
   });
 
   it("zips one CSV per card", () => {

@@ -3,11 +3,11 @@
 import type { AnalyticsFilter } from "@hop/validators";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { parseAnalyticsView, sameFilter, serializeAnalyticsView, withFilter, type AnalyticsView } from "./analytics-url";
+import { parseAnalyticsView, sameFilter, serializeAnalyticsView, withFilter, type AnalyticsView } from "~/lib/analytics-view";
 
-/** The browser's own time zone (the default view), known only after hydration; UTC until then. */
-function useBrowserTimeZone(): string {
-  const [zone, setZone] = useState("UTC");
+/** The browser's own time zone (the default view), known only after hydration: null until then. */
+function useBrowserTimeZone(): string | null {
+  const [zone, setZone] = useState<string | null>(null);
   useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"), []);
   return zone;
 }
@@ -23,6 +23,7 @@ export function useAnalyticsView() {
   const pathname = usePathname();
   const view = useMemo(() => parseAnalyticsView(new URLSearchParams(params.toString())), [params]);
   const browserZone = useBrowserTimeZone();
+  /** null until the browser's zone is known: the cards wait rather than ask twice. */
   const timeZone = view.timezone ?? browserZone;
 
   const setView = useCallback(
@@ -33,7 +34,10 @@ export function useAnalyticsView() {
     [view, pathname, router],
   );
   const addFilter = useCallback((filter: AnalyticsFilter) => setView({ filters: withFilter(view.filters, filter) }), [view.filters, setView]);
-  const removeFilter = useCallback((filter: AnalyticsFilter) => setView({ filters: view.filters.filter((known) => !sameFilter(known, filter)) }), [view.filters, setView]);
+  const removeFilter = useCallback(
+    (filter: AnalyticsFilter) => setView({ filters: view.filters.filter((known) => !sameFilter(known, filter)) }),
+    [view.filters, setView],
+  );
   const clearFilters = useCallback(() => setView({ filters: [] }), [setView]);
 
   useEffect(() => {

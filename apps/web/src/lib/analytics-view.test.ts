@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiPeriod, parseAnalyticsView, serializeAnalyticsView, startOfDayIn, withFilter } from "./analytics-url";
+import { apiPeriod, parseAnalyticsView, serializeAnalyticsView, startOfDayIn, withFilter } from "./analytics-view";
 
 const view = (query: string) => parseAnalyticsView(new URLSearchParams(query));
 

@@ -49,7 +49,9 @@ export function parseAnalyticsView(params: URLSearchParams): AnalyticsView {
   const rawPeriod = params.get("period");
   const from = params.get("from");
   const to = params.get("to");
-  let period: AnalyticsView["period"] = (analyticsPresetPeriods as readonly string[]).includes(rawPeriod ?? "") ? (rawPeriod as AnalyticsPresetPeriod) : defaultPeriod;
+  let period: AnalyticsView["period"] = (analyticsPresetPeriods as readonly string[]).includes(rawPeriod ?? "")
+    ? (rawPeriod as AnalyticsPresetPeriod)
+    : defaultPeriod;
   const custom = rawPeriod === "custom" && isDay(from) && isDay(to) && from <= to;
   if (custom) period = "custom";
   const tz = params.get("tz");
@@ -107,7 +109,7 @@ export function withFilter(filters: readonly AnalyticsFilter[], filter: Analytic
 
 /** How far a zone's wall clock is ahead of UTC at an instant, in ms. */
 function offsetAt(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const formatted = new Intl.DateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -116,9 +118,8 @@ function offsetAt(instant: Date, timeZone: string): number {
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
-  })
-    .formatToParts(instant)
-    .reduce<Record<string, string>>((all, part) => ({ ...all, [part.type]: part.value }), {});
+  }).formatToParts(instant);
+  const parts = Object.fromEntries(formatted.map((part) => [part.type, part.value]));
   const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return wall - Math.floor(instant.getTime() / 1000) * 1000;
 }

@@ -1,0 +1,170 @@
+"use client";
+
+import type { AnalyticsDimension, AnalyticsFilter } from "@hop/validators";
+import { keepPreviousData, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { Download, FileDown } from "lucide-react";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { describeApiError } from "~/trpc/errors";
+import { useTRPC } from "~/trpc/react";
+import { apiPeriod, serializeAnalyticsView } from "~/lib/analytics-view";
+import { cardsFor } from "./cards";
+import { download, zipCsvFiles } from "./csv";
+import { analyticsCsvFiles } from "./export-files";
+import { FilterBar } from "./filter-bar";
+import { Headline } from "./headline";
+import { TimeSeriesCard } from "./timeseries-card";
+import { TopCard, type TopCardQuery } from "./top-card";
+import { useAnalyticsView } from "./use-analytics-view";
+import { useLiveClicks } from "./use-live-clicks";
+import { ViewControls } from "./view-controls";
+
+/** Live updates refresh the cards at most this often: a burst of batches costs one round of queries a second. */
+const refreshEveryMs = 1_000;
+const exportTopLimit = 100;
+
+function topQueryState(query: Pick<UseQueryResult<TopCardQuery["data"], unknown>, "data" | "error" | "isFetching" | "refetch">): TopCardQuery {
+  return {
+    data: query.data,
+    error: query.error ? describeApiError(query.error).message : null,
+    retrying: query.isFetching,
+    retry: () => void query.refetch(),
+  };
+}
+
+/**
+ * The analytics of all the account's links (`/analytics`) or of one
+ * (`linkId`, on the link's page): headline numbers, the live half hour, the
+ * time series and the cards, every one of them under the same period, zone
+ * and filters from the URL, refreshed when the server says clicks were
+ * counted.
+ */
+export function AnalyticsDashboard({ linkId }: { linkId?: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { view, timeZone, setView, addFilter, removeFilter, clearFilters } = useAnalyticsView();
+  const cards = useMemo(() => cardsFor(linkId !== undefined), [linkId]);
+  const [activeTabs, setActiveTabs] = useState<Record<string, AnalyticsDimension>>({});
+
+  const filters: AnalyticsFilter[] = useMemo(
+    () => (linkId ? [{ dimension: "link", op: "is", value: linkId }, ...view.filters] : view.filters),
+    [linkId, view.filters],
+  );
+  const input = useMemo(
+    () => ({ period: apiPeriod(view, timeZone ?? "UTC"), timezone: timeZone ?? "UTC", filters, includeBots: view.includeBots }),
+    [view, timeZone, filters],
+  );
+  const ready = timeZone !== null;
+  const options = { enabled: ready, placeholderData: keepPreviousData, staleTime: 30_000 } as const;
+
+  const totals = useQuery(trpc.analytics.totals.queryOptions(input, options));
+  const series = useQuery(trpc.analytics.timeseries.queryOptions(input, options));
+  const realtime = useQuery(trpc.analytics.realtime.queryOptions({ filters, includeBots: view.includeBots }, options));
+  const activeOf = (cardId: string) => activeTabs[cardId] ?? cards.find((card) => card.id === cardId)?.tabs[0]?.dimension ?? "country";
+  // One query per card (its active tab); hooks in a fixed order: the cards never change during a page's life.
+  const tops = [
+    useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("links") }, options)),
+    useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("sources") }, options)),
+    useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("location") }, options)),
+    useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("tech") }, options)),
+  ];
+  const linkNames = useMemo(() => {
+    const names = new Map<string, string>();
+    for (const row of tops[0]?.data?.dimension === "link" ? tops[0].data.rows : []) names.set(row.value, `/${row.label}`);
+    return names;
+  }, [tops[0]?.data]);
+
+  // Live: the server says clicks were counted; the cards ask again (at most once a second, the last update always followed).
+  const lastRefresh = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refresh = useCallback(() => {
+    const wait = lastRefresh.current + refreshEveryMs - Date.now();
+    if (pending.current) return;
+    const run = () => {
+      pending.current = null;
+      lastRefresh.current = Date.now();
+      void queryClient.invalidateQueries(trpc.analytics.pathFilter());
+    };
+    if (wait <= 0) run();
+    else pending.current = setTimeout(run, wait);
+  }, [queryClient, trpc]);
+  const liveStatus = useLiveClicks((update) => {
+    if (update && linkId && !update.links[linkId]) return;
+    refresh();
+  });
+
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const exportZip = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      const dimensions = cards.flatMap((card) => card.tabs.map((tab) => tab.dimension));
+      const [totalsData, seriesData, ...topData] = await Promise.all([
+        queryClient.fetchQuery(trpc.analytics.totals.queryOptions(input)),
+        queryClient.fetchQuery(trpc.analytics.timeseries.queryOptions(input)),
+        ...dimensions.map((dimension) => queryClient.fetchQuery(trpc.analytics.top.queryOptions({ ...input, dimension, limit: exportTopLimit }))),
+      ]);
+      const zip = zipCsvFiles(analyticsCsvFiles(totalsData, seriesData, topData));
+      download(`hop-analytics-${new Date().toISOString().slice(0, 10)}.zip`, zip, "application/zip");
+    } catch (error) {
+      setExportError(describeApiError(error).message);
+    } finally {
+      setExporting(false);
+    }
+  };
+  const rawQuery = serializeAnalyticsView({ ...view, filters, timezone: input.timezone });
+
+  const firstError = [totals, series, ...tops].find((query) => query.error)?.error;
+  const empty = totals.data && totals.data.clicks === 0 && view.filters.length === 0;
+
+  return (
+    <div className="flex min-w-0 flex-col gap-5 sm:gap-6">
+      <div className="flex flex-col gap-4 lg:flex-row lg:items-end lg:justify-between">
+        <ViewControls view={view} timeZone={timeZone} onChange={setView} />
+        <div className="flex flex-wrap gap-2">
+          <Button variant="outline" size="sm" onClick={() => void exportZip()} loading={exporting} data-testid="export-zip">
+            <Download aria-hidden="true" />
+            Export CSV (ZIP)
+          </Button>
+          <Button asChild variant="outline" size="sm">
+            <a href={`/api/analytics/clicks.csv?${rawQuery}`} download data-testid="export-raw">
+              <FileDown aria-hidden="true" />
+              Raw clicks CSV
+            </a>
+          </Button>
+        </div>
+      </div>
+      {exportError ? <Alert variant="destructive">The export failed: {exportError}</Alert> : null}
+      <FilterBar filters={view.filters} linkNames={linkNames} onRemove={removeFilter} onClear={clearFilters} />
+      {firstError && !totals.data ? <Alert variant="destructive">The analytics could not be loaded: {describeApiError(firstError).message}</Alert> : null}
+      {empty ? (
+        <Alert variant="info">No clicks in this period yet. Share a short link: its clicks appear here within seconds, without reloading the page.</Alert>
+      ) : null}
+      <Headline totals={totals.data} realtime={realtime.data} liveStatus={liveStatus} />
+      <TimeSeriesCard
+        series={series.data}
+        error={series.error ? describeApiError(series.error).message : null}
+        onRetry={() => void series.refetch()}
+        retrying={series.isFetching}
+      />
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2 lg:gap-6">
+        {cards.map((card, index) => {
+          const query = tops[index];
+          if (!query || card.tabs.length === 0) return null;
+          return (
+            <TopCard
+              key={card.id}
+              card={card}
+              active={activeOf(card.id)}
+              onTab={(dimension) => setActiveTabs((current) => ({ ...current, [card.id]: dimension }))}
+              query={topQueryState(query)}
+              onFilter={addFilter}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

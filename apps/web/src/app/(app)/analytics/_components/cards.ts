@@ -1,0 +1,58 @@
+import type { AnalyticsDimension } from "@hop/validators";
+
+export interface CardTab {
+  dimension: AnalyticsDimension;
+  label: string;
+}
+
+export interface CardSpec {
+  id: string;
+  title: string;
+  tabs: CardTab[];
+}
+
+/** The page's cards and their tabs (as Plausible and dub group them). */
+export const analyticsCards: CardSpec[] = [
+  {
+    id: "links",
+    title: "Links",
+    tabs: [
+      { dimension: "link", label: "Short links" },
+      { dimension: "tag", label: "Tags" },
+    ],
+  },
+  {
+    id: "sources",
+    title: "Sources",
+    tabs: [
+      { dimension: "referrer", label: "Referrers" },
+      { dimension: "utmSource", label: "UTM sources" },
+      { dimension: "utmMedium", label: "Mediums" },
+      { dimension: "utmCampaign", label: "Campaigns" },
+    ],
+  },
+  {
+    id: "location",
+    title: "Location",
+    tabs: [
+      { dimension: "country", label: "Countries" },
+      { dimension: "region", label: "Regions" },
+      { dimension: "city", label: "Cities" },
+    ],
+  },
+  {
+    id: "tech",
+    title: "Tech",
+    tabs: [
+      { dimension: "device", label: "Devices" },
+      { dimension: "browser", label: "Browsers" },
+      { dimension: "os", label: "OS" },
+      { dimension: "trigger", label: "QR vs link" },
+    ],
+  },
+];
+
+/** The cards of a view: a link's own page has no use for a list of links. */
+export function cardsFor(singleLink: boolean): CardSpec[] {
+  return analyticsCards.map((card) => ({ ...card, tabs: card.tabs.filter((tab) => !(singleLink && tab.dimension === "link")) }));
+}
