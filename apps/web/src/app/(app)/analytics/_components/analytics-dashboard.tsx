@@ -85,10 +85,12 @@ export function AnalyticsDashboard({ linkId }: { linkId?: string }) {
       pending.current = null;
       lastRefresh.current = Date.now();
       void queryClient.invalidateQueries(trpc.analytics.pathFilter());
+      // A link's page shows its all-time count too.
+      if (linkId) void queryClient.invalidateQueries(trpc.links.get.queryFilter({ id: linkId }));
     };
     if (wait <= 0) run();
     else pending.current = setTimeout(run, wait);
-  }, [queryClient, trpc]);
+  }, [queryClient, trpc, linkId]);
   const liveStatus = useLiveClicks((update) => {
     if (update && linkId && !update.links[linkId]) return;
     refresh();
