@@ -425,7 +425,7 @@ describe("the links page", () => {
       await saveScreenshot(page, "link-stats");
 
       // The crawler is recorded, and counted only when asked.
-      await page.getByLabel("Include bots").check();
+      await page.getByLabel("Include bots").click();
       await expect.poll(() => page.getByTestId("total-clicks").textContent()).toBe("4");
       await page.getByRole("button", { name: "Last 7 days" }).click();
       await expect.poll(() => new URL(page.url()).searchParams.get("period")).toBe("7d");
