@@ -10,6 +10,7 @@
  *
  *   pnpm bench:live [-- --rate 100 --seconds 20]
  */
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
@@ -114,6 +115,7 @@ try {
   const total = rate * seconds;
   const started = performance.now();
   const inFlight: Promise<unknown>[] = [];
+  const answered: number[] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
@@ -132,8 +134,12 @@ try {
   await reading.catch(() => undefined);
 
   latencies.sort((a, b) => a - b);
+  answered.sort((a, b) => a - b);
   const p99 = percentile(latencies, 0.99);
-  console.log(`\nLive: ${total} visits at ${rate}/s through web 2, reported on web 1's /api/live; node ${process.version}\n`);
+  const load = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" / ");
+  console.log(`\nLive: ${total} visits at ${rate}/s through web 2, reported on web 1's /api/live; node ${process.version}; load average ${load}\n`);
   console.log("| what | p50 ms | p99 ms | max ms | seen |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
   console.log(

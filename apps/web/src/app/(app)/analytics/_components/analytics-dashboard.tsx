@@ -2,9 +2,9 @@
 
 import type { AnalyticsDimension, AnalyticsFilter } from "@hop/validators";
 import { keepPreviousData, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
-import { Download, FileDown } from "lucide-react";
+import { Download, FileDown, Info, TriangleAlert } from "lucide-react";
 import { useCallback, useMemo, useRef, useState } from "react";
-import { Alert } from "~/components/ui/alert";
+import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { describeApiError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
@@ -138,9 +138,19 @@ export function AnalyticsDashboard({ linkId }: { linkId?: string }) {
           </Button>
         </div>
       </div>
-      {exportError ? <Alert variant="destructive">The export failed: {exportError}</Alert> : null}
+      {exportError ? (
+        <Alert variant="destructive">
+          <TriangleAlert aria-hidden="true" />
+          <AlertDescription>The export failed: {exportError}</AlertDescription>
+        </Alert>
+      ) : null}
       <FilterBar filters={view.filters} linkNames={linkNames} onRemove={removeFilter} onClear={clearFilters} />
-      {firstError && !totals.data ? <Alert variant="destructive">The analytics could not be loaded: {describeApiError(firstError).message}</Alert> : null}
+      {firstError && !totals.data ? (
+        <Alert variant="destructive">
+          <TriangleAlert aria-hidden="true" />
+          <AlertDescription>The analytics could not be loaded: {describeApiError(firstError).message}</AlertDescription>
+        </Alert>
+      ) : null}
       {empty ? (
         <Alert variant="info">No clicks in this period yet. Share a short link: its clicks appear here within seconds, without reloading the page.</Alert>
       ) : null}

@@ -1,6 +1,6 @@
 "use client";
 
-import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { ErrorState } from "~/components/ui/error-state";
 import { Skeleton } from "~/components/ui/skeleton";
@@ -66,23 +66,18 @@ export function TimeSeriesCard({
           <figure className="min-w-0">
             <div role="img" aria-label={summary} data-testid="timeseries-chart" data-total={total} className="h-56 w-full min-w-0">
               <ResponsiveContainer width="100%" height="100%">
-                <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-                  <defs>
-                    <linearGradient id="clicks-fill" x1="0" y1="0" x2="0" y2="1">
-                      <stop offset="0%" stopColor="var(--brand)" stopOpacity={0.35} />
-                      <stop offset="100%" stopColor="var(--brand)" stopOpacity={0.02} />
-                    </linearGradient>
-                  </defs>
+                <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
                   <CartesianGrid vertical={false} stroke="var(--border)" />
                   <XAxis dataKey="label" tickLine={false} axisLine={false} fontSize={12} minTickGap={24} stroke="var(--muted-foreground)" />
                   <YAxis allowDecimals={false} tickLine={false} axisLine={false} fontSize={12} width={48} stroke="var(--muted-foreground)" />
                   <Tooltip
+                    cursor={{ fill: "var(--muted)" }}
                     labelFormatter={(_, payload) => String(payload?.[0]?.payload?.long ?? "")}
                     formatter={(value) => [Number(value).toLocaleString("en"), "Clicks"]}
                     contentStyle={{ borderRadius: 8, borderColor: "var(--border)", background: "var(--card)", fontSize: 13 }}
                   />
-                  <Area type="monotone" dataKey="clicks" stroke="var(--brand)" strokeWidth={2} fill="url(#clicks-fill)" isAnimationActive={false} />
-                </AreaChart>
+                  <Bar dataKey="clicks" fill="var(--brand)" radius={[3, 3, 0, 0]} maxBarSize={32} isAnimationActive={false} />
+                </BarChart>
               </ResponsiveContainer>
             </div>
             <figcaption className="sr-only">{summary}</figcaption>
