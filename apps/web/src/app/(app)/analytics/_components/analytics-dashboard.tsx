@@ -152,7 +152,12 @@ export function AnalyticsDashboard({ linkId }: { linkId?: string }) {
         </Alert>
       ) : null}
       {empty ? (
-        <Alert variant="info">No clicks in this period yet. Share a short link: its clicks appear here within seconds, without reloading the page.</Alert>
+        <Alert variant="info">
+          <Info aria-hidden="true" />
+          <AlertDescription>
+            No clicks in this period yet. Share a short link: its clicks appear here within seconds, without reloading the page.
+          </AlertDescription>
+        </Alert>
       ) : null}
       <Headline totals={totals.data} realtime={realtime.data} liveStatus={liveStatus} />
       <TimeSeriesCard
