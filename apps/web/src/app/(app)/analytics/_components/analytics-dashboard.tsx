@@ -16,6 +16,7 @@ import { FilterBar } from "./filter-bar";
 import { Headline } from "./headline";
 import { TimeSeriesCard } from "./timeseries-card";
 import { TopCard, type TopCardQuery } from "./top-card";
+import type { AnalyticsTop } from "./types";
 import { useAnalyticsView } from "./use-analytics-view";
 import { useLiveClicks } from "./use-live-clicks";
 import { ViewControls } from "./view-controls";
@@ -62,18 +63,21 @@ export function AnalyticsDashboard({ linkId }: { linkId?: string }) {
   const series = useQuery(trpc.analytics.timeseries.queryOptions(input, options));
   const realtime = useQuery(trpc.analytics.realtime.queryOptions({ filters, includeBots: view.includeBots }, options));
   const activeOf = (cardId: string) => activeTabs[cardId] ?? cards.find((card) => card.id === cardId)?.tabs[0]?.dimension ?? "country";
-  // One query per card (its active tab); hooks in a fixed order: the cards never change during a page's life.
-  const tops = [
-    useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("links") }, options)),
-    useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("sources") }, options)),
-    useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("location") }, options)),
-    useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("tech") }, options)),
-  ];
+  // One query per card (its active tab), in a fixed order of hooks; a card the view does not show asks nothing.
+  const shown = (cardId: string) => ({ ...options, enabled: ready && cards.some((card) => card.id === cardId) });
+  const topsById: Record<string, ReturnType<typeof useQuery<AnalyticsTop, unknown>>> = {
+    links: useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("links") }, shown("links"))),
+    sources: useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("sources") }, shown("sources"))),
+    location: useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("location") }, shown("location"))),
+    tech: useQuery(trpc.analytics.top.queryOptions({ ...input, dimension: activeOf("tech") }, shown("tech"))),
+  };
+  const tops = cards.map((card) => topsById[card.id]).filter((query) => query !== undefined);
   const linkNames = useMemo(() => {
     const names = new Map<string, string>();
-    for (const row of tops[0]?.data?.dimension === "link" ? tops[0].data.rows : []) names.set(row.value, `/${row.label}`);
+    const links = topsById.links?.data;
+    for (const row of links?.dimension === "link" ? links.rows : []) names.set(row.value, `/${row.label}`);
     return names;
-  }, [tops[0]?.data]);
+  }, [topsById.links?.data]);
 
   // Live: the server says clicks were counted; the cards ask again (at most once a second, the last update always followed).
   const lastRefresh = useRef(0);
@@ -167,8 +171,8 @@ export function AnalyticsDashboard({ linkId }: { linkId?: string }) {
         retrying={series.isFetching}
       />
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2 lg:gap-6">
-        {cards.map((card, index) => {
-          const query = tops[index];
+        {cards.map((card) => {
+          const query = topsById[card.id];
           if (!query || card.tabs.length === 0) return null;
           return (
             <TopCard

@@ -52,7 +52,7 @@ export const analyticsCards: CardSpec[] = [
   },
 ];
 
-/** The cards of a view: a link's own page has no use for a list of links. */
+/** The cards of a view: a link's own page has no use for a list of links (nor of its own tags). */
 export function cardsFor(singleLink: boolean): CardSpec[] {
-  return analyticsCards.map((card) => ({ ...card, tabs: card.tabs.filter((tab) => !(singleLink && tab.dimension === "link")) }));
+  return singleLink ? analyticsCards.filter((card) => card.id !== "links") : analyticsCards;
 }
