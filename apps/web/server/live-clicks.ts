@@ -130,7 +130,8 @@ export function startLiveClicks(services: WebServices): LiveClicks {
         () => undefined,
       );
     }, keepAliveMs);
-    request.on("close", () => {
+    // The response closes when the browser goes away (or the stream was ended here).
+    response.on("close", () => {
       clearInterval(keepAlive);
       end(stream);
     });

@@ -5,8 +5,13 @@ import { useEffect, useRef, useState } from "react";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
 
-/** After an answer that is not a stream (a 503 from an instance that is stopping), EventSource gives up: a new one this much later. */
-const reconnectAfterRefusalMs = 2_000;
+/**
+ * After an answer that is not a stream (a 503 from an instance that is
+ * stopping, a 401 once signed out), EventSource gives up: a new one this much
+ * later, twice as long after each refusal in a row, at most 30 s.
+ */
+const firstRetryMs = 2_000;
+const longestRetryMs = 30_000;
 
 /**
  * Follows /api/live: the server pushes an event when clicks of the user's
@@ -24,11 +29,13 @@ export function useLiveClicks(onCounted: (update: LiveUpdate | null) => void): L
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let connectedBefore = false;
+    let retryMs = firstRetryMs;
     const connect = () => {
       const current = new EventSource("/api/live");
       source = current;
       current.addEventListener("hello", () => {
         setStatus("live");
+        retryMs = firstRetryMs;
         if (connectedBefore) callback.current(null);
         connectedBefore = true;
       });
@@ -38,7 +45,9 @@ export function useLiveClicks(onCounted: (update: LiveUpdate | null) => void): L
       });
       current.addEventListener("error", () => {
         setStatus("reconnecting");
-        if (current.readyState === EventSource.CLOSED) retry = setTimeout(connect, reconnectAfterRefusalMs);
+        if (current.readyState !== EventSource.CLOSED) return;
+        retry = setTimeout(connect, retryMs);
+        retryMs = Math.min(longestRetryMs, retryMs * 2);
       });
     };
     connect();
