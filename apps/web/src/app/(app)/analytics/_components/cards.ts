@@ -34,11 +34,8 @@ export const analyticsCards: CardSpec[] = [
   {
     id: "location",
     title: "Location",
-    tabs: [
-      { dimension: "country", label: "Countries" },
-      { dimension: "region", label: "Regions" },
-      { dimension: "city", label: "Cities" },
-    ],
+    // Regions and cities are in the contract, but the bundled database knows countries only: no tabs that could only say "Unknown".
+    tabs: [{ dimension: "country", label: "Countries" }],
   },
   {
     id: "tech",
