@@ -77,6 +77,8 @@ try {
   // The dashboard: web 1's stream, read as EventSource would.
   const sentAt: number[] = [];
   const latencies: number[] = [];
+  /** Wall clock (one machine, one clock): from the worker's publish to the event read here. */
+  const fanout: number[] = [];
   let counted = 0;
   const stream = await fetch(`${web1.url}/api/live`, { headers: { cookie: `hop_session=${cookie}` } });
   if (stream.status !== 200 || !stream.body) throw new Error(`/api/live answered ${stream.status}`);
@@ -101,7 +103,8 @@ try {
         if (event === "hello") hello();
         if (event !== "clicks" || !data) continue;
         const now = performance.now();
-        const update = JSON.parse(data) as { links: Record<string, number> };
+        const update = JSON.parse(data) as { at: number; links: Record<string, number> };
+        fanout.push(Date.now() - update.at);
         // Clicks are counted in the order they were sent, near enough: the k-th counted is taken as the k-th sent.
         const upTo = counted + (update.links[link.id] ?? 0);
         for (let k = counted; k < upTo && k < sentAt.length; k++) latencies.push(now - sentAt[k]!);
@@ -120,10 +123,14 @@ try {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    sentAt.push(performance.now());
+    const sent = performance.now();
+    sentAt.push(sent);
     inFlight.push(
       fetch(`${web2.url}/live`, { redirect: "manual", headers: { "user-agent": `Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 bench/${i % 500}` } }).then(
-        (response) => response.arrayBuffer(),
+        async (response) => {
+          await response.arrayBuffer();
+          answered.push(performance.now() - sent);
+        },
       ),
     );
   }
@@ -144,6 +151,13 @@ try {
   console.log("| --- | ---: | ---: | ---: | ---: |");
   console.log(
     `| visit -> dashboard event (other instance) | ${percentile(latencies, 0.5).toFixed(0)} | ${p99.toFixed(0)} | ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} | ${latencies.length} / ${total} |`,
+  );
+  console.log(
+    `| of which: the redirect's own answer (web 2) | ${percentile(answered, 0.5).toFixed(0)} | ${percentile(answered, 0.99).toFixed(0)} | ${(answered.at(-1) ?? Number.NaN).toFixed(0)} | ${answered.length} / ${total} |`,
+  );
+  fanout.sort((a, b) => a - b);
+  console.log(
+    `| of which: worker's publish -> event on web 1 (per event) | ${percentile(fanout, 0.5).toFixed(0)} | ${percentile(fanout, 0.99).toFixed(0)} | ${(fanout.at(-1) ?? Number.NaN).toFixed(0)} | ${fanout.length} events |`,
   );
   console.log(
     `| baseline: Redis PUBLISH -> SUBSCRIBE, same client | ${percentile(baseline, 0.5).toFixed(2)} | ${percentile(baseline, 0.99).toFixed(2)} | ${(baseline.at(-1) ?? 0).toFixed(2)} | 200 |`,
