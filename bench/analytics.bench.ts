@@ -142,6 +142,8 @@ try {
   const filterSets: Array<{ name: string; filters: AnalyticsFilter[] }> = [
     { name: "no filter", filters: [] },
     { name: "country = DE", filters: [{ dimension: "country", op: "is", value: "DE" }] },
+    // A link's own page: the busiest link (the draw puts the most clicks on link-1).
+    { name: "link = the busiest link", filters: [{ dimension: "link", op: "is", value: "link-1" }] },
     {
       name: "country = DE, device = mobile",
       filters: [
