@@ -233,6 +233,26 @@ describe("the analytics page", () => {
     await expect.poll(() => text("total-clicks")).toBe("6");
   });
 
+  it("shows a custom range of whole days in the viewer's zone", async () => {
+    const dayInKolkata = (instant: number) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Kolkata" }).format(instant);
+    const today = dayInKolkata(Date.now());
+    const from = dayInKolkata(Date.now() - 2 * 86_400_000);
+    await page.getByRole("button", { name: "Custom range" }).click();
+    await page.getByLabel("From").fill(from);
+    await page.getByLabel("To (included)").fill(today);
+    await page.getByRole("button", { name: "Show range" }).click();
+    await expect.poll(() => Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ period: "custom", from, to: today });
+    await expect.poll(() => text("total-clicks")).toBe("6");
+    expect(await page.getByTestId("timeseries-chart").getAttribute("aria-label")).toMatch(/over 3 days/);
+    // An impossible range cannot be asked for.
+    await page.getByLabel("From").fill(today);
+    await page.getByLabel("To (included)").fill(from);
+    expect(await page.getByRole("button", { name: "Show range" }).isDisabled()).toBe(true);
+    await page.getByRole("button", { name: "Last 30 days" }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("period")).toBe(null);
+    await expect.poll(() => text("total-clicks")).toBe("6");
+  });
+
   it("fits a phone without sideways scrolling", async () => {
     const phone = await context.newPage();
     try {

@@ -3,7 +3,7 @@
 import type { AnalyticsDimension, AnalyticsFilter } from "@hop/validators";
 import { keepPreviousData, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { Download, FileDown, Info, TriangleAlert } from "lucide-react";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { describeApiError } from "~/trpc/errors";
@@ -21,7 +21,12 @@ import { useAnalyticsView } from "./use-analytics-view";
 import { useLiveClicks } from "./use-live-clicks";
 import { ViewControls } from "./view-controls";
 
-/** Live updates refresh the cards at most this often: a burst of batches costs one round of queries a second. */
+/**
+ * Live updates refresh the cards at most this often: a burst of batches costs
+ * one round of queries a second. A page whose round takes longer (a large
+ * account) waits twice that round between two, so that a steady stream of
+ * clicks never keeps the database busy with one dashboard.
+ */
 const refreshEveryMs = 1_000;
 const exportTopLimit = 100;
 
@@ -79,22 +84,43 @@ export function AnalyticsDashboard({ linkId }: { linkId?: string }) {
     return names;
   }, [topsById.links?.data]);
 
-  // Live: the server says clicks were counted; the cards ask again (at most once a second, the last update always followed).
-  const lastRefresh = useRef(0);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // Live: the server says clicks were counted; the cards ask again. One round at a time, the next one at least a gap
+  // after the last began; an update during a round is followed by one more round, so the last one is always seen.
+  const rounds = useRef<{ running: boolean; dirty: boolean; timer: ReturnType<typeof setTimeout> | null; last: number; gap: number }>({
+    running: false,
+    dirty: false,
+    timer: null,
+    last: 0,
+    gap: refreshEveryMs,
+  });
   const refresh = useCallback(() => {
-    const wait = lastRefresh.current + refreshEveryMs - Date.now();
-    if (pending.current) return;
+    const state = rounds.current;
+    state.dirty = true;
+    if (state.running || state.timer) return;
     const run = () => {
-      pending.current = null;
-      lastRefresh.current = Date.now();
-      void queryClient.invalidateQueries(trpc.analytics.pathFilter());
-      // A link's page shows its all-time count too.
-      if (linkId) void queryClient.invalidateQueries(trpc.links.get.queryFilter({ id: linkId }));
+      state.timer = null;
+      state.running = true;
+      state.dirty = false;
+      const started = Date.now();
+      state.last = started;
+      void Promise.allSettled([
+        queryClient.invalidateQueries(trpc.analytics.pathFilter()),
+        // A link's page shows its all-time count too.
+        linkId ? queryClient.invalidateQueries(trpc.links.get.queryFilter({ id: linkId })) : null,
+      ]).then(() => {
+        state.gap = Math.max(refreshEveryMs, 2 * (Date.now() - started));
+        state.running = false;
+        if (state.dirty) schedule();
+      });
     };
-    if (wait <= 0) run();
-    else pending.current = setTimeout(run, wait);
+    const schedule = () => {
+      const wait = state.last + state.gap - Date.now();
+      if (wait <= 0) run();
+      else state.timer = setTimeout(run, wait);
+    };
+    schedule();
   }, [queryClient, trpc, linkId]);
+  useEffect(() => () => clearTimeout(rounds.current.timer ?? undefined), []);
   const liveStatus = useLiveClicks((update) => {
     if (update && linkId && !update.links[linkId]) return;
     refresh();

@@ -19,8 +19,10 @@ export function ViewControls({
 }) {
   const id = useId();
   const [customOpen, setCustomOpen] = useState(view.period === "custom");
-  const today = new Date().toISOString().slice(0, 10);
-  const [from, setFrom] = useState(view.from ?? new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10));
+  // Days as the view's zone names them (en-CA writes YYYY-MM-DD): after 18:30 UTC it is already tomorrow in India.
+  const dayIn = (instant: number) => new Intl.DateTimeFormat("en-CA", { timeZone: timeZone ?? "UTC" }).format(instant);
+  const today = dayIn(Date.now());
+  const [from, setFrom] = useState(view.from ?? dayIn(Date.now() - 6 * 86_400_000));
   const [to, setTo] = useState(view.to ?? today);
   const zones = useMemo(() => {
     const all = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
