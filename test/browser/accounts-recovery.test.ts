@@ -1,3 +1,5 @@
+// The callbacks of page.evaluate() run in the browser, with its globals.
+/// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@hop/db";
@@ -9,8 +11,9 @@ import { createCookieClient } from "../support/http-session";
 // Issue 12, "how it is proven": password reset end to end in Chromium, on the
 // production build, with the worker sending the mail to a real SMTP server
 // this test runs: request, the mail caught, the link, a new password, the old
-// sessions gone, the link refused the second time. Then the profile and the
-// deletion of an account from /account.
+// sessions gone, the link refused the second time. Then the profile, the email
+// change, and the deletion of an account from /account: scheduled (links stop,
+// sessions end, a mail with the date), then kept by signing in again.
 let catcher: Awaited<ReturnType<typeof startSmtpCatcher>> | undefined;
 let cluster: Cluster | undefined;
 let browser: Browser | undefined;
@@ -29,9 +32,9 @@ afterAll(async () => {
   await catcher?.close();
 });
 
-async function newDevice(): Promise<Page> {
+async function newDevice(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
   if (!browser) throw new Error("no browser");
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
   context.setDefaultTimeout(15_000);
   contexts.push(context);
   return context.newPage();
@@ -116,7 +119,7 @@ describe("password reset in a browser", () => {
     expect((await fresh.api(web).auth.signIn.mutate({ email, password: newPassword })).email).toBe(email);
   }, 120_000);
 
-  it("edits the name, changes the email through a mailed link, then deletes the account: its short links stop at once and its cookies are refused", async () => {
+  it("edits the name, changes the email through a mailed link (the old address told), then schedules the deletion and keeps the account by signing in", async () => {
     if (!cluster || !catcher) throw new Error("setup failed");
     const web = cluster.webs[0]?.url;
     if (!web) throw new Error("no web instance");
@@ -142,7 +145,7 @@ describe("password reset in a browser", () => {
     expect(await page.getByLabel("Name").inputValue()).toBe("Linus");
 
     // A new email: nothing changes until the link mailed to the new address is followed.
-    await page.getByRole("button", { name: "Change email…" }).click();
+    await page.getByRole("link", { name: "Change email…" }).click();
     await page.getByLabel("New email").fill(newEmail);
     await page.getByLabel("Your password", { exact: true }).fill(clusterPassword);
     await page.getByRole("button", { name: "Send confirmation link" }).click();
@@ -157,32 +160,169 @@ describe("password reset in a browser", () => {
     const confirmLink = /https?:\/\/\S+\/confirm-email\?token=[A-Za-z0-9_-]{43}/.exec(mail ?? "")?.[0];
     expect(confirmLink, mail).toBeDefined();
     expect(await api.auth.me.query()).toMatchObject({ email: owner });
+    // The old address is told, with what to do if it was not its owner; the notice carries no link that changes anything.
+    const notice = mails.find((caught) => caught.to.includes(owner))?.body ?? "";
+    expect(notice).toContain(`to ${newEmail}`);
+    expect(notice).toContain("change your password");
+    expect(notice).not.toMatch(/token=/);
     await page.goto(confirmLink ?? "");
     await page.getByRole("button", { name: "Confirm new email" }).click();
     await page.getByText(`Your account's email is now ${newEmail}`).waitFor();
     expect(await api.auth.me.query()).toMatchObject({ email: newEmail });
     await page.goto(`${web}/account`);
 
-    await page.getByRole("button", { name: "Delete account…" }).click();
+    // Deleting: the password and DELETE typed out; then every session ends and the short link stops at once.
+    await page.getByRole("link", { name: "Delete account…" }).click();
     await page.getByLabel("Your password, to confirm").fill("not the password");
-    await page.getByRole("button", { name: "Delete my account for good" }).click();
+    await page.getByLabel("Type DELETE to confirm").fill("DELETE");
+    await page.getByRole("button", { name: "Delete my account" }).click();
     await page.getByText("That is not your password").waitFor();
-    await saveScreenshot(page, "delete-account-confirm");
     await page.getByLabel("Your password, to confirm").fill(clusterPassword);
-    await page.getByRole("button", { name: "Delete my account for good" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
-
+    await page.getByLabel("Type DELETE to confirm").fill("");
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await page.getByText("Type DELETE to confirm", { exact: true }).last().waitFor();
+    await page.getByLabel("Type DELETE to confirm").fill("delete");
+    await saveScreenshot(page, "delete-account-confirm");
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await page.waitForURL((url) => url.pathname === "/signin");
+    await page.getByText("Your account is scheduled for deletion and every device was signed out.").waitFor();
     expect((await fetch(`${web}/${link.slug}`, { redirect: "manual" })).status).toBe(404);
     expect(await api.auth.me.query()).toBeNull();
-    await page.goto(`${web}/account`);
-    await page.waitForURL((url) => url.pathname === "/signin");
     const db = createDatabase(cluster.env.DATABASE_URL ?? "");
     try {
-      expect(await db.user.findUnique({ where: { email: newEmail } })).toBeNull();
-      expect(await db.user.findUnique({ where: { email: owner } })).toBeNull();
-      expect(await db.link.count({ where: { slug: link.slug } })).toBe(0);
+      const scheduled = (await db.user.findUniqueOrThrow({ where: { email: newEmail } })).deletionScheduledFor;
+      expect(scheduled?.getTime()).toBeGreaterThan(Date.now() + 6.9 * 86_400_000);
+      // The mail: the date (in UTC, as the page shows it) and how to keep the account.
+      const deletionMail = (
+        await waitFor(
+          async () => mails.find((caught) => caught.to.includes(newEmail) && caught.raw.includes("Your Hop account will be deleted")),
+          (found) => found !== undefined,
+          15_000,
+        )
+      )?.body;
+      expect(deletionMail).toContain(`${scheduled?.toISOString().slice(0, 10)}`);
+      expect(deletionMail).toContain(`${web}/signin`);
+
+      // Signing in again within the grace period: the page says when, and offers to keep the account.
+      await page.getByLabel("Email").fill(newEmail);
+      await page.getByLabel("Password", { exact: true }).fill(clusterPassword);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => url.pathname === "/account/deletion");
+      await page.getByRole("heading", { name: "Your account is scheduled for deletion" }).waitFor();
+      await saveScreenshot(page, "account-deletion-scheduled");
+      // On a phone too: nothing cut off, no sideways scroll.
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+      await saveScreenshot(page, "account-deletion-scheduled-390");
+      await page.setViewportSize({ width: 1280, height: 860 });
+      // Any other signed-in page leads back here until the account is kept.
+      await page.goto(`${web}/links`);
+      await page.waitForURL((url) => url.pathname === "/account/deletion");
+      expect((await fetch(`${web}/${link.slug}`, { redirect: "manual" })).status).toBe(404);
+
+      await page.getByRole("button", { name: "Keep my account" }).click();
+      await page.waitForURL((url) => url.pathname === "/links");
+      await page.getByText(link.slug).first().waitFor();
+      expect((await fetch(`${web}/${link.slug}`, { redirect: "manual" })).status).toBe(302);
+      expect((await db.user.findUniqueOrThrow({ where: { email: newEmail } })).deletionScheduledFor).toBeNull();
     } finally {
       await db.$disconnect();
     }
   }, 120_000);
+});
+
+// Issue 12: the account forms are plain HTML forms first (progressive enhancement). With JavaScript off, each one
+// posts to /api/auth/<form>, which runs the same procedure and redirects: forgot and reset password, email change and
+// its confirmation, deleting the account and keeping it.
+describe("the account forms without JavaScript", () => {
+  it("reset a password end to end, change the email, schedule the deletion and keep the account", async () => {
+    if (!cluster || !catcher) throw new Error("setup failed");
+    const web = cluster.webs[0]?.url;
+    if (!web) throw new Error("no web instance");
+    const mails = catcher.mails;
+    const owner = "nojs@example.com";
+    const fresh = "a passphrase set without script";
+    const oldCookie = await cluster.signIn(owner);
+    const page = await newDevice({ javaScriptEnabled: false });
+    const mailTo = async (to: string, pattern: RegExp) =>
+      (
+        await waitFor(
+          async () => mails.filter((caught) => caught.to.includes(to)).find((caught) => pattern.test(caught.body)),
+          (found) => found !== undefined,
+          15_000,
+        )
+      )?.body.match(pattern)?.[0] ?? "";
+
+    // Forgot password: the form posts, the page says the mail is on its way.
+    await page.goto(`${web}/forgot-password`);
+    await page.getByLabel("Email").fill(owner);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await page.waitForURL((url) => url.pathname === "/forgot-password" && url.searchParams.get("sent") === "1");
+    await page.getByText("a link to reset its password is on its way").waitFor();
+    const resetLink = await mailTo(owner, /https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]{43}/);
+    expect(resetLink.startsWith(`${web}/reset-password?token=`)).toBe(true);
+
+    // Reset: a too short password comes back with its message, a good one signs in here and ends the old session.
+    await page.goto(resetLink);
+    await page.getByLabel("New password").fill("short");
+    await page.getByRole("button", { name: "Save password and sign in" }).click();
+    await page.getByText("Choose a new password of 10 to 128 characters").waitFor();
+    await page.getByLabel("New password").fill(fresh);
+    await page.getByRole("button", { name: "Save password and sign in" }).click();
+    await page.waitForURL((url) => url.pathname === "/links");
+    expect(
+      await createCookieClient(async () => oldCookie)
+        .api(web)
+        .auth.me.query(),
+    ).toBeNull();
+    // The link a second time: refused, with the reason.
+    const other = await newDevice({ javaScriptEnabled: false });
+    await other.goto(resetLink);
+    await other.getByLabel("New password").fill("an attacker's passphrase");
+    await other.getByRole("button", { name: "Save password and sign in" }).click();
+    await other.getByText("This reset link has expired or was already used").waitFor();
+    await saveScreenshot(other, "reset-password-used-no-script");
+
+    // Email change: the link opens the form, the form posts, the confirmation link confirms with a plain POST.
+    const newEmail = "nojs@new.example";
+    await page.goto(`${web}/account`);
+    await page.getByRole("link", { name: "Change email…" }).click();
+    await page.getByLabel("New email").fill(newEmail);
+    await page.getByLabel("Your password", { exact: true }).fill("not my password");
+    await page.getByRole("button", { name: "Send confirmation link" }).click();
+    await page.getByText("That is not your password.").waitFor();
+    await page.getByLabel("New email").fill(newEmail);
+    await page.getByLabel("Your password", { exact: true }).fill(fresh);
+    await page.getByRole("button", { name: "Send confirmation link" }).click();
+    await page.getByText("Your email changes when you follow it").waitFor();
+    const confirmLink = await mailTo(newEmail, /https?:\/\/\S+\/confirm-email\?token=[A-Za-z0-9_-]{43}/);
+    await page.goto(confirmLink);
+    await page.getByRole("button", { name: "Confirm new email" }).click();
+    await page.getByText("Your account's email has changed.").waitFor();
+
+    // Deleting: the link opens the confirmation, a missing DELETE comes back with its message, then it is scheduled.
+    await page.goto(`${web}/account`);
+    await page.getByRole("link", { name: "Delete account…" }).click();
+    await page.getByLabel("Your password, to confirm").fill(fresh);
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await page.getByText("Type DELETE to confirm.").waitFor();
+    await page.getByLabel("Your password, to confirm").fill(fresh);
+    await page.getByLabel("Type DELETE to confirm").fill("DELETE");
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await page.getByText("Your account is scheduled for deletion and every device was signed out.").waitFor();
+
+    // Signing in again (the no-script sign-in) lands on the deletion page; keeping the account is a plain POST too.
+    await page.getByLabel("Email").fill(newEmail);
+    await page.getByLabel("Password", { exact: true }).fill(fresh);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((url) => url.pathname === "/account/deletion");
+    await page.getByRole("button", { name: "Keep my account" }).click();
+    await page.waitForURL((url) => url.pathname === "/links");
+    const db = createDatabase(cluster.env.DATABASE_URL ?? "");
+    try {
+      expect(await db.user.findUniqueOrThrow({ where: { email: newEmail } })).toMatchObject({ deletionScheduledFor: null });
+    } finally {
+      await db.$disconnect();
+    }
+  }, 180_000);
 });

@@ -12,6 +12,8 @@ import { launchBrowser, saveScreenshot } from "../support/browser";
 let redisServer: RedisServer;
 let dev: ChildProcess | undefined;
 let output = "";
+/** The port given to `pnpm dev` (PORT): the printed URL must name it (README: "Another port"). */
+let port: number;
 
 const groupAlive = (pid: number) => {
   try {
@@ -25,11 +27,12 @@ const groupAlive = (pid: number) => {
 beforeAll(async () => {
   redisServer = await startRedisServer();
   const databaseUrl = await createTestDatabase();
+  port = await freePort();
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisServer.url,
-    PORT: String(await freePort()),
+    PORT: String(port),
     REDIS_HTTP_PORT: String(await freePort()),
     REDIS_HTTP_TOKEN: "dev-command-test-token-0123456789",
     SESSION_SECRETS: `1:${"dev-command-test-secret-".repeat(2)}`,
@@ -51,7 +54,7 @@ afterAll(async () => {
 describe("pnpm dev", () => {
   it("serves working pages at the very address it prints: a new user signs up there", async () => {
     const printed = /web-1\s+(http:\/\/\S+)/.exec(output)?.[1];
-    expect(printed).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(printed).toBe(`http://127.0.0.1:${port}`);
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();

@@ -19,6 +19,7 @@ import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
 import { securityHeaders } from "./security-headers";
+import { createInFlight } from "./in-flight";
 import { isSlugShaped } from "@hop/validators";
 
 const dev = process.argv.includes("--dev");
@@ -41,6 +42,7 @@ const handleWithNext = nextApp.getRequestHandler();
 await nextApp.prepare();
 
 let stopping = false;
+const inFlight = createInFlight();
 const liveClicks = startLiveClicks(services);
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -80,8 +82,8 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
       sendJson(response, 503, { status: "stopping", instanceId: instance.id });
       return;
     }
-    void checkReadiness(services).then(({ ready, checks }) =>
-      sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "unavailable", instanceId: instance.id, checks }),
+    void checkReadiness(services).then(({ ready, degraded, checks }) =>
+      sendJson(response, ready ? 200 : 503, { status: ready ? (degraded ? "degraded" : "ready") : "unavailable", instanceId: instance.id, checks }),
     );
     return;
   }
@@ -89,7 +91,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.
   const method = request.method;
   if ((method === "GET" || method === "HEAD" || method === "POST") && path && path.indexOf("/", 1) === -1 && isSlugShaped(path.slice(1))) {
-    answerShortLink(request, response, path.slice(1), services).catch((error: unknown) => {
+    inFlight.track(answerShortLink(request, response, path.slice(1), services)).catch((error: unknown) => {
       log.error({ err: error instanceof Error ? error.message : String(error), path }, "redirect failed");
       if (!response.headersSent) {
         const html = linkUnavailablePage();
@@ -106,7 +108,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   else delete request.headers[requestOriginHeader];
   for (const [name, value] of Object.entries(securityHeaders(origin))) response.setHeader(name, value);
   if (refuseOversizedBody(request, response)) return;
-  void handleWithNext(request, response);
+  void inFlight.track(handleWithNext(request, response));
 });
 
 await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
@@ -141,11 +143,15 @@ const stop = async (signal: string) => {
   }, env.SHUTDOWN_TIMEOUT_MS);
   forceExit.unref();
   await heartbeat.stop();
+  // Still serving, answering not-ready: the load balancer stops sending new connections before the listener closes.
+  if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
+  // Open live streams end now (their browsers reconnect to another instance); they would hold the listener open.
   await liveClicks.close();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  await inFlight.settled();
   await nextApp.close();
   await Promise.allSettled([services.db.$disconnect(), services.redis.close()]);
   log.info("stopped");

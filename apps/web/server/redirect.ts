@@ -4,7 +4,6 @@
  * the same round trip), decide (unknown, expired, locked), record the click
  * if the lookup did not, answer.
  */
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   isLinkUnlocked,
@@ -20,11 +19,12 @@ import {
   verifyPassword,
 } from "@hop/auth";
 import { maxReferrerLength, recordClick, triggerOf, validReferrer, visitorHash, type ClickDraft } from "@hop/clicks";
-import { asLocationHeader, isExpired, lookUpLink, passwordTag } from "@hop/links";
+import { asLocationHeader, isExpired, lookUpLink, passwordTag, servedLinkWhere } from "@hop/links";
 import { createRateLimiter } from "@hop/redis";
 import { unlockLinkInput } from "@hop/validators";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 import type { WebServices } from "../src/server/services";
+import { clickEventId } from "./click-event-id";
 import { clientAddress } from "./client-address";
 import { securityHeaders } from "./security-headers";
 import { linkExpiredPage, linkNotFoundPage, linkUnavailablePage, linkUnlockPage } from "./link-pages";
@@ -62,7 +62,7 @@ function draftClick(request: IncomingMessage, services: Services, now: Date): Cl
   const country = services.env.CLICK_COUNTRY_HEADER ? header(request, services.env.CLICK_COUNTRY_HEADER)?.toUpperCase() : undefined;
   const ip = clientAddress(request, services.env.TRUST_PROXY);
   return {
-    eventId: randomUUID(),
+    eventId: clickEventId(request, services.env.TRUST_PROXY),
     occurredAt: now,
     referrer: header(request, "referer")?.slice(0, maxReferrerLength) ?? null,
     userAgent,
@@ -131,7 +131,7 @@ async function unlockLink(request: IncomingMessage, response: ServerResponse, sl
   const parsed = unlockLinkInput.safeParse({ password: form.get("password") ?? "" });
   if (!parsed.success) return sendPage(response, 400, linkUnlockPage(slug, parsed.error.issues[0]?.message ?? "Enter the password", referrer));
 
-  const row = await services.db.link.findUnique({ where: { slug }, select: { id: true, passwordHash: true, deletedAt: true } });
+  const row = await services.db.link.findFirst({ where: servedLinkWhere(slug), select: { id: true, passwordHash: true, deletedAt: true } });
   if (!row || row.deletedAt) return sendPage(response, 404, linkNotFoundPage(slug));
   if (!row.passwordHash) return redirect(response, 303, `/${slug}`);
 

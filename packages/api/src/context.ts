@@ -24,7 +24,12 @@ export interface CreateContextOptions {
   operatorEmails?: readonly string[] | undefined;
   /** Where Hop's pages are served, for links in mail (PUBLIC_URL); the request's own origin when not configured. */
   appBaseUrl?: string | undefined;
+  /** Days between asking to delete an account and its deletion (ACCOUNT_DELETION_GRACE_DAYS); 7 when not given. */
+  accountDeletionGraceDays?: number | undefined;
 }
+
+/** How long a deleted account can still be kept by signing in, unless ACCOUNT_DELETION_GRACE_DAYS says otherwise. */
+export const defaultAccountDeletionGraceDays = 7;
 
 /**
  * What every procedure gets. The process builds the clients once and passes
@@ -44,6 +49,8 @@ export interface TRPCContext {
   operatorEmails: readonly string[];
   /** Origin of Hop's pages, without a trailing slash: links in mail start with it. */
   appBaseUrl: string;
+  /** Days between asking to delete an account and its deletion. */
+  accountDeletionGraceDays: number;
   /** The signed-in session, checked once per request on first use; 503 when Redis cannot be asked. */
   getSession(): Promise<SessionUser | null>;
   setSessionCookie(sealed: string): void;
@@ -72,6 +79,7 @@ export function createTRPCContext(options: CreateContextOptions): TRPCContext {
     sessionConfig: options.sessionConfig,
     operatorEmails: options.operatorEmails ?? [],
     appBaseUrl: (options.appBaseUrl ?? url.origin).replace(/\/+$/, ""),
+    accountDeletionGraceDays: options.accountDeletionGraceDays ?? defaultAccountDeletionGraceDays,
     getSession: () => {
       session ??= resolveSession(options.redis, options.sessionConfig, cookieValue).catch((error: unknown) => {
         throw serviceUnavailable("Sessions cannot be checked right now (the session store is unreachable). Try again shortly.", redisRetryAfterSeconds, error);

@@ -49,11 +49,30 @@ const unavailableIsNotAFailure = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(unavailableIsNotAFailure);
 
-/** A procedure for signed-in users: handlers get `ctx.session` typed as present. */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/**
+ * A procedure for any signed-in session, also of an account scheduled for
+ * deletion: only what such an account may do (see its session, keep the
+ * account, sign out). Everything else is a protectedProcedure.
+ */
+export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const session = await ctx.getSession();
   if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   return next({ ctx: { ...ctx, session } });
+});
+
+/**
+ * A procedure for signed-in users of an account in use: handlers get
+ * `ctx.session` typed as present. An account scheduled for deletion is
+ * refused (FORBIDDEN) until its owner keeps it, so nothing can make its links
+ * live again or add to what the purge deletes; that costs one indexed read.
+ */
+export const protectedProcedure = signedInProcedure.use(async ({ ctx, next }) => {
+  const user = await ctx.db.user.findUnique({ where: { id: ctx.session.userId }, select: { deletionScheduledFor: true } });
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  if (user.deletionScheduledFor) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This account is scheduled for deletion. Keep the account (on the account page) to use it again." });
+  }
+  return next();
 });
 
 /** The context a protectedProcedure's handler gets. */

@@ -166,8 +166,12 @@ describe("changing the email", () => {
     db.$queryRaw<{ payload: { to: string; confirmUrl: string } }[]>`
       SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
       WHERE t.identifier = 'mail.emailChange' ORDER BY j.id`;
+  const noticeJobs = () =>
+    db.$queryRaw<{ payload: { to: string; newEmail: string; accountUrl: string } }[]>`
+      SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE t.identifier = 'mail.emailChangeNotice' ORDER BY j.id`;
 
-  it("mails the new address a single-use link; the email changes only when it is followed", async () => {
+  it("mails the new address a single-use link and tells the old one; the email changes only when the link is followed", async () => {
     const ada = client();
     await ada.run((api) => api.auth.signUp({ email: "ada@example.com", password: "correct horse battery" }));
     await client("192.0.2.50").run((api) => api.auth.signUp({ email: "taken@example.com", password: "correct horse battery" }));
@@ -180,12 +184,17 @@ describe("changing the email", () => {
       "UNAUTHORIZED",
     );
     expect(await emailJobs()).toHaveLength(0);
+    expect(await noticeJobs()).toHaveLength(0);
 
     expect(await ada.run((api) => api.auth.requestEmailChange({ newEmail: "New@Example.com", password: "correct horse battery" }))).toEqual({
       sentTo: "new@example.com",
     });
     const [job] = await emailJobs();
     expect(job?.payload.to).toBe("new@example.com");
+    // Issue 12: the current address hears of it, with no link that changes anything (the confirmation goes only to the new one).
+    expect((await noticeJobs()).map((notice) => notice.payload)).toEqual([
+      { to: "ada@example.com", newEmail: "new@example.com", accountUrl: "https://hop.example/account" },
+    ]);
     const token = new URL(job?.payload.confirmUrl ?? "https://x.invalid").searchParams.get("token") ?? "";
     expect(job?.payload.confirmUrl).toBe(`https://hop.example/confirm-email?token=${token}`);
     expect((await db.emailChangeToken.findFirstOrThrow()).tokenHash).toBe(hashMailedToken(token));

@@ -100,12 +100,22 @@ function script(redis: Redis, text: string) {
   return found;
 }
 
-/** "Firefox on Linux": enough to recognise a device in the list, nothing more. */
+/**
+ * "Firefox on Linux": enough to recognise a device in the list, nothing more.
+ * A tablet is named so, because the account page picks the icon from this
+ * text: an iPad's own user agent ("iPad; CPU OS 17_5 like Mac OS X") parses
+ * as iOS, the phones' system, so it reads "on iPadOS"; an Android tablet
+ * "on Android tablet". (An iPad in Safari's default desktop mode sends a
+ * Mac's user agent, word for word: it reads "on Mac OS", a computer, as
+ * nothing on the server can tell them apart.)
+ */
 export function describeDevice(userAgent: string | null): string {
   if (!userAgent) return "Unknown device";
   const parsed = new UAParser(userAgent).getResult();
   const browser = parsed.browser.name ?? "Unknown browser";
-  return parsed.os.name ? `${browser} on ${parsed.os.name}` : browser;
+  const tablet = parsed.device.type === "tablet";
+  const os = parsed.os.name === "iOS" && tablet ? "iPadOS" : parsed.os.name === "Android" && tablet ? "Android tablet" : parsed.os.name;
+  return os ? `${browser} on ${os}` : browser;
 }
 
 /** The user's current session epoch (0 before the first password change): read before checking a password, passed to createSession. */

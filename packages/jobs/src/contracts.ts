@@ -29,6 +29,13 @@ export const jobContracts = {
    */
   "link.fetchMetadata": z.object({
     linkId: z.string().min(1).max(64),
+    /**
+     * The target this job was enqueued for. A job already running when the
+     * target changes cannot be replaced, so the change adds a second one; the
+     * first then finds another target and leaves it to the second, and each
+     * target is fetched once. Absent in jobs queued before this field.
+     */
+    url: z.string().min(1).max(8192).optional(),
   }),
   /**
    * Mail a password-reset link. Enqueued in the transaction that stores the
@@ -55,6 +62,24 @@ export const jobContracts = {
       .min(1)
       .max(24 * 60),
   }),
+  /**
+   * Tell the old address that the account's email is being moved to another
+   * one (issue 12): if its owner did not ask, they know to sign in and change
+   * the password before the new address is confirmed. Enqueued with the token's row.
+   */
+  "mail.emailChangeNotice": z.object({
+    to: z.email().max(254),
+    newEmail: z.email().max(254),
+    accountUrl: z.url().max(2048),
+  }),
+  /** Tell the owner when their account will be deleted and how to keep it; enqueued with the deletion date. */
+  "mail.accountDeletionScheduled": z.object({
+    to: z.email().max(254),
+    deletionScheduledFor: z.iso.datetime(),
+    signInUrl: z.url().max(2048),
+  }),
+  /** Scheduled (crontab, every 10 minutes): delete the accounts whose deletion date has passed. */
+  "accounts.purgeDue": cronPayload,
   /** Scheduled (crontab, every minute): mark links whose expiry passed. */
   "links.markExpired": cronPayload,
   /** Scheduled (crontab, every minute): trim acknowledged entries off the clicks stream. */

@@ -16,6 +16,6 @@ export {
   type CachedLink,
 } from "./cache";
 export { asLocationHeader, destinationUrl, utmFromColumns, utmToColumns, type UtmColumns } from "./destination";
-export { lookUpLink, type ClickDraft, type LinkLookup } from "./lookup";
+export { lookUpLink, servedLinkWhere, type ClickDraft, type LinkLookup } from "./lookup";
 export { redirectStatusCode, redirectStatusFromCode } from "./redirect-status";
 export { generateSlug, generatedSlugLength, slugAlphabet } from "./slug";

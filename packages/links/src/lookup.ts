@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { clickDraftArgs, clickStreamXaddLua, countedVisitLua, type ClickDraft } from "@hop/clicks";
-import type { Database } from "@hop/db";
+import type { Database, Prisma } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
 import { cachedLinkSchema, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, writeHoldPrefix, type CachedLink } from "./cache";
 
@@ -27,14 +28,16 @@ if ${countedVisitLua("link", "now")} then
 end
 return cached`;
 
-const scripts = new WeakMap<Redis, ReturnType<Redis["createScript"]>>();
-function lookUpAndRecord(redis: Redis) {
-  let script = scripts.get(redis);
-  if (!script) {
-    script = redis.createScript(lookUpAndRecordScript);
-    scripts.set(redis, script);
+// Named once, at load, with the SHA1 Redis gives it: every visit sends EVALSHA straight away (no per-call
+// digest or init promise, as @upstash/redis's Script has), and the text only when Redis answers NOSCRIPT.
+const lookUpAndRecordSha = createHash("sha1").update(lookUpAndRecordScript).digest("hex");
+async function lookUpAndRecord(redis: Redis, keys: string[], args: string[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(lookUpAndRecordSha, keys, args);
+  } catch (error) {
+    if (!(error instanceof Error) || !/NOSCRIPT/i.test(error.message)) throw error;
+    return redis.eval(lookUpAndRecordScript, keys, args);
   }
-  return script;
 }
 
 function parseCached(value: unknown): CachedLink | null | undefined {
@@ -48,6 +51,16 @@ function parseCached(value: unknown): CachedLink | null | undefined {
 }
 
 /**
+ * The row a slug serves from PostgreSQL: its link, unless the owner's account
+ * is scheduled for deletion (its links stop for the grace period; the account's
+ * scheduling and cancelling correct the cache). (Soft-deleted rows are found and
+ * answered "no such link" by toCachedLink.)
+ */
+export function servedLinkWhere(slug: string) {
+  return { slug, user: { is: { deletionScheduledFor: null } } } satisfies Prisma.LinkWhereInput;
+}
+
+/**
  * Finds the live link of a slug: the shared cache first, PostgreSQL on a
  * miss (then refills the cache), PostgreSQL alone when Redis is down. With a
  * click, an open link's visit is recorded in the same round trip.
@@ -58,7 +71,7 @@ export async function lookUpLink(deps: { db: Database; redis: Redis }, slug: str
   try {
     if (click) {
       const args = clickDraftArgs(click);
-      cached = parseCached(await lookUpAndRecord(deps.redis).exec([redisKeys.link(slug), redisKeys.clickStream()], args));
+      cached = parseCached(await lookUpAndRecord(deps.redis, [redisKeys.link(slug), redisKeys.clickStream()], args));
     } else {
       cached = parseCached(await deps.redis.get(redisKeys.link(slug)));
     }
@@ -68,7 +81,7 @@ export async function lookUpLink(deps: { db: Database; redis: Redis }, slug: str
   if (cached !== undefined) {
     return { link: cached, clickRecorded: click !== null && cached !== null && isOpenLink(cached, click.occurredAt.getTime()), redisAvailable };
   }
-  const row = await deps.db.link.findUnique({ where: { slug } });
+  const row = await deps.db.link.findFirst({ where: servedLinkWhere(slug) });
   const link = toCachedLink(row);
   if (redisAvailable) await fillLinkCache(deps.redis, slug, link).catch(() => undefined);
   return { link, clickRecorded: false, redisAvailable };

@@ -76,3 +76,44 @@ export function emailChangeMail(input: { to: string; confirmUrl: string; validMi
     ].join("\n"),
   };
 }
+
+/**
+ * The mail to the account's current address when a new one is asked for: a
+ * warning, no link that changes anything (the change needs the new address's
+ * own link), and what to do if it was not the owner.
+ */
+export function emailChangeNoticeMail(input: { to: string; newEmail: string; accountUrl: string }): MailMessage {
+  return {
+    to: input.to,
+    subject: "Your Hop email is being changed",
+    text: [
+      `Someone (hopefully you) asked to move your Hop account from this address to ${input.newEmail}.`,
+      "",
+      "Nothing changes until the link mailed to that address is followed. If this was you, there is nothing to do here.",
+      "",
+      "If it was not you, someone knows your password: sign in and change your password now (that also ends every other session),",
+      `then check your email on the account page: ${input.accountUrl}`,
+    ].join("\n"),
+  };
+}
+
+/** The mail that confirms a deletion request: the date, and how to keep the account until then. */
+export function accountDeletionScheduledMail(input: { to: string; deletionScheduledFor: string; signInUrl: string }): MailMessage {
+  const when = new Date(input.deletionScheduledFor);
+  const date = `${when.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return {
+    to: input.to,
+    subject: "Your Hop account will be deleted",
+    text: [
+      `Your Hop account is scheduled for deletion on ${date}.`,
+      "Its short links have stopped working, and every device was signed out.",
+      "",
+      "On that date the account, its links, their clicks and statistics, tags and API tokens are deleted for good.",
+      "",
+      `To keep your account, sign in before then and choose "Keep my account": ${input.signInUrl}`,
+      "Your links will work again at once.",
+      "",
+      "If you did not ask for this, sign in, keep the account, and change your password.",
+    ].join("\n"),
+  };
+}

@@ -62,8 +62,19 @@ export const confirmEmailChangeInput = z.object({
     .regex(/^[A-Za-z0-9_-]{43}$/, "This confirmation link is not valid. Ask for a new one from your account page."),
 });
 
-/** Deleting the account: the password again, so a session left open on a shared computer cannot do it. */
-export const deleteAccountInput = z.object({ password: z.string().min(1, "Enter your password to confirm").max(128) });
+/** What must be typed to confirm an account's deletion (any letter case). */
+export const accountDeletionConfirmation = "DELETE";
+
+/**
+ * Deleting the account: the password again, so a session left open on a shared computer cannot do it, and the word
+ * typed out, so it is never one click too many.
+ */
+export const deleteAccountInput = z.object({
+  password: z.string().min(1, "Enter your password to confirm").max(128),
+  confirmation: plainText()
+    .max(64)
+    .refine((typed) => typed.trim().toUpperCase() === accountDeletionConfirmation, { message: `Type ${accountDeletionConfirmation} to confirm` }),
+});
 export type DeleteAccountInput = z.infer<typeof deleteAccountInput>;
 
 export const revokeSessionInput = z.object({ sessionId: plainText().min(1).max(64) });
@@ -74,6 +85,8 @@ export const meSchema = z.object({
   email: z.string(),
   name: z.string().nullable(),
   sessionId: z.string(),
+  /** When the account will be deleted, if its owner asked for that; null for an account in use. */
+  deletionScheduledFor: z.date().nullable(),
 });
 export type Me = z.infer<typeof meSchema>;
 

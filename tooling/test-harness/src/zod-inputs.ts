@@ -51,6 +51,8 @@ function isString(schema: z.ZodType): schema is StringSchema {
 function validString(schema: StringSchema, name: string | undefined): string {
   if (schema.format === "email" || (name && /email/i.test(name))) return `fuzz-${randomUUID().slice(0, 8)}@example.com`;
   if (schema.format === "uuid") return randomUUID();
+  // A typed confirmation (deleting an account) accepts one word.
+  if (name === "confirmation") return "DELETE";
   if (name && urlField.test(name)) return "https://example.com/fuzz";
   if (name && /^time_?zone$/i.test(name)) return "UTC";
   const min = schema.minLength ?? 0;

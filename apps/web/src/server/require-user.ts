@@ -13,8 +13,13 @@ import { getCurrentUser } from "./session";
 export async function requireSignedInUser(returnTo: string): Promise<Me> {
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?next=${encodeURIComponent(returnTo)}`);
+  // An account scheduled for deletion can only be kept or left: its owner is asked which first.
+  if (user.deletionScheduledFor) redirect(accountDeletionPath);
   return user;
 }
+
+/** The page an account scheduled for deletion is sent to: the date, "Keep my account", "Sign out". */
+export const accountDeletionPath = "/account/deletion";
 
 /** For the sign-in and sign-up pages: a signed-in visitor goes straight on to where they were headed. */
 export async function redirectIfSignedIn(next: string): Promise<void> {

@@ -23,6 +23,6 @@ export const getCurrentUser = cache(async (): Promise<Me | null> => {
     });
   });
   if (!session) return null;
-  const user = await db.user.findUnique({ where: { id: session.userId }, select: { id: true, email: true, name: true } });
+  const user = await db.user.findUnique({ where: { id: session.userId }, select: { id: true, email: true, name: true, deletionScheduledFor: true } });
   return user ? { ...user, sessionId: session.sessionId } : null;
 });

@@ -1,13 +1,14 @@
 import type { Database } from "@hop/db";
 import { parseJobPayload, type JobName } from "@hop/jobs";
 import type { Logger } from "@hop/logger";
-import { emailChangeMail, passwordResetMail, type Mailer } from "@hop/mail";
+import { accountDeletionScheduledMail, emailChangeMail, emailChangeNoticeMail, passwordResetMail, type Mailer } from "@hop/mail";
 import type { Redis } from "@hop/redis";
 import type { JobHelpers, Task } from "graphile-worker";
 import type { SafeFetchOptions } from "../link-metadata/safe-fetch";
 import { fetchLinkMetadata } from "./fetch-link-metadata";
 import { runProbe } from "./probe";
 import { deleteOldClicks, markExpiredLinks, trimClickStream } from "./scheduled";
+import { purgeDueAccounts } from "@hop/accounts";
 
 export { cronItems } from "./scheduled";
 
@@ -31,7 +32,7 @@ export interface TaskDeps {
 export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
   // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
   const scheduled = async (
-    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld",
+    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue",
     payload: unknown,
     work: () => Promise<Record<string, number>>,
   ) => {
@@ -50,6 +51,10 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
     // A failed send throws, so graphile-worker retries it (up to the job's attempts) with backoff.
     "mail.passwordReset": (payload: unknown) => deps.mailer.send(passwordResetMail(parseJobPayload("mail.passwordReset", payload))),
     "mail.emailChange": (payload: unknown) => deps.mailer.send(emailChangeMail(parseJobPayload("mail.emailChange", payload))),
+    "mail.emailChangeNotice": (payload: unknown) => deps.mailer.send(emailChangeNoticeMail(parseJobPayload("mail.emailChangeNotice", payload))),
+    "mail.accountDeletionScheduled": (payload: unknown) =>
+      deps.mailer.send(accountDeletionScheduledMail(parseJobPayload("mail.accountDeletionScheduled", payload))),
+    "accounts.purgeDue": (payload: unknown) => scheduled("accounts.purgeDue", payload, () => purgeDueAccounts({ db: deps.db, redis: deps.redis })),
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
     "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),

@@ -19,6 +19,8 @@ export const cronItems = parseCronItems(
       { match: "* * * * *", task: "clicks.trimStream" },
       // Hourly: raw clicks past the retention period go; the daily rollups stay.
       { match: "17 * * * *", task: "clicks.deleteOld" },
+      // Every 10 minutes: accounts past their deletion date are deleted with everything of theirs.
+      { match: "*/10 * * * *", task: "accounts.purgeDue" },
     ] satisfies Array<{ match: string; task: JobName }>
   ).map((item) => ({ ...item, identifier: item.task })),
 );

@@ -29,10 +29,13 @@ import {
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import type { TRPCContext } from "../context";
 import { enforceRateLimit, fieldError, isUniqueViolation } from "../errors";
-import { protectedProcedure, publicProcedure } from "../trpc";
+import { protectedProcedure, publicProcedure, signedInProcedure } from "../trpc";
 import { holdSlugs } from "./links/shared";
 
 const wrongCredentials = "Email or password is incorrect";
+
+/** The user's columns a Me is made of. */
+const meColumns = { id: true, email: true, name: true, deletionScheduledFor: true } as const;
 
 /** How long a password-reset link works. */
 export const passwordResetValidMinutes = 30;
@@ -64,11 +67,15 @@ async function setSessionCookieFor(ctx: TRPCContext, session: { sessionId: strin
  * `epoch` is the user's session epoch read before the password was checked:
  * if a password change moved it meanwhile, no session is made.
  */
-async function signInAs(ctx: TRPCContext, user: { id: string; email: string; name: string | null }, epoch: number): Promise<Me> {
+async function signInAs(
+  ctx: TRPCContext,
+  user: { id: string; email: string; name: string | null; deletionScheduledFor: Date | null },
+  epoch: number,
+): Promise<Me> {
   const created = await createSession(ctx.redis, { userId: user.id, userAgent: ctx.userAgent, ttlSeconds: ctx.sessionConfig.ttlSeconds, epoch });
   if (!created) throw new TRPCError({ code: "CONFLICT", message: "This account's password was changed just now. Sign in again." });
   await setSessionCookieFor(ctx, { sessionId: created.sessionId, userId: user.id, epoch });
-  return { id: user.id, email: user.email, name: user.name, sessionId: created.sessionId };
+  return { id: user.id, email: user.email, name: user.name, sessionId: created.sessionId, deletionScheduledFor: user.deletionScheduledFor };
 }
 
 export const authRouter = {
@@ -149,7 +156,7 @@ export const authRouter = {
       if (spent.count !== 1) throw fieldError("token", resetLinkRefused);
       // Any other link mailed before this reset is void too: it was asked for with the old password in mind.
       await tx.passwordResetToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });
-      return tx.user.update({ where: { id: found.userId }, data: { passwordHash }, select: { id: true, email: true, name: true } });
+      return tx.user.update({ where: { id: found.userId }, data: { passwordHash }, select: meColumns });
     });
     const { epoch } = await advanceSessionEpoch(ctx.redis, { userId: user.id, keepSessionId: null, ttlSeconds });
     return signInAs(ctx, user, epoch);
@@ -168,7 +175,7 @@ export const authRouter = {
   me: publicProcedure.query(async ({ ctx }): Promise<Me | null> => {
     const session = await ctx.getSession();
     if (!session) return null;
-    const user = await ctx.db.user.findUnique({ where: { id: session.userId }, select: { id: true, email: true, name: true } });
+    const user = await ctx.db.user.findUnique({ where: { id: session.userId }, select: meColumns });
     return user ? { ...user, sessionId: session.sessionId } : null;
   }),
 
@@ -224,7 +231,7 @@ export const authRouter = {
     const user = await ctx.db.user.update({
       where: { id: ctx.session.userId },
       data: { name: input.name || null },
-      select: { id: true, email: true, name: true },
+      select: meColumns,
     });
     return { ...user, sessionId: ctx.session.sessionId };
   }),
@@ -233,7 +240,7 @@ export const authRouter = {
    * Asks to move the account to a new email: the password is checked (a
    * session left open must not be enough to take the account over), a token's
    * hash is stored with the new address and the confirmation mail to that
-   * address is queued in the same transaction. The email changes only when
+   * address (and a notice to the current one) is queued in the same transaction. The email changes only when
    * the link is followed (confirmEmailChange).
    */
   requestEmailChange: protectedProcedure.input(requestEmailChangeInput).mutation(async ({ ctx, input }) => {
@@ -252,6 +259,8 @@ export const authRouter = {
         data: { userId, newEmail: input.newEmail, tokenHash, expiresAt: new Date(Date.now() + emailChangeValidMinutes * 60_000) },
       });
       await enqueueJob(tx, "mail.emailChange", { to: input.newEmail, confirmUrl, validMinutes: emailChangeValidMinutes }, { maxAttempts: 5 });
+      // The current address hears of it too: if its owner did not ask, they can act before the new address is confirmed.
+      await enqueueJob(tx, "mail.emailChangeNotice", { to: user.email, newEmail: input.newEmail, accountUrl: `${ctx.appBaseUrl}/account` }, { maxAttempts: 5 });
     });
     return { sentTo: input.newEmail };
   }),
@@ -284,25 +293,35 @@ export const authRouter = {
   }),
 
   /**
-   * Deletes the account for good, after the password is typed again: the user
-   * row goes and PostgreSQL's cascades take the links, clicks, rollups, tags,
-   * API tokens, imports and reset tokens with it. Ordered so that nothing is
-   * left serving: the cache entries of every slug of the user's are held
-   * (lookups read PostgreSQL meanwhile), every session ends (all of them,
-   * this one too), the row is deleted, then each slug's entry becomes "no such
-   * link", so the short links stop at once on every instance.
+   * Deletes the account after a grace period (ACCOUNT_DELETION_GRACE_DAYS),
+   * asked with the password and the word typed out. At once: every session
+   * ends (this one too), the short links stop on every instance (their cache
+   * entries are held while the date is set, then say "no such link"; lookups
+   * in PostgreSQL skip accounts scheduled for deletion), and a mail tells the
+   * date and how to keep the account (sign in again before it). The scheduled
+   * purge (worker, accounts.purgeDue) deletes every row of the account once
+   * the date has passed.
    */
   deleteAccount: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
     const { userId } = ctx.session;
     await enforceRateLimit(ctx, "accountDeletePerUser", userId);
-    const user = await ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } });
+    const user = await ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, passwordHash: true } });
     if (!(await verifyPassword(user.passwordHash, input.password))) throw fieldError("password", "That is not your password");
+    const deletionScheduledFor = new Date(Date.now() + ctx.accountDeletionGraceDays * 86_400_000);
     // Soft-deleted links too: their slugs may still have cache entries ("missing" markers or a restore's).
     const slugs = (await ctx.db.link.findMany({ where: { userId }, select: { slug: true } })).map((link) => link.slug);
     const hold = await holdSlugs(ctx, slugs);
     try {
       await advanceSessionEpoch(ctx.redis, { userId, keepSessionId: null, ttlSeconds: ctx.sessionConfig.ttlSeconds });
-      await ctx.db.user.delete({ where: { id: userId } });
+      await ctx.db.$transaction(async (tx) => {
+        await tx.user.update({ where: { id: userId }, data: { deletionScheduledFor } });
+        await enqueueJob(
+          tx,
+          "mail.accountDeletionScheduled",
+          { to: user.email, deletionScheduledFor: deletionScheduledFor.toISOString(), signInUrl: `${ctx.appBaseUrl}/signin` },
+          { maxAttempts: 5 },
+        );
+      });
     } catch (error) {
       await publishLinkCache(
         ctx.redis,
@@ -316,9 +335,31 @@ export const authRouter = {
       hold,
       slugs.map((slug) => [slug, null] as const),
     );
-    // The epoch key stays (it expires with the longest session): a sign-in that read the old epoch cannot make a session.
+    // The epoch key stays: a sign-in that read the old epoch cannot make a session.
     await ctx.redis.del(redisKeys.userSessions(userId));
     ctx.clearSessionCookie();
-    return { deletedLinks: slugs.length };
+    return { deletionScheduledFor, links: slugs.length };
+  }),
+
+  /**
+   * Keeps an account scheduled for deletion: its owner signed in again within
+   * the grace period. The date is cleared and the links' cache entries
+   * dropped (under a hold, so no lookup that read the old state refills them),
+   * so the links work again at once. Keeping an account in use is a no-op.
+   */
+  cancelAccountDeletion: signedInProcedure.mutation(async ({ ctx }): Promise<Me> => {
+    const { userId, sessionId } = ctx.session;
+    const slugs = (await ctx.db.link.findMany({ where: { userId }, select: { slug: true } })).map((link) => link.slug);
+    const hold = await holdSlugs(ctx, slugs);
+    try {
+      const user = await ctx.db.user.update({ where: { id: userId }, data: { deletionScheduledFor: null }, select: meColumns });
+      return { ...user, sessionId };
+    } finally {
+      await publishLinkCache(
+        ctx.redis,
+        hold,
+        slugs.map((slug) => [slug, "release"] as const),
+      );
+    }
   }),
 } satisfies TRPCRouterRecord;

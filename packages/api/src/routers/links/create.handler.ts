@@ -42,7 +42,7 @@ export async function createLinkHandler({ ctx, input }: { ctx: ProtectedContext;
           include: linkWithTags,
         });
         // In the same transaction: the metadata fetch exists if and only if the link does.
-        await enqueueJob(tx, "link.fetchMetadata", { linkId: created.id }, { jobKey: linkMetadataJobKey(created.id) });
+        await enqueueJob(tx, "link.fetchMetadata", { linkId: created.id, url: created.url }, { jobKey: linkMetadataJobKey(created.id) });
         return created;
       });
       await publishLinkCache(ctx.redis, hold, [[link.slug, toCachedLink(link)]]);

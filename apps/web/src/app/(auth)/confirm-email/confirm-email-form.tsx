@@ -7,18 +7,19 @@ import { useState, type FormEvent } from "react";
 import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { fieldErrorsFromApi } from "~/lib/form-errors";
-import { useHydrated } from "~/lib/use-hydrated";
 import { describeApiError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { FormAlert } from "../_components/form-alert";
 
-/** A button, not an automatic call on load: mail scanners that open links must not confirm anything. */
-export function ConfirmEmailForm({ token }: { token: string }) {
+/**
+ * A button, not an automatic call on load: mail scanners that open links must not confirm anything. Without the
+ * page's script the browser POSTs it to /api/auth/confirm-email, which comes back with `?confirmed=1` (or `?error=`).
+ */
+export function ConfirmEmailForm({ token, confirmed = false, initialError = null }: { token: string; confirmed?: boolean; initialError?: string | null }) {
   const trpc = useTRPC();
-  const ready = useHydrated();
   const confirm = useMutation(trpc.auth.confirmEmailChange.mutationOptions());
-  const [error, setError] = useState<string | null>(null);
-  const [email, setEmail] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError);
+  const [email, setEmail] = useState<string | null>(confirmed ? "" : null);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -30,12 +31,19 @@ export function ConfirmEmailForm({ token }: { token: string }) {
     }
   };
 
-  if (email) {
+  if (email !== null) {
     return (
       <Alert variant="success">
         <CircleCheck aria-hidden="true" />
         <AlertDescription>
-          Your account's email is now <strong>{email}</strong>. Sign in with it from now on.{" "}
+          {email ? (
+            <>
+              Your account's email is now <strong>{email}</strong>.
+            </>
+          ) : (
+            "Your account's email has changed."
+          )}{" "}
+          Sign in with it from now on.{" "}
           <Link href="/account" className="font-medium text-brand underline-offset-4 hover:underline">
             Go to your account
           </Link>
@@ -44,9 +52,10 @@ export function ConfirmEmailForm({ token }: { token: string }) {
     );
   }
   return (
-    <form method="post" noValidate onSubmit={onSubmit} className="grid gap-5">
+    <form method="post" action="/api/auth/confirm-email" noValidate onSubmit={onSubmit} className="grid gap-5">
+      <input type="hidden" name="token" value={token} />
       <FormAlert message={error} />
-      <Button type="submit" loading={confirm.isPending} disabled={!ready} className="w-full">
+      <Button type="submit" loading={confirm.isPending} className="w-full">
         Confirm new email
       </Button>
     </form>

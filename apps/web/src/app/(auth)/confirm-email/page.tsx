@@ -1,12 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "../_components/auth-card";
+import { noScriptFormErrorMessage } from "../_components/no-script-errors";
 import { ConfirmEmailForm } from "./confirm-email-form";
 
 export const metadata: Metadata = { title: "Confirm your new email" };
 
-export default async function ConfirmEmailPage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
-  const { token } = await searchParams;
+export default async function ConfirmEmailPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ token?: string | string[]; confirmed?: string | string[]; error?: string | string[] }>;
+}) {
+  const { token, confirmed, error } = await searchParams;
   return (
     <AuthCard
       title="Confirm your new email"
@@ -20,7 +25,7 @@ export default async function ConfirmEmailPage({ searchParams }: { searchParams:
         </>
       }
     >
-      <ConfirmEmailForm token={typeof token === "string" ? token : ""} />
+      <ConfirmEmailForm token={typeof token === "string" ? token : ""} confirmed={confirmed === "1"} initialError={noScriptFormErrorMessage(error)} />
     </AuthCard>
   );
 }

@@ -9,18 +9,20 @@ import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/form-field";
 import { fieldErrorsFromApi, fieldErrorsFromZod, type FieldErrors } from "~/lib/form-errors";
 import { describeApiError } from "~/trpc/errors";
-import { useHydrated } from "~/lib/use-hydrated";
 import { useTRPC } from "~/trpc/react";
 import { FormAlert } from "../_components/form-alert";
 
-export function ForgotPasswordForm() {
+/**
+ * With the page's script, sent through the API; without it, the browser POSTs
+ * the form to /api/auth/forgot-password, which does the same and comes back
+ * here with `?sent=1` (or `?error=`).
+ */
+export function ForgotPasswordForm({ sent = false, initialError = null }: { sent?: boolean; initialError?: string | null }) {
   const trpc = useTRPC();
-  // No submitting before the script runs: the plain POST fallback has no handler here (and a password must never end up in a URL).
-  const ready = useHydrated();
   const request = useMutation(trpc.auth.requestPasswordReset.mutationOptions());
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(initialError);
+  const [sentTo, setSentTo] = useState<string | null>(sent ? "" : null);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -42,21 +44,22 @@ export function ForgotPasswordForm() {
   };
 
   // The same words whether or not the email has an account: the page must not tell who has one.
-  if (sentTo) {
+  if (sentTo !== null) {
     return (
       <Alert role="status">
         <MailCheck aria-hidden="true" />
         <AlertDescription>
-          If an account exists for <strong>{sentTo}</strong>, a link to reset its password is on its way. It works once, for 30 minutes.
+          If an account exists for {sentTo ? <strong>{sentTo}</strong> : "that email"}, a link to reset its password is on its way. It works once, for 30
+          minutes.
         </AlertDescription>
       </Alert>
     );
   }
   return (
-    <form method="post" noValidate onSubmit={onSubmit} className="grid gap-5">
+    <form method="post" action="/api/auth/forgot-password" noValidate onSubmit={onSubmit} className="grid gap-5">
       <FormAlert message={formError} />
       <TextField label="Email" name="email" type="email" autoComplete="email" inputMode="email" required autoFocus error={fieldErrors.email} />
-      <Button type="submit" loading={request.isPending} disabled={!ready} className="w-full">
+      <Button type="submit" loading={request.isPending} className="w-full">
         Send reset link
       </Button>
     </form>

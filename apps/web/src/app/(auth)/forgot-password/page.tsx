@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "../_components/auth-card";
+import { noScriptFormErrorMessage } from "../_components/no-script-errors";
 import { ForgotPasswordForm } from "./forgot-password-form";
 
 export const metadata: Metadata = { title: "Forgot password" };
 
-export default function ForgotPasswordPage() {
+export default async function ForgotPasswordPage({ searchParams }: { searchParams: Promise<{ sent?: string | string[]; error?: string | string[] }> }) {
+  const { sent, error } = await searchParams;
   return (
     <AuthCard
       title="Forgot your password?"
@@ -19,7 +21,7 @@ export default function ForgotPasswordPage() {
         </>
       }
     >
-      <ForgotPasswordForm />
+      <ForgotPasswordForm sent={sent === "1"} initialError={noScriptFormErrorMessage(error)} />
     </AuthCard>
   );
 }

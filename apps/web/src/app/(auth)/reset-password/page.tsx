@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "../_components/auth-card";
+import { noScriptFormErrorMessage } from "../_components/no-script-errors";
 import { ResetPasswordForm } from "./reset-password-form";
 
 export const metadata: Metadata = { title: "Choose a new password" };
 
-export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
-  const { token } = await searchParams;
+export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<{ token?: string | string[]; error?: string | string[] }> }) {
+  const { token, error } = await searchParams;
   return (
     <AuthCard
       title="Choose a new password"
@@ -20,7 +21,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
         </>
       }
     >
-      <ResetPasswordForm token={typeof token === "string" ? token : ""} />
+      <ResetPasswordForm token={typeof token === "string" ? token : ""} initialError={noScriptFormErrorMessage(error)} />
     </AuthCard>
   );
 }

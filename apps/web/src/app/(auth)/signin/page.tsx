@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirectIfSignedIn } from "~/server/require-user";
+import { accountDeletionPath, redirectIfSignedIn } from "~/server/require-user";
 import { AuthCard } from "../_components/auth-card";
 import { nextPathFrom, type AuthSearchParams } from "../_components/next-path";
 import { noScriptFormErrorMessage } from "../_components/no-script-errors";
@@ -10,6 +10,7 @@ export const metadata: Metadata = { title: "Sign in" };
 
 /** Why a visitor sent here from a signed-in page is asked to sign in: named after where they were going. */
 function reasonFor(next: string): string {
+  if (next === accountDeletionPath) return "Your account is scheduled for deletion and every device was signed out. Sign in before the date to keep it.";
   if (next.startsWith("/account")) return "Sign in to manage your account.";
   if (next.startsWith("/system")) return "Sign in with an operator's account to see the system page.";
   if (next.startsWith("/links/")) return "Sign in to see this link's clicks.";

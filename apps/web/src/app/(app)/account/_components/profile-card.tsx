@@ -3,6 +3,7 @@
 import { requestEmailChangeInput, updateProfileInput } from "@hop/validators";
 import { useMutation } from "@tanstack/react-query";
 import { CircleAlert, CircleCheck } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Alert, AlertDescription } from "~/components/ui/alert";
@@ -15,7 +16,7 @@ import { describeApiError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 
 /** The name can be edited here; the email is how the user signs in. */
-export function ProfileCard({ name, email }: { name: string | null; email: string }) {
+export function ProfileCard({ name, email, emailChange }: { name: string | null; email: string; emailChange: EmailChangeStart }) {
   const trpc = useTRPC();
   const router = useRouter();
   const ready = useHydrated();
@@ -61,19 +62,29 @@ export function ProfileCard({ name, email }: { name: string | null; email: strin
             </Button>
           </div>
         </form>
-        <EmailChange email={email} ready={ready} />
+        <EmailChange email={email} start={emailChange} />
       </CardContent>
     </Card>
   );
 }
 
-/** The email changes only once a link mailed to the new address is followed; asking needs the password. */
-function EmailChange({ email, ready }: { email: string; ready: boolean }) {
+/** How the email change starts: open with an error, or with the mail sent, when the form was sent without script. */
+interface EmailChangeStart {
+  open: boolean;
+  error: string | null;
+  sent: boolean;
+}
+
+/**
+ * The email changes only once a link mailed to the new address is followed; asking needs the password. Without the
+ * page's script, "Change email…" is a link to this page with the form open, and the form POSTs to /api/auth/email-change.
+ */
+function EmailChange({ email, start }: { email: string; start: EmailChangeStart }) {
   const trpc = useTRPC();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(start.open);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(start.error);
+  const [sentTo, setSentTo] = useState<string | null>(start.sent ? "" : null);
   const requestChange = useMutation(trpc.auth.requestEmailChange.mutationOptions());
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -93,21 +104,21 @@ function EmailChange({ email, ready }: { email: string; ready: boolean }) {
   };
 
   return (
-    <div className="mt-6 grid max-w-md gap-4 border-t pt-6">
+    <div id="email" className="mt-6 grid max-w-md scroll-mt-24 gap-4 border-t pt-6">
       <dl className="text-sm">
         <dt className="text-muted-foreground">Email</dt>
         <dd className="mt-1 truncate font-medium">{email}</dd>
       </dl>
-      {sentTo ? (
+      {sentTo !== null ? (
         <Alert variant="success">
           <CircleCheck aria-hidden="true" />
           <AlertDescription>
-            We sent a link to <strong>{sentTo}</strong>. Your email changes when you follow it (within 30 minutes).
+            We sent a link to {sentTo ? <strong>{sentTo}</strong> : "the new address"}. Your email changes when you follow it (within 30 minutes).
           </AlertDescription>
         </Alert>
       ) : null}
       {open ? (
-        <form method="post" noValidate onSubmit={onSubmit} className="grid gap-5" aria-label="Change email">
+        <form method="post" action="/api/auth/email-change" noValidate onSubmit={onSubmit} className="grid gap-5" aria-label="Change email">
           {formError ? (
             <Alert variant="destructive">
               <CircleAlert aria-hidden="true" />
@@ -117,7 +128,7 @@ function EmailChange({ email, ready }: { email: string; ready: boolean }) {
           <TextField label="New email" name="newEmail" type="email" autoComplete="email" inputMode="email" autoFocus error={fieldErrors.newEmail} />
           <TextField label="Your password" name="password" type="password" autoComplete="current-password" error={fieldErrors.password} />
           <div className="flex flex-wrap gap-3">
-            <Button type="submit" loading={requestChange.isPending} disabled={!ready}>
+            <Button type="submit" loading={requestChange.isPending}>
               Send confirmation link
             </Button>
             <Button type="button" variant="outline" onClick={() => setOpen(false)}>
@@ -127,8 +138,10 @@ function EmailChange({ email, ready }: { email: string; ready: boolean }) {
         </form>
       ) : (
         <div>
-          <Button type="button" variant="outline" disabled={!ready} onClick={() => setOpen(true)}>
-            Change email…
+          <Button asChild variant="outline">
+            <Link href="/account?open=email#email" scroll={false}>
+              Change email…
+            </Link>
           </Button>
         </div>
       )}

@@ -8,11 +8,9 @@ import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "~/components/ui/dialog";
 import { Skeleton } from "~/components/ui/skeleton";
+import { qrOptions } from "./qr-options";
 import type { Link } from "./types";
 
-// Dark on light whatever the page's theme: scanners need the contrast a printed code has.
-// margin 4: the quiet zone ISO/IEC 18004 asks for; scanners fail more often on less.
-const qrOptions = { margin: 4, errorCorrectionLevel: "M", color: { dark: "#000000", light: "#ffffff" } } as const;
 /** Big enough to print sharply on a flyer. */
 const pngWidth = 1024;
 

@@ -32,6 +32,7 @@ const handler = (request: Request) => {
         // The origin the browser used (set by our own server, see server/request-origin.ts), unless the operator fixed one.
         shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? request.headers.get("x-hop-origin") ?? undefined,
         appBaseUrl: services.env.PUBLIC_URL ?? request.headers.get("x-hop-origin") ?? undefined,
+        accountDeletionGraceDays: services.env.ACCOUNT_DELETION_GRACE_DAYS,
         operatorEmails: services.env.OPERATOR_EMAILS,
       });
     },

@@ -1,0 +1,1 @@
+export { forgetUserSessions, purgeAccount, purgeDueAccounts, type PurgeDeps } from "./purge";
