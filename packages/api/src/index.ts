@@ -12,4 +12,4 @@ export { appRouter, type AppRouter };
 export { createTRPCContext, type CreateContextOptions, type SessionUser, type TRPCContext } from "./context";
 export { operatorProcedure, protectedProcedure, publicProcedure, createTRPCRouter } from "./trpc";
 export { isOperatorEmail, operatorEmailsSchema } from "./operators";
-export { FieldError, retryAfterSecondsOf } from "./errors";
+export { FieldError, retryAfterSecondsOf, SlugTakenError } from "./errors";

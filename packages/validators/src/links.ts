@@ -159,6 +159,9 @@ export type UpdateLinkInput = z.input<typeof updateLinkInput>;
 
 export const linkIdInput = z.object({ id: plainText().min(1).max(64) });
 
+/** A link named by its slug (Shlink's short code, dub's key): any text, since an unknown slug is only "not found". */
+export const linkSlugInput = z.object({ slug: plainText().trim().min(1).max(64) });
+
 export const linkSortSchema = z.enum(["newest", "oldest", "most-clicked", "slug"]);
 export type LinkSort = z.infer<typeof linkSortSchema>;
 
@@ -169,6 +172,8 @@ export const listLinksInput = z.object({
   limit: z.number().int().min(1).max(100).default(20),
   /** The id of the last link of the previous page. */
   cursor: plainText().max(64).nullish(),
+  /** Links to skip before the page, for clients that page by number (Shlink's and dub's APIs); ignored with a cursor. */
+  offset: z.number().int().min(0).max(100_000).optional(),
 });
 export type ListLinksInput = z.input<typeof listLinksInput>;
 

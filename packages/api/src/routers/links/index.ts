@@ -1,9 +1,9 @@
-import { createLinkInput, linkIdInput, linkStatsInput, listLinksInput, updateLinkInput } from "@hop/validators";
+import { createLinkInput, linkIdInput, linkSlugInput, linkStatsInput, listLinksInput, updateLinkInput } from "@hop/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { protectedProcedure } from "../../trpc";
 import { createLinkHandler } from "./create.handler";
 import { deleteLinkHandler, restoreLinkHandler } from "./delete.handler";
-import { getLinkHandler } from "./get.handler";
+import { getLinkBySlugHandler, getLinkHandler } from "./get.handler";
 import { listLinksHandler, listTagsHandler } from "./list.handler";
 import { linkStatsHandler } from "./stats.handler";
 import { updateLinkHandler } from "./update.handler";
@@ -15,6 +15,7 @@ export const linksRouter = {
   delete: protectedProcedure.input(linkIdInput).mutation(deleteLinkHandler),
   restore: protectedProcedure.input(linkIdInput).mutation(restoreLinkHandler),
   get: protectedProcedure.input(linkIdInput).query(getLinkHandler),
+  bySlug: protectedProcedure.input(linkSlugInput).query(getLinkBySlugHandler),
   list: protectedProcedure.input(listLinksInput).query(listLinksHandler),
   tags: protectedProcedure.query(listTagsHandler),
   stats: protectedProcedure.input(linkStatsInput).query(linkStatsHandler),
