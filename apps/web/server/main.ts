@@ -14,6 +14,7 @@ import { startHeartbeat } from "@hop/presence";
 import next from "next";
 import { getWebServices } from "../src/server/services";
 import { clientAddress, clientIpHeader } from "./client-address";
+import { answerCompatApi, isCompatApiPath } from "./compat";
 import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
@@ -81,6 +82,16 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     void checkReadiness(services).then(({ ready, checks }) =>
       sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "unavailable", instanceId: instance.id, checks }),
     );
+    return;
+  }
+  // Shlink's and dub's APIs, answered here like the redirect (see compat.ts).
+  if (path && isCompatApiPath(path)) {
+    const at = { path, origin: requestOrigin(request, env.TRUST_PROXY), clientIp: clientAddress(request, env.TRUST_PROXY) };
+    answerCompatApi(request, response, services, at).catch((error: unknown) => {
+      log.error({ err: error instanceof Error ? error.message : String(error), path }, "compatibility API failed");
+      if (!response.headersSent) sendJson(response, 500, { error: { code: "internal_server_error", message: "Something went wrong on our side" } });
+      else response.destroy();
+    });
     return;
   }
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.

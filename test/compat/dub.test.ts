@@ -1,0 +1,121 @@
+import { Dub } from "dub";
+import { Conflict, Forbidden, NotFound, Unauthorized } from "dub/models/errors";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCluster, type Cluster } from "../support/cluster";
+import { allScopes, keyOwner } from "./keys";
+
+// dub's official SDK, unchanged (it validates every response with its own
+// zod models), against two Hop web instances with serverURL = <origin>/api/dub:
+// written through one, read through the other.
+let cluster: Cluster;
+let key: string;
+let readOnlyKey: string;
+
+beforeAll(async () => {
+  cluster = await startCluster({ web: 2, workers: 0 });
+  const owner = keyOwner(cluster, "dub-user@example.com");
+  key = (await owner.create(allScopes)).key;
+  readOnlyKey = (await owner.create(["links:read"])).key;
+}, 180_000);
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const dub = (web: number, token = key) => new Dub({ token, serverURL: `${cluster.webs[web]!.url}/api/dub` });
+const host = () => new URL(cluster.webs[0]!.url!).host;
+
+describe("dub API through the dub SDK", () => {
+  it("creates a link on one instance and gets it on the other, by id and by domain + key", async () => {
+    const created = await dub(0).links.create({
+      url: "https://example.com/dub",
+      key: "dub-one",
+      title: "Dub one",
+      tagNames: ["docs", "dub"],
+      expiresAt: "2031-05-01T10:00:00.000Z",
+      utmSource: "newsletter",
+    });
+    expect(created).toMatchObject({ key: "dub-one", url: "https://example.com/dub", title: "Dub one", expiresAt: "2031-05-01T10:00:00.000Z", utmSource: "newsletter" });
+    expect(created.tags?.map((tag) => tag.name)).toEqual(["docs", "dub"]);
+    expect(created.shortLink).toMatch(/\/dub-one$/);
+    expect(await dub(1).links.get({ linkId: created.id })).toEqual(created);
+    expect(await dub(1).links.get({ domain: host(), key: "dub-one" })).toEqual(created);
+  });
+
+  it("lists links with paging, search and a tag", async () => {
+    for (const name of ["page-a", "page-b", "page-c"]) await dub(0).links.create({ url: `https://example.com/${name}`, key: name, tagNames: "paged" });
+    const first = await dub(1).links.list({ tagNames: "paged", page: 1, pageSize: 2 });
+    expect(first.result.map((link) => link.key)).toEqual(["page-c", "page-b"]);
+    const second = await dub(1).links.list({ tagNames: "paged", page: 2, pageSize: 2 });
+    expect(second.result.map((link) => link.key)).toEqual(["page-a"]);
+    const searched = await dub(1).links.list({ search: "page-b" });
+    expect(searched.result.map((link) => link.key)).toEqual(["page-b"]);
+  });
+
+  it("updates a link on one instance; the other sees it", async () => {
+    const link = await dub(0).links.create({ url: "https://example.com/before" });
+    const updated = await dub(1).links.update(link.id, { url: "https://example.com/after", title: "After", tagNames: ["updated"] });
+    expect(updated).toMatchObject({ id: link.id, url: "https://example.com/after", title: "After" });
+    expect(updated.tags?.map((tag) => tag.name)).toEqual(["updated"]);
+    expect(await dub(0).links.get({ linkId: link.id })).toEqual(updated);
+  });
+
+  it("upserts: the link to the same URL is updated, a new URL makes a new link", async () => {
+    const first = await dub(0).links.upsert({ url: "https://example.com/upsert", title: "First" });
+    const again = await dub(1).links.upsert({ url: "https://example.com/upsert", title: "Second" });
+    expect(again.id).toBe(first.id);
+    expect(again.title).toBe("Second");
+    const other = await dub(1).links.upsert({ url: "https://example.com/upsert-other" });
+    expect(other.id).not.toBe(first.id);
+  });
+
+  it("creates many, with each refused link in its place", async () => {
+    await dub(0).links.create({ url: "https://example.com/bulk-taken", key: "bulk-taken" });
+    const results = await dub(1).links.createMany([
+      { url: "https://example.com/bulk-1", key: "bulk-1" },
+      { url: "https://example.com/bulk-2", key: "bulk-taken" },
+      { url: "https://example.com/bulk-3" },
+    ]);
+    expect(results).toHaveLength(3);
+    expect(results[0]).toMatchObject({ key: "bulk-1" });
+    expect(results[1]).toMatchObject({ code: "conflict", link: { key: "bulk-taken" } });
+    expect(results[2]).toMatchObject({ url: "https://example.com/bulk-3" });
+  });
+
+  it("deletes a link: the other instance answers not found", async () => {
+    const link = await dub(0).links.create({ url: "https://example.com/doomed" });
+    expect(await dub(1).links.delete(link.id)).toEqual({ id: link.id });
+    await expect(dub(0).links.get({ linkId: link.id })).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it("creates (201), lists, updates and deletes tags with dub's colours", async () => {
+    const tag = await dub(0).tags.create({ name: "colourful", color: "purple" });
+    expect(tag).toMatchObject({ name: "colourful", color: "purple" });
+    expect(await dub(1).tags.list()).toEqual(expect.arrayContaining([tag]));
+    const renamed = await dub(1).tags.update(tag.id, { name: "renamed", color: "green" });
+    expect(renamed).toEqual({ id: tag.id, name: "renamed", color: "green" });
+    const link = await dub(0).links.create({ url: "https://example.com/with-tag-id", tagIds: [tag.id] });
+    expect(link.tags).toEqual([renamed]);
+    expect(await dub(0).tags.delete(tag.id)).toEqual({ id: tag.id });
+    expect((await dub(1).tags.list()).map((each) => each.id)).not.toContain(tag.id);
+    await expect(dub(1).tags.update(tag.id, { name: "ghost" })).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it("answers errors with dub's codes: taken key, unknown id, bad key, revoked key, missing scope", async () => {
+    await dub(0).links.create({ url: "https://example.com/taken", key: "dub-taken" });
+    const taken = await dub(1).links.create({ url: "https://example.com/again", key: "dub-taken" }).catch((error: unknown) => error);
+    expect(taken).toBeInstanceOf(Conflict);
+    expect((taken as Conflict).error.code).toBe("conflict");
+    await expect(dub(0).links.get({ linkId: "no-such-link" })).rejects.toBeInstanceOf(NotFound);
+    await expect(dub(0, "hop_not-a-real-key").links.list({})).rejects.toBeInstanceOf(Unauthorized);
+
+    const owner = keyOwner(cluster, "dub-user@example.com");
+    const doomed = await owner.create(["links:read"]);
+    expect((await dub(1, doomed.key).links.list({})).result.length).toBeGreaterThan(0);
+    await owner.revoke(doomed.id);
+    await expect(dub(1, doomed.key).links.list({})).rejects.toBeInstanceOf(Unauthorized);
+
+    const forbidden = await dub(1, readOnlyKey).links.create({ url: "https://example.com/no-scope", key: "no-scope" }).catch((error: unknown) => error);
+    expect(forbidden).toBeInstanceOf(Forbidden);
+    await expect(dub(0).links.get({ domain: host(), key: "no-scope" })).rejects.toBeInstanceOf(NotFound);
+  });
+});
