@@ -34,7 +34,13 @@ describe("dub API through the dub SDK", () => {
       expiresAt: "2031-05-01T10:00:00.000Z",
       utmSource: "newsletter",
     });
-    expect(created).toMatchObject({ key: "dub-one", url: "https://example.com/dub", title: "Dub one", expiresAt: "2031-05-01T10:00:00.000Z", utmSource: "newsletter" });
+    expect(created).toMatchObject({
+      key: "dub-one",
+      url: "https://example.com/dub",
+      title: "Dub one",
+      expiresAt: "2031-05-01T10:00:00.000Z",
+      utmSource: "newsletter",
+    });
     expect(created.tags?.map((tag) => tag.name)).toEqual(["docs", "dub"]);
     expect(created.shortLink).toMatch(/\/dub-one$/);
     expect(await dub(1).links.get({ linkId: created.id })).toEqual(created);
@@ -102,7 +108,9 @@ describe("dub API through the dub SDK", () => {
 
   it("answers errors with dub's codes: taken key, unknown id, bad key, revoked key, missing scope", async () => {
     await dub(0).links.create({ url: "https://example.com/taken", key: "dub-taken" });
-    const taken = await dub(1).links.create({ url: "https://example.com/again", key: "dub-taken" }).catch((error: unknown) => error);
+    const taken = await dub(1)
+      .links.create({ url: "https://example.com/again", key: "dub-taken" })
+      .catch((error: unknown) => error);
     expect(taken).toBeInstanceOf(Conflict);
     expect((taken as Conflict).error.code).toBe("conflict");
     await expect(dub(0).links.get({ linkId: "no-such-link" })).rejects.toBeInstanceOf(NotFound);
@@ -114,7 +122,9 @@ describe("dub API through the dub SDK", () => {
     await owner.revoke(doomed.id);
     await expect(dub(1, doomed.key).links.list({})).rejects.toBeInstanceOf(Unauthorized);
 
-    const forbidden = await dub(1, readOnlyKey).links.create({ url: "https://example.com/no-scope", key: "no-scope" }).catch((error: unknown) => error);
+    const forbidden = await dub(1, readOnlyKey)
+      .links.create({ url: "https://example.com/no-scope", key: "no-scope" })
+      .catch((error: unknown) => error);
     expect(forbidden).toBeInstanceOf(Forbidden);
     await expect(dub(0).links.get({ domain: host(), key: "no-scope" })).rejects.toBeInstanceOf(NotFound);
   });

@@ -43,7 +43,13 @@ describe("Shlink REST API v3 through @shlinkio/shlink-js-sdk", () => {
 
   it("creates a short URL with a custom slug, tags, title and validUntil on one instance and reads it on the other", async () => {
     const validUntil = "2031-05-01T10:00:00+00:00";
-    const created = await client(0).createShortUrl({ longUrl: "https://example.com/shlink", customSlug: "shlink-one", tags: ["docs", "shlink"], title: "Shlink one", validUntil });
+    const created = await client(0).createShortUrl({
+      longUrl: "https://example.com/shlink",
+      customSlug: "shlink-one",
+      tags: ["docs", "shlink"],
+      title: "Shlink one",
+      validUntil,
+    });
     expect(created).toMatchObject({
       shortCode: "shlink-one",
       longUrl: "https://example.com/shlink",
@@ -74,7 +80,10 @@ describe("Shlink REST API v3 through @shlinkio/shlink-js-sdk", () => {
 
   it("edits a short URL on one instance and the other sees the edit", async () => {
     await client(0).createShortUrl({ longUrl: "https://example.com/before", customSlug: "shlink-edit", validUntil: "2031-01-01T00:00:00+00:00" });
-    const edited = await client(1).updateShortUrl({ shortCode: "shlink-edit" }, { longUrl: "https://example.com/after", title: "After", tags: ["edited"], validUntil: null });
+    const edited = await client(1).updateShortUrl(
+      { shortCode: "shlink-edit" },
+      { longUrl: "https://example.com/after", title: "After", tags: ["edited"], validUntil: null },
+    );
     expect(edited).toMatchObject({ longUrl: "https://example.com/after", title: "After", tags: ["edited"], meta: { validUntil: null } });
     expect(await client(0).getShortUrl({ shortCode: "shlink-edit" })).toEqual(edited);
   });
@@ -97,15 +106,25 @@ describe("Shlink REST API v3 through @shlinkio/shlink-js-sdk", () => {
     expect((await client(1).getShortUrl({ shortCode: "tagged-1" })).tags).toEqual(["new-name"]);
     expect((await client(0).listTags()).data).not.toContain("to-delete");
 
-    expect(await problemOf(client(0).editTag({ oldName: "no-such-tag", newName: "x" }))).toMatchObject({ type: "https://shlink.io/api/error/tag-not-found", status: 404 });
+    expect(await problemOf(client(0).editTag({ oldName: "no-such-tag", newName: "x" }))).toMatchObject({
+      type: "https://shlink.io/api/error/tag-not-found",
+      status: 404,
+    });
     await client(0).createShortUrl({ longUrl: "https://example.com/tagged-2", tags: ["taken-name"] });
-    expect(await problemOf(client(0).editTag({ oldName: "new-name", newName: "taken-name" }))).toMatchObject({ type: "https://shlink.io/api/error/tag-conflict", status: 409 });
+    expect(await problemOf(client(0).editTag({ oldName: "new-name", newName: "taken-name" }))).toMatchObject({
+      type: "https://shlink.io/api/error/tag-conflict",
+      status: 409,
+    });
   });
 
   it("lists Hop's one domain as the default", async () => {
     const domains = await client(1).listDomains();
     expect(domains.data).toEqual([
-      { domain: new URL(cluster.webs[1]!.url!).host, isDefault: true, redirects: { baseUrlRedirect: null, regular404Redirect: null, invalidShortUrlRedirect: null } },
+      {
+        domain: new URL(cluster.webs[1]!.url!).host,
+        isDefault: true,
+        redirects: { baseUrlRedirect: null, regular404Redirect: null, invalidShortUrlRedirect: null },
+      },
     ]);
   });
 
@@ -121,13 +140,21 @@ describe("Shlink REST API v3 through @shlinkio/shlink-js-sdk", () => {
       status: 400,
       invalidElements: ["url"],
     });
-    expect(await problemOf(client(1).createShortUrl({ longUrl: "https://example.com/x", maxVisits: 10 }))).toMatchObject({ type: "https://shlink.io/api/error/invalid-data" });
-    expect(await problemOf(client(0).getShortUrl({ shortCode: "never-made" }))).toMatchObject({ type: "https://shlink.io/api/error/short-url-not-found", status: 404 });
+    expect(await problemOf(client(1).createShortUrl({ longUrl: "https://example.com/x", maxVisits: 10 }))).toMatchObject({
+      type: "https://shlink.io/api/error/invalid-data",
+    });
+    expect(await problemOf(client(0).getShortUrl({ shortCode: "never-made" }))).toMatchObject({
+      type: "https://shlink.io/api/error/short-url-not-found",
+      status: 404,
+    });
     expect((await client(0).getShortUrl({ shortCode: "taken-slug" })).longUrl).toBe("https://example.com/first");
   });
 
   it("refuses a bad key, a revoked key on the other instance at once, and a key without the scope", async () => {
-    expect(await problemOf(client(0, "hop_not-a-real-key").listShortUrls())).toMatchObject({ type: "https://shlink.io/api/error/invalid-api-key", status: 401 });
+    expect(await problemOf(client(0, "hop_not-a-real-key").listShortUrls())).toMatchObject({
+      type: "https://shlink.io/api/error/invalid-api-key",
+      status: 401,
+    });
     const owner = keyOwner(cluster, "shlink-user@example.com");
     const doomed = await owner.create(["links:read"]);
     expect((await client(1, doomed.key).listShortUrls()).pagination.totalItems).toBeGreaterThan(0);

@@ -8,7 +8,16 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createApiKeyContext, createCaller } from "@hop/api";
-import { BodyNotJsonError, type CompatRequest, type CompatResponse, dubPrefix, handleDubRequest, handleShlinkRequest, shlinkKeyHeader, shlinkPrefix } from "@hop/api-compat";
+import {
+  BodyNotJsonError,
+  type CompatRequest,
+  type CompatResponse,
+  dubPrefix,
+  handleDubRequest,
+  handleShlinkRequest,
+  shlinkKeyHeader,
+  shlinkPrefix,
+} from "@hop/api-compat";
 import type { getWebServices } from "../src/server/services";
 
 type WebServices = ReturnType<typeof getWebServices>;
@@ -105,6 +114,14 @@ export async function answerCompatApi(
     send(response, answer, responseHeaders);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
-    send(response, { status: 413, headers: { connection: "close" }, body: { error: { code: "payload_too_large", message: `Request bodies are limited to ${env.MAX_REQUEST_BODY_BYTES} bytes` } } }, responseHeaders);
+    send(
+      response,
+      {
+        status: 413,
+        headers: { connection: "close" },
+        body: { error: { code: "payload_too_large", message: `Request bodies are limited to ${env.MAX_REQUEST_BODY_BYTES} bytes` } },
+      },
+      responseHeaders,
+    );
   }
 }

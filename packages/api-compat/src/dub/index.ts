@@ -5,6 +5,7 @@
  * which the SDK validates strictly; no rule of its own lives here.
  */
 import { asTRPCError, type CompatRequest, type CompatResponse } from "../http";
+import { retrieveAnalytics } from "./analytics";
 import { dubError } from "./errors";
 import { createLink, createManyLinks, deleteLink, getLink, listLinks, updateLink, upsertLink } from "./links";
 import { createTag, deleteTag, listTags, updateTag } from "./tags";
@@ -30,6 +31,7 @@ function route(request: CompatRequest, options: DubOptions): (() => Promise<Comp
     if (second && segments.length === 2 && method === "PATCH") return () => updateLink(request, second, host);
     if (second && segments.length === 2 && method === "DELETE") return () => deleteLink(request, second);
   }
+  if (first === "analytics" && segments.length === 1 && method === "GET") return () => retrieveAnalytics(request);
   if (first === "tags") {
     if (segments.length === 1 && method === "GET") return () => listTags(request);
     if (segments.length === 1 && method === "POST") return () => createTag(request);

@@ -9,6 +9,7 @@ import { asTRPCError, type CompatRequest, type CompatResponse } from "../http";
 import { type ShlinkSubject, shlinkProblem } from "./errors";
 import { createShortUrl, deleteShortUrl, editShortUrl, getShortUrl, listShortUrls } from "./short-urls";
 import { deleteTags, listTags, renameTag, tagsStats } from "./tags";
+import { shortUrlVisits, visitsOverview } from "./visits";
 
 /** The Shlink version whose REST API Hop answers (what shlink-web-client reads from /rest/health to pick features). */
 export const shlinkApiVersion = "4.0.0";
@@ -46,7 +47,7 @@ function route(request: CompatRequest, options: ShlinkOptions): Route | null {
   const match = /^\/v3(\/.*)?$/.exec(path);
   if (!match) return null;
   const segments = (match[1] ?? "/").split("/").slice(1).map(decodeURIComponent);
-  const [first, second] = segments;
+  const [first, second, third] = segments;
   const host = options.shortLinkHost;
   if (first === "health" && segments.length === 1 && method === "GET") {
     return {
@@ -66,7 +67,9 @@ function route(request: CompatRequest, options: ShlinkOptions): Route | null {
       if (method === "PATCH") return { subject: "short-url", run: () => editShortUrl(request, second, host) };
       if (method === "DELETE") return { subject: "short-url", run: () => deleteShortUrl(request, second, host) };
     }
+    if (second && third === "visits" && segments.length === 3 && method === "GET") return { subject: "short-url", run: () => shortUrlVisits(request, second) };
   }
+  if (first === "visits" && segments.length === 1 && method === "GET") return { subject: "other", run: () => visitsOverview(request) };
   if (first === "tags") {
     if (segments.length === 1 && method === "GET") return { subject: "tag", run: () => listTags(request) };
     if (segments.length === 1 && method === "PUT") return { subject: "tag", run: () => renameTag(request) };
