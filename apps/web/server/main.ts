@@ -19,6 +19,7 @@ import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
 import { securityHeaders } from "./security-headers";
 import { isSlugShaped } from "@hop/validators";
+import { createMachineApi } from "./machine-api";
 
 const dev = process.argv.includes("--dev");
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -40,6 +41,7 @@ const handleWithNext = nextApp.getRequestHandler();
 await nextApp.prepare();
 
 let stopping = false;
+const answerMachineApi = createMachineApi(services);
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const payload = JSON.stringify(body);
@@ -83,6 +85,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     );
     return;
   }
+  if (path && answerMachineApi(request, response, path)) return;
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.
   const method = request.method;
   if ((method === "GET" || method === "HEAD" || method === "POST") && path && path.indexOf("/", 1) === -1 && isSlugShaped(path.slice(1))) {

@@ -1,9 +1,11 @@
+import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
 import { linksRouter } from "./routers/links";
 import { systemRouter } from "./routers/system";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  apiKeys: apiKeysRouter,
   auth: authRouter,
   links: linksRouter,
   system: systemRouter,
