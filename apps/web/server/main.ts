@@ -20,6 +20,7 @@ import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
 import { securityHeaders } from "./security-headers";
 import { isSlugShaped } from "@hop/validators";
+import { createMachineApi } from "./machine-api";
 
 const dev = process.argv.includes("--dev");
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -41,6 +42,7 @@ const handleWithNext = nextApp.getRequestHandler();
 await nextApp.prepare();
 
 let stopping = false;
+const answerMachineApi = createMachineApi(services);
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const payload = JSON.stringify(body);
@@ -84,6 +86,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     );
     return;
   }
+  if (path && answerMachineApi(request, response, path)) return;
   // Shlink's and dub's APIs, answered here like the redirect (see compat.ts).
   if (path && isCompatApiPath(path)) {
     const at = { path, origin: requestOrigin(request, env.TRUST_PROXY), clientIp: clientAddress(request, env.TRUST_PROXY) };

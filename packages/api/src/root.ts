@@ -1,4 +1,5 @@
 import { analyticsRouter } from "./routers/analytics";
+import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
 import { linksRouter } from "./routers/links";
 import { systemRouter } from "./routers/system";
@@ -7,6 +8,7 @@ import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   analytics: analyticsRouter,
+  apiKeys: apiKeysRouter,
   auth: authRouter,
   links: linksRouter,
   system: systemRouter,

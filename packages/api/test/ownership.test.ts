@@ -55,6 +55,22 @@ const ownedThings: Array<{ matches: (path: string, field: string) => boolean; ma
     },
   },
   {
+    matches: (path, field) => path.startsWith("tags.") && field === "id",
+    make: async (owner) => {
+      const { caller } = await signedInCaller({ db, redis: redis.redis }, owner.userId);
+      const tag = await caller.tags.create({ name: "owned", color: "blue" });
+      return [{ state: "a tag", id: tag.id, read: async () => null }];
+    },
+  },
+  {
+    matches: (path, field) => path.startsWith("apiKeys.") && field === "id",
+    make: async (owner) => {
+      const { caller } = await signedInCaller({ db, redis: redis.redis }, owner.userId);
+      const key = await caller.apiKeys.create({ name: "owned", scopes: ["links:read"] });
+      return [{ state: "a live API key", id: key.id, read: async () => null }];
+    },
+  },
+  {
     matches: (path, field) => path.startsWith("auth.") && field === "sessionId",
     make: async (owner) => [{ state: "a live session", id: owner.sessionId, read: () => redis.redis.hgetall(redisKeys.session(owner.sessionId)) }],
   },

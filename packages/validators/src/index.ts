@@ -6,3 +6,4 @@ export * from "./api";
 export * from "./text";
 export * from "./tags";
 export * from "./analytics";
+export * from "./api-keys";

@@ -186,6 +186,20 @@ export type StatsRange = (typeof statsRanges)[number];
 
 export const linkStatsInput = z.object({
   id: plainText().min(1).max(64),
-  days: z.union(statsRanges.map((days) => z.literal(days))).default(30),
+  // A number checked against the ranges (not a union of literals): a REST query parameter must be a plain number to be documented and coerced.
+  days: z.coerce
+    .number()
+    .int()
+    .refine((days): days is StatsRange => (statsRanges as readonly number[]).includes(days), { message: `Choose one of ${statsRanges.join(", ")} days` })
+    .transform((days) => days as StatsRange)
+    .default(30),
 });
 export type LinkStatsInput = z.input<typeof linkStatsInput>;
+
+/** The most links one bulk create takes: each is created (and rate-limited) like a single create. */
+export const maxBulkLinks = 100;
+
+export const createManyLinksInput = z.object({
+  links: z.array(createLinkInput).min(1, "Send at least one link").max(maxBulkLinks, `Send at most ${maxBulkLinks} links at once`),
+});
+export type CreateManyLinksInput = z.input<typeof createManyLinksInput>;

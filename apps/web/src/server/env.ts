@@ -55,6 +55,8 @@ export const webEnvSchema = z
       .regex(/^[A-Za-z0-9-]+$/, "must be a header name, e.g. cf-ipcountry")
       .transform((name) => name.toLowerCase())
       .optional(),
+    /** Requests one API key may make per minute, over every instance (REST and tRPC with a key). */
+    API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** The accounts that may open /system and call system.*, by email, comma-separated; none when unset. */
     OPERATOR_EMAILS: operatorEmailsSchema,
   })

@@ -100,41 +100,58 @@ async function linkFields(caller: Caller, body: Record<string, unknown>, ownHost
   };
 }
 
-async function createOne(caller: Caller, body: Record<string, unknown>, ownHost: string): Promise<Link> {
-  const fields = await linkFields(caller, body, ownHost);
-  return caller.links.create({ ...fields, url: fields.url as string } satisfies RouterInputs["links"]["create"]);
-}
-
 export async function createLink(request: CompatRequest, ownHost: string): Promise<CompatResponse> {
   const caller = await request.caller();
-  const link = await createOne(caller, objectBody(await request.readJson()), ownHost);
+  const fields = await linkFields(caller, objectBody(await request.readJson()), ownHost);
+  const link = await caller.links.create({ ...fields, url: fields.url as string });
   const [view] = await dubLinks(caller, [link]);
   return { status: 200, body: view };
 }
 
-/** POST /links/bulk: each link created on its own; a refused one is dub's `{ link, error, code }` in its place. */
+/** tRPC's codes as dub's, for the per-link failures of a bulk create. */
+const dubCodeByTrpcCode: Record<string, string> = {
+  BAD_REQUEST: "bad_request",
+  UNAUTHORIZED: "unauthorized",
+  FORBIDDEN: "forbidden",
+  NOT_FOUND: "not_found",
+  CONFLICT: "conflict",
+  UNPROCESSABLE_CONTENT: "unprocessable_entity",
+  TOO_MANY_REQUESTS: "rate_limit_exceeded",
+};
+
+/**
+ * POST /links/bulk: Hop's own bulk create (links.createMany), which creates
+ * each link like a single create and lists the refused ones by index; each
+ * refused link is dub's `{ link, error, code }` in its place. A link whose
+ * dub fields cannot be translated is refused in its place too.
+ */
 export async function createManyLinks(request: CompatRequest, ownHost: string): Promise<CompatResponse> {
   const body = await request.readJson();
   if (!Array.isArray(body)) throw badRequest("Send a JSON array of links");
-  if (body.length > 100) throw badRequest("Send at most 100 links at once");
+  if (body.length === 0 || body.length > 100) throw badRequest("Send from 1 to 100 links");
   const caller = await request.caller();
-  const results: Array<{ link: Link } | { failed: unknown; error: TRPCError }> = [];
-  for (const item of body) {
+  const results: Array<Link | { link: unknown; error: string; code: string }> = new Array(body.length);
+  const translated: Array<{ index: number; input: RouterInputs["links"]["create"] }> = [];
+  for (const [index, item] of body.entries()) {
     try {
-      results.push({ link: await createOne(caller, objectBody(item), ownHost) });
+      const fields = await linkFields(caller, objectBody(item), ownHost);
+      translated.push({ index, input: { ...fields, url: fields.url as string } });
     } catch (error) {
-      results.push({ failed: item, error: asTRPCError(error) });
+      const trpcError = asTRPCError(error);
+      results[index] = { link: item, error: trpcError.message, code: dubErrorCode(trpcError) };
     }
   }
-  const views = await dubLinks(
-    caller,
-    results.flatMap((result) => ("link" in result ? [result.link] : [])),
-  );
-  let next = 0;
-  return {
-    status: 200,
-    body: results.map((result) => ("link" in result ? views[next++] : { link: result.failed, error: result.error.message, code: dubErrorCode(result.error) })),
-  };
+  if (translated.length > 0) {
+    const outcome = await caller.links.createMany({ links: translated.map((each) => each.input) });
+    for (const created of outcome.created) results[translated[created.index]!.index] = created.link;
+    for (const failed of outcome.failed) {
+      const index = translated[failed.index]!.index;
+      results[index] = { link: body[index], error: failed.message, code: dubCodeByTrpcCode[failed.code] ?? "internal_server_error" };
+    }
+  }
+  const links = results.filter((result): result is Link => "slug" in result);
+  const views = new Map((await dubLinks(caller, links)).map((view) => [view.id, view]));
+  return { status: 200, body: results.map((result) => ("slug" in result ? views.get(result.id) : result)) };
 }
 
 /** GET /links/info?linkId= | ?key= (with the domain or not); dub's externalId is not a Hop notion. */

@@ -26,6 +26,7 @@ import {
   signUpInput,
   type Me,
 } from "@hop/validators";
+import { markApiKeyRevoked } from "../api-keys/authenticate";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import type { TRPCContext } from "../context";
 import { enforceRateLimit, fieldError, isUniqueViolation } from "../errors";
@@ -302,6 +303,10 @@ export const authRouter = {
     const hold = await holdSlugs(ctx, slugs);
     try {
       await advanceSessionEpoch(ctx.redis, { userId, keepSessionId: null, ttlSeconds: ctx.sessionConfig.ttlSeconds });
+      // The account's API keys stop with it on every instance, cached or not.
+      for (const token of await ctx.db.apiToken.findMany({ where: { userId, revokedAt: null }, select: { tokenHash: true } })) {
+        await markApiKeyRevoked(ctx.redis, token.tokenHash);
+      }
       await ctx.db.user.delete({ where: { id: userId } });
     } catch (error) {
       await publishLinkCache(

@@ -13,12 +13,15 @@ import { analyticsTotalsHandler } from "./totals.handler";
  * (analytics.ts). Counts come from the 15-minute rollups; unique visitors,
  * the last 30 minutes and the raw clicks from the Click rows.
  */
+// What an API key needs to read any of it (dub's analytics, Shlink's visits).
+const read = { scope: "analytics:read" } as const;
+
 export const analyticsRouter = {
-  totals: protectedProcedure.input(analyticsQueryInput).query(analyticsTotalsHandler),
-  timeseries: protectedProcedure.input(analyticsQueryInput).query(analyticsTimeSeriesHandler),
-  top: protectedProcedure.input(analyticsTopInput).query(analyticsTopHandler),
-  realtime: protectedProcedure.input(analyticsRealtimeInput).query(analyticsRealtimeHandler),
-  clicks: protectedProcedure.input(analyticsClicksInput).query(analyticsClicksHandler),
+  totals: protectedProcedure.meta(read).input(analyticsQueryInput).query(analyticsTotalsHandler),
+  timeseries: protectedProcedure.meta(read).input(analyticsQueryInput).query(analyticsTimeSeriesHandler),
+  top: protectedProcedure.meta(read).input(analyticsTopInput).query(analyticsTopHandler),
+  realtime: protectedProcedure.meta(read).input(analyticsRealtimeInput).query(analyticsRealtimeHandler),
+  clicks: protectedProcedure.meta(read).input(analyticsClicksInput).query(analyticsClicksHandler),
 } satisfies TRPCRouterRecord;
 
 export type { AnalyticsTotals, PeriodTotals } from "./totals.handler";
