@@ -143,9 +143,11 @@ export async function createManyLinks(request: CompatRequest, ownHost: string): 
   }
   if (translated.length > 0) {
     const outcome = await caller.links.createMany({ links: translated.map((each) => each.input) });
-    for (const created of outcome.created) results[translated[created.index]!.index] = created.link;
+    // Hop's answer counts in the links it was sent; dub's in the request's.
+    const requestIndex = (index: number) => translated[index]?.index ?? -1;
+    for (const created of outcome.created) results[requestIndex(created.index)] = created.link;
     for (const failed of outcome.failed) {
-      const index = translated[failed.index]!.index;
+      const index = requestIndex(failed.index);
       results[index] = { link: body[index], error: failed.message, code: dubCodeByTrpcCode[failed.code] ?? "internal_server_error" };
     }
   }
