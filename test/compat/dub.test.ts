@@ -1,7 +1,7 @@
 import { Dub } from "dub";
 import { Conflict, Forbidden, NotFound, Unauthorized } from "dub/models/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCluster, type Cluster } from "../support/cluster";
+import { startCluster, waitFor, type Cluster } from "../support/cluster";
 import { allScopes, keyOwner } from "./keys";
 
 // dub's official SDK, unchanged (it validates every response with its own
@@ -12,7 +12,8 @@ let key: string;
 let readOnlyKey: string;
 
 beforeAll(async () => {
-  cluster = await startCluster({ web: 2, workers: 0 });
+  // One worker counts the visits through the click stream; the country comes from a CDN header, as behind Cloudflare.
+  cluster = await startCluster({ web: 2, workers: 1, env: { CLICK_COUNTRY_HEADER: "cf-ipcountry" } });
   const owner = keyOwner(cluster, "dub-user@example.com");
   key = (await owner.create(allScopes)).key;
   readOnlyKey = (await owner.create(["links:read"])).key;
@@ -128,5 +129,47 @@ describe("dub API through the dub SDK", () => {
       .catch((error: unknown) => error);
     expect(forbidden).toBeInstanceOf(Forbidden);
     await expect(dub(0).links.get({ domain: host(), key: "no-scope" })).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it("retrieves analytics grouped as dub groups them: count, timeseries, countries, devices, browsers, os, referers, top_links", async () => {
+    const link = await dub(0).links.create({ url: "https://example.com/counted", key: "dub-counted", tagNames: "counted" });
+    const browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    const visit = (web: number, headers: Record<string, string>) =>
+      fetch(`${cluster.webs[web]!.url}/dub-counted`, { redirect: "manual", headers }).then((response) => expect(response.status).toBe(302));
+    await visit(0, { "user-agent": browser, referer: "https://news.example.org/post", "cf-ipcountry": "DE" });
+    await visit(1, { "user-agent": browser, "cf-ipcountry": "DE" });
+    await visit(1, { "user-agent": "Googlebot/2.1 (+http://www.google.com/bot.html)", "cf-ipcountry": "US" });
+
+    const count = await waitFor(
+      () => dub(1).analytics.retrieve({ linkId: link.id, groupBy: "count", interval: "24h" }),
+      (result) => (result as { clicks: number }).clicks >= 2,
+      20_000,
+      200,
+    );
+    // Bots are kept out of dub's numbers, as out of every Hop count.
+    expect(count).toEqual({ clicks: 2, leads: 0, sales: 0, saleAmount: 0 });
+    const series = (await dub(0).analytics.retrieve({ linkId: link.id, groupBy: "timeseries", interval: "24h", timezone: "Asia/Kolkata" })) as Array<{
+      clicks: number;
+    }>;
+    expect(series).toHaveLength(24);
+    expect(series.reduce((sum, point) => sum + point.clicks, 0)).toBe(2);
+    const byKey = async (groupBy: "countries" | "devices" | "browsers" | "os" | "referers") =>
+      (await dub(0).analytics.retrieve({ key: "dub-counted", domain: host(), groupBy, interval: "7d" })) as Array<Record<string, unknown>>;
+    expect(await byKey("countries")).toEqual([{ country: "DE", region: "*", city: "*", clicks: 2, leads: 0, sales: 0, saleAmount: 0 }]);
+    expect((await byKey("browsers")).map(({ browser: name, clicks }) => ({ name, clicks }))).toEqual([{ name: "Chrome", clicks: 2 }]);
+    expect((await byKey("os")).map(({ os, clicks }) => ({ os, clicks }))).toEqual([{ os: "Windows", clicks: 2 }]);
+    expect((await byKey("devices")).reduce((sum, row) => sum + Number(row.clicks), 0)).toBe(2);
+    expect((await byKey("referers")).map(({ referer, clicks }) => ({ referer, clicks }))).toEqual(
+      expect.arrayContaining([
+        { referer: "news.example.org", clicks: 1 },
+        { referer: "(direct)", clicks: 1 },
+      ]),
+    );
+    const top = (await dub(1).analytics.retrieve({ groupBy: "top_links", interval: "30d" })) as Array<{ id: string; key: string; clicks: number }>;
+    expect(top[0]).toMatchObject({ id: link.id, key: "dub-counted", clicks: 2 });
+
+    const linksOnly = (await keyOwner(cluster, "dub-user@example.com").create(["links:read"])).key;
+    await expect(dub(0, linksOnly).analytics.retrieve({ groupBy: "count" })).rejects.toBeInstanceOf(Forbidden);
+    await expect(dub(0).analytics.retrieve({ linkId: "no-such-link", groupBy: "count" })).rejects.toBeInstanceOf(NotFound);
   });
 });

@@ -1,7 +1,7 @@
 import { ShlinkApiClient } from "@shlinkio/shlink-js-sdk";
 import { FetchHttpClient } from "@shlinkio/shlink-js-sdk/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCluster, type Cluster } from "../support/cluster";
+import { startCluster, waitFor, type Cluster } from "../support/cluster";
 import { allScopes, keyOwner } from "./keys";
 
 // Shlink's official JS client, unchanged, against two Hop web instances:
@@ -12,7 +12,8 @@ let key: string;
 let readOnlyKey: string;
 
 beforeAll(async () => {
-  cluster = await startCluster({ web: 2, workers: 0 });
+  // One worker: visits are counted as in production, through the click stream.
+  cluster = await startCluster({ web: 2, workers: 1 });
   const owner = keyOwner(cluster, "shlink-user@example.com");
   key = (await owner.create(allScopes)).key;
   readOnlyKey = (await owner.create(["links:read"])).key;
@@ -179,5 +180,48 @@ describe("Shlink REST API v3 through @shlinkio/shlink-js-sdk", () => {
     const answer = await fetch(url, { headers: { origin: "https://app.shlink.io", "x-api-key": key } });
     expect(answer.status).toBe(200);
     expect(answer.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("pages through a short URL's raw visits (referer, date, user agent, bot flag) and the visits overview counts them", async () => {
+    const created = await client(0).createShortUrl({ longUrl: "https://example.com/visited", customSlug: "shlink-visited" });
+    const browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    const visit = (web: number, userAgent: string, referer?: string) =>
+      fetch(created.shortUrl.replace(/^https?:\/\/[^/]+/, cluster.webs[web]!.url!), {
+        redirect: "manual",
+        headers: { "user-agent": userAgent, ...(referer && { referer }) },
+      }).then((response) => expect(response.status).toBe(302));
+    await visit(0, browser, "https://news.example.org/post");
+    await visit(1, browser);
+    await visit(0, "Googlebot/2.1 (+http://www.google.com/bot.html)");
+
+    const all = await waitFor(
+      () => client(1).getShortUrlVisits({ shortCode: "shlink-visited" }),
+      (visits) => visits.data.length === 3,
+      20_000,
+      200,
+    );
+    expect(all.pagination).toMatchObject({ currentPage: 1, pagesCount: 1, totalItems: 3 });
+    expect(all.data.filter((each) => each.potentialBot)).toHaveLength(1);
+    const fromNews = all.data.find((each) => each.referer === "news.example.org");
+    expect(fromNews).toMatchObject({ userAgent: browser, potentialBot: false });
+    expect(Date.parse(fromNews?.date ?? "")).toBeGreaterThan(Date.now() - 120_000);
+
+    const humans = await client(0).getShortUrlVisits({ shortCode: "shlink-visited" }, { excludeBots: true, itemsPerPage: 1, page: 2 });
+    expect(humans.data).toHaveLength(1);
+    expect(humans.pagination).toMatchObject({ currentPage: 2, pagesCount: 2, totalItems: 2 });
+    expect(humans.data[0]?.potentialBot).toBe(false);
+
+    const overview = await waitFor(
+      () => client(0).getVisitsOverview(),
+      (counts) => counts.nonOrphanVisits.total >= 3,
+      20_000,
+      200,
+    );
+    expect(overview.nonOrphanVisits).toEqual({ total: 3, nonBots: 2, bots: 1 });
+    expect(overview.orphanVisits).toEqual({ total: 0, nonBots: 0, bots: 0 });
+    expect(await problemOf(client(0, readOnlyKey).getVisitsOverview())).toMatchObject({ status: 403 });
+    expect(await problemOf(client(0).getShortUrlVisits({ shortCode: "never-visited-nor-made" }))).toMatchObject({
+      type: "https://shlink.io/api/error/short-url-not-found",
+    });
   });
 });
