@@ -124,7 +124,12 @@ const titleSchema = plainText().trim().max(200, "Use at most 200 characters");
 
 const linkOptions = {
   title: titleSchema.nullable().optional(),
-  expiresAt: z.date().nullable().optional(),
+  // PostgreSQL stores dates far past JavaScript's (year 275760) and reads them back as Invalid Date: a 500 on every later read.
+  expiresAt: z
+    .date()
+    .max(new Date(Date.UTC(9999, 11, 31)), "Choose a date before the year 10000")
+    .nullable()
+    .optional(),
   /** Where an expired link sends visitors; without it they see "link expired". */
   expiredUrl: targetUrlSchema.nullable().optional(),
   password: linkPasswordSchema.nullable().optional(),
