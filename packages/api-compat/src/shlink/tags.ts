@@ -15,7 +15,7 @@ export async function listTags(request: CompatRequest): Promise<CompatResponse> 
 }
 
 export async function tagsStats(request: CompatRequest): Promise<CompatResponse> {
-  const tags = await (await request.caller()).tags.list();
+  const tags = await (await request.caller()).tags.stats();
   const data = tags.map((tag) => ({
     tag: tag.name,
     shortUrlsCount: tag.links,

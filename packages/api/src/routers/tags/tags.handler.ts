@@ -27,7 +27,7 @@ const taken = (name: string) => fieldError("name", `A tag named "${name}" alread
  * links' click counters (kept by the ingestion worker from rollups), never a
  * count of raw clicks. Bot clicks are not in it, as everywhere in Hop.
  */
-export async function listTagsWithClicksHandler({ ctx }: { ctx: ProtectedContext }) {
+export async function tagStatsHandler({ ctx }: { ctx: ProtectedContext }) {
   const [tags, sums] = await Promise.all([
     listTagsHandler({ ctx }),
     ctx.db.$queryRaw<Array<{ tagId: string; clicks: bigint | null }>>`
