@@ -181,13 +181,8 @@ export type StatsRange = (typeof statsRanges)[number];
 
 export const linkStatsInput = z.object({
   id: plainText().min(1).max(64),
-  // A number checked against the ranges (not a union of literals): a REST query parameter must be a plain number to be documented and coerced.
-  days: z.coerce
-    .number()
-    .int()
-    .refine((days): days is StatsRange => (statsRanges as readonly number[]).includes(days), { message: `Choose one of ${statsRanges.join(", ")} days` })
-    .transform((days) => days as StatsRange)
-    .default(30),
+  // Any number of days up to 90 (the page offers statsRanges): a REST query parameter must be a plain number (trpc-to-openapi coerces it from the query string).
+  days: z.number().int().min(1, "Ask for at least 1 day").max(90, "Ask for at most 90 days").default(30),
 });
 export type LinkStatsInput = z.input<typeof linkStatsInput>;
 
