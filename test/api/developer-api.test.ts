@@ -203,6 +203,7 @@ describe("REST /api/v1", () => {
     const deleted = await rest(0, "DELETE", "/links/{id}", { key, params: { id } });
     expect(deleted.body).toMatchObject({ id, slug: "rest-one" });
     expect((await rest(1, "GET", "/links/{id}", { key, params: { id } })).status).toBe(404);
+    // No body at all: the input is in the path.
     const restored = await rest(1, "POST", "/links/{id}/restore", { key, params: { id } });
     expect(restored.body).toMatchObject({ id, slug: "rest-one" });
 

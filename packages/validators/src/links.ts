@@ -124,7 +124,8 @@ const titleSchema = plainText().trim().max(200, "Use at most 200 characters");
 
 const linkOptions = {
   title: titleSchema.nullable().optional(),
-  expiresAt: z.date().nullable().optional(),
+  // Capped at the year 9999: PostgreSQL keeps later dates that JavaScript cannot read back (an answer would carry an invalid date).
+  expiresAt: z.date().max(new Date("9999-12-31T23:59:59.999Z"), "Choose a date before the year 10000").nullable().optional(),
   /** Where an expired link sends visitors; without it they see "link expired". */
   expiredUrl: targetUrlSchema.nullable().optional(),
   password: linkPasswordSchema.nullable().optional(),
