@@ -65,7 +65,7 @@ describe("the API keys card", () => {
     const key = (await shown.textContent())!.trim();
     expect(key).toMatch(/^hop_[A-Za-z0-9_-]{43}$/);
     await card().getByRole("button", { name: "Copy key" }).click();
-    await card().getByText("Copied").waitFor({ state: "visible" });
+    await card().getByText("Copied", { exact: true }).waitFor({ state: "visible" });
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
     const row = card().getByTestId("api-key-row").filter({ hasText: "Newsletter script" });
     await row.waitFor({ state: "visible" });
@@ -95,7 +95,7 @@ describe("the API keys card", () => {
     // Revoked from the keyboard, through the confirmation dialog.
     await row.getByRole("button", { name: "Revoke Newsletter script" }).focus();
     await page.keyboard.press("Enter");
-    const dialog = page.getByRole("dialog");
+    const dialog = page.getByRole("alertdialog");
     await dialog.waitFor({ state: "visible" });
     await saveScreenshot(page, "api-keys-revoke-dialog");
     await dialog.getByRole("button", { name: "Revoke key" }).click();
