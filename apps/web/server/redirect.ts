@@ -19,8 +19,8 @@ import {
   unsealUnlockReferrer,
   verifyPassword,
 } from "@hop/auth";
-import { maxReferrerLength, validReferrer, visitorHash } from "@hop/clicks";
-import { asLocationHeader, isExpired, lookUpLink, passwordTag, recordClick, type ClickDraft } from "@hop/links";
+import { maxReferrerLength, recordClick, triggerOf, validReferrer, visitorHash, type ClickDraft } from "@hop/clicks";
+import { asLocationHeader, isExpired, lookUpLink, passwordTag } from "@hop/links";
 import { createRateLimiter } from "@hop/redis";
 import { unlockLinkInput } from "@hop/validators";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
@@ -60,13 +60,17 @@ function header(request: IncomingMessage, name: string): string | null {
 function draftClick(request: IncomingMessage, services: Services, now: Date): ClickDraft {
   const userAgent = header(request, "user-agent")?.slice(0, 1024) ?? null;
   const country = services.env.CLICK_COUNTRY_HEADER ? header(request, services.env.CLICK_COUNTRY_HEADER)?.toUpperCase() : undefined;
+  const ip = clientAddress(request, services.env.TRUST_PROXY);
   return {
     eventId: randomUUID(),
     occurredAt: now,
     referrer: header(request, "referer")?.slice(0, maxReferrerLength) ?? null,
     userAgent,
     country: country && /^[A-Z]{2}$/.test(country) ? country : null,
-    visitorHash: visitorHash(services.env.VISITOR_HASH_SECRET, clientAddress(request, services.env.TRUST_PROXY), userAgent, now),
+    visitorHash: visitorHash(services.env.VISITOR_HASH_SECRET, ip, userAgent, now),
+    // Transient: the worker finds the country from it and drops it (never stored in PostgreSQL).
+    ip,
+    trigger: triggerOf(request.url),
   };
 }
 

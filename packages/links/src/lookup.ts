@@ -1,10 +1,9 @@
-import { clickEventToStreamFields, type ClickEvent } from "@hop/clicks";
+import { clickDraftArgs, clickStreamXaddLua, countedVisitLua, type ClickDraft } from "@hop/clicks";
 import type { Database } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
 import { cachedLinkSchema, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, writeHoldPrefix, type CachedLink } from "./cache";
 
-/** A visit as the redirect sees it before it knows which link it is for. */
-export type ClickDraft = Omit<ClickEvent, "linkId">;
+export type { ClickDraft };
 
 export interface LinkLookup {
   link: CachedLink | null;
@@ -15,17 +14,16 @@ export interface LinkLookup {
 }
 
 // One round trip for the common case: read the cached link and, when the
-// visit counts as a click (no password, not expired: see isOpenLink), append
-// the event to the clicks stream. Field names and order follow
-// clickEventToStreamFields, with the link id taken from the cached entry.
+// visit counts as a click (@hop/clicks' rule: no password, not expired),
+// append the event to the clicks stream. The XADD (field names and order)
+// comes from @hop/clicks, with the link id taken from the cached entry.
 const lookUpAndRecordScript = `
 local cached = redis.call('GET', KEYS[1])
 if not cached or cached == '${missingLinkMarker}' or string.sub(cached, 1, ${writeHoldPrefix.length}) == '${writeHoldPrefix}' then return cached end
 local link = cjson.decode(cached)
-local now = tonumber(ARGV[2])
-if link.passwordTag == '' and (link.expiresAt == 0 or link.expiresAt > now) then
-  redis.call('XADD', KEYS[2], '*', 'eventId', ARGV[1], 'linkId', link.id, 'occurredAt', ARGV[2],
-    'referrer', ARGV[3], 'userAgent', ARGV[4], 'country', ARGV[5], 'visitorHash', ARGV[6])
+local now = tonumber(ARGV[2]) -- occurredAt, the second field of clickDraftArgs
+if ${countedVisitLua("link", "now")} then
+  ${clickStreamXaddLua("KEYS[2]", "link.id", 1)}
 end
 return cached`;
 
@@ -59,8 +57,7 @@ export async function lookUpLink(deps: { db: Database; redis: Redis }, slug: str
   let redisAvailable = true;
   try {
     if (click) {
-      const fields = clickEventToStreamFields({ ...click, linkId: "" });
-      const args = [fields.eventId, fields.occurredAt, fields.referrer, fields.userAgent, fields.country, fields.visitorHash];
+      const args = clickDraftArgs(click);
       cached = parseCached(await lookUpAndRecord(deps.redis).exec([redisKeys.link(slug), redisKeys.clickStream()], args));
     } else {
       cached = parseCached(await deps.redis.get(redisKeys.link(slug)));

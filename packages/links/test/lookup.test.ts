@@ -36,6 +36,9 @@ const draft = (overrides: Partial<ClickDraft> = {}): ClickDraft => ({
   userAgent: "Mozilla/5.0 Test",
   country: "DE",
   visitorHash: "visitor-hash",
+  // Every field travels through the Lua script's XADD (its order comes from @hop/clicks).
+  ip: "2001:db8::7",
+  trigger: "qr",
   ...overrides,
 });
 

@@ -194,3 +194,16 @@ export const createManyLinksInput = z.object({
   links: z.array(createLinkInput).min(1, "Send at least one link").max(maxBulkLinks, `Send at most ${maxBulkLinks} links at once`),
 });
 export type CreateManyLinksInput = z.input<typeof createManyLinksInput>;
+
+/**
+ * The query parameter a link's QR code carries (`https://hop.example/slug?qr=1`): the redirect counts such visits
+ * as QR scans (trigger "qr") and sends them to the same destination.
+ */
+export const clickQrMarker = { name: "qr", value: "1" } as const;
+
+/** The URL a link's QR code encodes: the short URL with the QR marker. */
+export function qrScanUrl(shortUrl: string): string {
+  const url = new URL(shortUrl);
+  url.searchParams.set(clickQrMarker.name, clickQrMarker.value);
+  return url.toString();
+}
