@@ -200,9 +200,22 @@ describe("REST /api/v1", () => {
     expect(stats.body.days).toHaveLength(7);
     expect(stats.body.clicksInRange).toBe(0);
 
+    // Analytics: POST with a JSON body (periods and filters are objects); every dimension's answer comes from the rollups.
+    const query = { period: "7d", timezone: "Asia/Kolkata", filters: [{ dimension: "link", op: "is", value: id }] };
+    const totals = await rest(0, "POST", "/analytics/totals", { key, body: query });
+    expect(totals.body).toMatchObject({ clicks: 0, uniqueVisitors: 0, period: { timezone: "Asia/Kolkata", granularity: "day" } });
+    const series = await rest(1, "POST", "/analytics/timeseries", { key, body: query });
+    expect(series.body.points.length).toBeGreaterThanOrEqual(7);
+    expect(series.body.points.every((point: { clicks: number }) => point.clicks === 0)).toBe(true);
+    expect((await rest(0, "POST", "/analytics/top", { key, body: { ...query, dimension: "country" } })).body).toMatchObject({ dimension: "country", rows: [] });
+    expect((await rest(1, "POST", "/analytics/realtime", { key, body: {} })).body.minutes).toHaveLength(30);
+    expect((await rest(0, "POST", "/analytics/clicks", { key, body: { period: "24h" } })).body).toEqual({ clicks: [], nextCursor: null });
+    expect((await rest(1, "POST", "/analytics/top", { key, body: { dimension: "planet" } })).status).toBe(400);
+
     const deleted = await rest(0, "DELETE", "/links/{id}", { key, params: { id } });
     expect(deleted.body).toMatchObject({ id, slug: "rest-one" });
     expect((await rest(1, "GET", "/links/{id}", { key, params: { id } })).status).toBe(404);
+    // No body at all: the input is in the path.
     const restored = await rest(1, "POST", "/links/{id}/restore", { key, params: { id } });
     expect(restored.body).toMatchObject({ id, slug: "rest-one" });
 
@@ -225,6 +238,10 @@ describe("REST /api/v1", () => {
     const forbidden = await rest(0, "POST", "/links", { key: readOnly.key, body: { url: "https://example.com/no" } });
     expect(forbidden).toMatchObject({ status: 403, body: { code: "FORBIDDEN", message: expect.stringContaining("links:write") } });
     expect(await rest(0, "GET", "/links/{id}/stats", { key, params: { id: "x" } })).toMatchObject({ status: 403 });
+    expect(await rest(1, "POST", "/analytics/totals", { key, body: {} })).toMatchObject({
+      status: 403,
+      body: { message: expect.stringContaining("analytics:read") },
+    });
 
     const invalid = await rest(1, "POST", "/links", { key, body: { url: "javascript:alert(1)", slug: "bad slug" } });
     expect(invalid.status).toBe(400);

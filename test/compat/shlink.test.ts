@@ -1,4 +1,5 @@
 import { ShlinkApiClient } from "@shlinkio/shlink-js-sdk";
+import type { ShlinkApiClient as ShlinkApi } from "@shlinkio/shlink-js-sdk/api-contract";
 import { FetchHttpClient } from "@shlinkio/shlink-js-sdk/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, waitFor, type Cluster } from "../support/cluster";
@@ -24,7 +25,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const client = (web: number, apiKey = key) => new ShlinkApiClient(new FetchHttpClient(), { baseUrl: cluster.webs[web]!.url!, apiKey });
+// Typed by the SDK's own contract (its class's declarations do not resolve under NodeNext: a directory import).
+const client = (web: number, apiKey = key): ShlinkApi => new ShlinkApiClient(new FetchHttpClient(), { baseUrl: cluster.webs[web]!.url!, apiKey });
 
 /** What the SDK throws: the problem document itself. */
 async function problemOf(promise: Promise<unknown>): Promise<{ type: string; status: number; title: string; detail: string }> {

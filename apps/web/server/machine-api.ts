@@ -120,7 +120,12 @@ export function createMachineApi(services: Services) {
     if (method === "POST" || method === "PATCH" || method === "PUT" || method === "DELETE") {
       // Read here (not by the library) so that a JSON body with a charset is read too, and to one limit with the rest of the server.
       const contentType = request.headers["content-type"] ?? "";
-      if (contentType.toLowerCase().startsWith("application/json")) {
+      const bodyless = contentType === "" && (request.headers["content-length"] ?? "0") === "0" && request.headers["transfer-encoding"] === undefined;
+      if (bodyless) {
+        // A call whose input is all in the path (restore): no body, so no content type to ask for.
+        (request as IncomingMessage & { body?: unknown }).body = undefined;
+        request.headers["content-type"] = "application/json";
+      } else if (contentType.toLowerCase().startsWith("application/json")) {
         const read = await readJsonBody(request, env.MAX_REQUEST_BODY_BYTES);
         if (read === "too-large")
           return sendJson(response, 413, errorBody("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${env.MAX_REQUEST_BODY_BYTES} bytes`), {

@@ -1,3 +1,4 @@
+import { hashApiKey } from "@hop/auth";
 import { createDatabase, type Database } from "@hop/db";
 import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
 import { createTestDatabase, objectShape, sampleValid, startRedisServer, type RedisServer } from "@hop/test-harness";
@@ -66,8 +67,8 @@ const ownedThings: Array<{ matches: (path: string, field: string) => boolean; ma
     matches: (path, field) => path.startsWith("apiKeys.") && field === "id",
     make: async (owner) => {
       const { caller } = await signedInCaller({ db, redis: redis.redis }, owner.userId);
-      const key = await caller.apiKeys.create({ name: "owned", scopes: ["links:read"] });
-      return [{ state: "a live API key", id: key.id, read: async () => null }];
+      const created = await caller.apiKeys.create({ name: "Owned key", scopes: ["links:read"] });
+      return [{ state: "a live API key", id: created.id, read: () => redis.redis.get<unknown>(redisKeys.apiKey(hashApiKey(created.key))) }];
     },
   },
   {

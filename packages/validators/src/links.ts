@@ -124,12 +124,8 @@ const titleSchema = plainText().trim().max(200, "Use at most 200 characters");
 
 const linkOptions = {
   title: titleSchema.nullable().optional(),
-  // PostgreSQL stores dates far past JavaScript's (year 275760) and reads them back as Invalid Date: a 500 on every later read.
-  expiresAt: z
-    .date()
-    .max(new Date(Date.UTC(9999, 11, 31)), "Choose a date before the year 10000")
-    .nullable()
-    .optional(),
+  // Capped at the year 9999: PostgreSQL keeps later dates that JavaScript cannot read back (an answer would carry an invalid date).
+  expiresAt: z.date().max(new Date("9999-12-31T23:59:59.999Z"), "Choose a date before the year 10000").nullable().optional(),
   /** Where an expired link sends visitors; without it they see "link expired". */
   expiredUrl: targetUrlSchema.nullable().optional(),
   password: linkPasswordSchema.nullable().optional(),
@@ -191,13 +187,8 @@ export type StatsRange = (typeof statsRanges)[number];
 
 export const linkStatsInput = z.object({
   id: plainText().min(1).max(64),
-  // A number checked against the ranges (not a union of literals): a REST query parameter must be a plain number to be documented and coerced.
-  days: z.coerce
-    .number()
-    .int()
-    .refine((days): days is StatsRange => (statsRanges as readonly number[]).includes(days), { message: `Choose one of ${statsRanges.join(", ")} days` })
-    .transform((days) => days as StatsRange)
-    .default(30),
+  // Any number of days up to 90 (the page offers statsRanges): a REST query parameter must be a plain number (trpc-to-openapi coerces it from the query string).
+  days: z.number().int().min(1, "Ask for at least 1 day").max(90, "Ask for at most 90 days").default(30),
 });
 export type LinkStatsInput = z.input<typeof linkStatsInput>;
 

@@ -1,11 +1,21 @@
 import { analyticsClicksInput, analyticsQueryInput, analyticsRealtimeInput, analyticsTopInput } from "@hop/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
-import { protectedProcedure } from "../../trpc";
+import { type HopMeta, protectedProcedure } from "../../trpc";
 import { analyticsClicksHandler } from "./clicks.handler";
 import { analyticsRealtimeHandler } from "./realtime.handler";
 import { analyticsTimeSeriesHandler } from "./timeseries.handler";
 import { analyticsTopHandler } from "./top.handler";
 import { analyticsTotalsHandler } from "./totals.handler";
+import { analyticsRealtimeSchema, analyticsTimeSeriesSchema, analyticsTopSchema, analyticsTotalsSchema, rawClicksPageSchema } from "./outputs";
+
+/**
+ * REST: POST with a JSON body (periods and filters are objects, which a query
+ * string cannot carry), under the API-key scope analytics:read.
+ */
+const rest = (path: `/${string}`, summary: string): HopMeta => ({
+  scope: "analytics:read",
+  openapi: { method: "POST", path, summary, tags: ["analytics"], protect: true },
+});
 
 /**
  * The account's click analytics, over all its live links (narrowed by the
@@ -13,15 +23,32 @@ import { analyticsTotalsHandler } from "./totals.handler";
  * (analytics.ts). Counts come from the 15-minute rollups; unique visitors,
  * the last 30 minutes and the raw clicks from the Click rows.
  */
-// What an API key needs to read any of it (dub's analytics, Shlink's visits).
-const read = { scope: "analytics:read" } as const;
-
 export const analyticsRouter = {
-  totals: protectedProcedure.meta(read).input(analyticsQueryInput).query(analyticsTotalsHandler),
-  timeseries: protectedProcedure.meta(read).input(analyticsQueryInput).query(analyticsTimeSeriesHandler),
-  top: protectedProcedure.meta(read).input(analyticsTopInput).query(analyticsTopHandler),
-  realtime: protectedProcedure.meta(read).input(analyticsRealtimeInput).query(analyticsRealtimeHandler),
-  clicks: protectedProcedure.meta(read).input(analyticsClicksInput).query(analyticsClicksHandler),
+  totals: protectedProcedure
+    .meta(rest("/analytics/totals", "Clicks and unique visitors of a period, and of the period before"))
+    .input(analyticsQueryInput)
+    .output(analyticsTotalsSchema)
+    .query(analyticsTotalsHandler),
+  timeseries: protectedProcedure
+    .meta(rest("/analytics/timeseries", "Clicks per hour, day or month on the viewer's clock"))
+    .input(analyticsQueryInput)
+    .output(analyticsTimeSeriesSchema)
+    .query(analyticsTimeSeriesHandler),
+  top: protectedProcedure
+    .meta(rest("/analytics/top", "The top values of one dimension (countries, devices, referrers, links, ...)"))
+    .input(analyticsTopInput)
+    .output(analyticsTopSchema)
+    .query(analyticsTopHandler),
+  realtime: protectedProcedure
+    .meta(rest("/analytics/realtime", "The last 30 minutes, per minute"))
+    .input(analyticsRealtimeInput)
+    .output(analyticsRealtimeSchema)
+    .query(analyticsRealtimeHandler),
+  clicks: protectedProcedure
+    .meta(rest("/analytics/clicks", "Raw clicks of a period, newest first, a page at a time"))
+    .input(analyticsClicksInput)
+    .output(rawClicksPageSchema)
+    .query(analyticsClicksHandler),
 } satisfies TRPCRouterRecord;
 
 export type { AnalyticsTotals, PeriodTotals } from "./totals.handler";

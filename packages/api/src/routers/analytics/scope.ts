@@ -69,9 +69,14 @@ export function scopeSql(scope: ClickScope, source: ClickSource): Prisma.Sql {
   }
   for (const [key, values] of groups) {
     const [dimension, op] = key.split(":") as [AnalyticsDimension, AnalyticsFilter["op"]];
-    const subject = dimension === "tag" ? linkId : dimensionSql(dimension, source);
-    const set = dimension === "tag" ? tagLinks(scope.userId, values) : Prisma.sql`(SELECT unnest(${values}::text[]))`;
-    conditions.push(op === "is" ? Prisma.sql`${subject} IN ${set}` : Prisma.sql`${subject} NOT IN ${set}`);
+    if (dimension === "tag") {
+      const set = tagLinks(scope.userId, values);
+      conditions.push(op === "is" ? Prisma.sql`${linkId} IN ${set}` : Prisma.sql`${linkId} NOT IN ${set}`);
+    } else {
+      // = ANY(array): a link filter reads the rollup's (linkId, bucket, ...) key range, not the whole account's rows.
+      const subject = dimensionSql(dimension, source);
+      conditions.push(op === "is" ? Prisma.sql`${subject} = ANY(${values}::text[])` : Prisma.sql`${subject} <> ALL(${values}::text[])`);
+    }
   }
   return Prisma.join(conditions, " AND ");
 }

@@ -1,13 +1,12 @@
 import { createLinkInput, createManyLinksInput, linkIdInput, linkSlugInput, linkStatsInput, listLinksInput, updateLinkInput } from "@hop/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
-import { z } from "zod";
 import { type HopMeta, protectedProcedure } from "../../trpc";
 import { createManyLinksHandler } from "./create-many.handler";
 import { createLinkHandler } from "./create.handler";
 import { deleteLinkHandler, restoreLinkHandler } from "./delete.handler";
 import { getLinkBySlugHandler, getLinkHandler } from "./get.handler";
 import { listLinksHandler, listTagsHandler } from "./list.handler";
-import { createManyLinksOutputSchema, deletedLinkSchema, linkPageSchema, linkStatsSchema, linkViewSchema, tagSummarySchema } from "./outputs";
+import { createManyLinksOutputSchema, deletedLinkSchema, linkPageSchema, linkStatsSchema, linkViewSchema, tagListSchema } from "./outputs";
 import { linkStatsHandler } from "./stats.handler";
 import { updateLinkHandler } from "./update.handler";
 
@@ -66,8 +65,7 @@ export const linksRouter = {
     .query(listLinksHandler),
   tags: protectedProcedure
     .meta({ ...read, openapi: rest("GET", "/tags", "List tags with their number of links", "tags") })
-    .input(z.void())
-    .output(z.array(tagSummarySchema))
+    .output(tagListSchema)
     .query(listTagsHandler),
   stats: protectedProcedure
     .meta({ scope: "analytics:read", openapi: rest("GET", "/links/{id}/stats", "A link's clicks per day (rollups)", "analytics") })

@@ -56,7 +56,7 @@ export const createManyLinksOutputSchema = z.object({
 
 export const deletedLinkSchema = z.object({ id: z.string(), slug: z.string(), restorableUntil: timestamp });
 
-export const tagSummarySchema = z.object({ name: z.string(), color: z.string(), links: z.number().int() });
+export const tagListSchema = z.array(z.object({ name: z.string(), color: z.string(), links: z.number().int() }));
 
 export const linkStatsSchema = z.object({
   link: linkViewSchema,

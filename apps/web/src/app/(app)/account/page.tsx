@@ -14,7 +14,11 @@ export default async function AccountPage() {
   const user = await requireSignedInUser("/account");
   return (
     <div className="flex flex-col gap-6 sm:gap-8">
-      <PageHeader title="Account" description="Your profile, the devices signed in to your account, and your password." actions={<SignOutButton />} />
+      <PageHeader
+        title="Account"
+        description="Your profile, the devices signed in to your account, your password and your API keys."
+        actions={<SignOutButton />}
+      />
       <ProfileCard name={user.name} email={user.email} />
       <SessionsCard />
       <ChangePasswordCard />
