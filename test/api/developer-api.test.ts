@@ -159,7 +159,7 @@ describe("REST /api/v1", () => {
     expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
 
-  it("answers every operation of the document: links CRUD, list with search/tag/pagination, bulk create, tags, stats; created on one instance, read on the other", async () => {
+  it("answers every operation of the document: links CRUD, list with search/tag/pagination, bulk create, tags, stats, analytics; created on one instance, read on the other", async () => {
     const { key } = await newKey();
     const created = await rest(0, "POST", "/links", {
       key,
