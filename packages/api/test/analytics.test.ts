@@ -88,10 +88,17 @@ beforeAll(async () => {
     trigger: pick.qr ? "qr" : "link",
   }));
   for (let offset = 0; offset < events.length; offset += 100) await ingestClickEvents(db, events.slice(offset, offset + 100));
+  // A deleted link's clicks vanish from every answer: the per-account rollups hold them, the answers subtract them.
+  const gone = await owner.caller.links.create({ url: "https://example.com/gone", slug: "an-gone", tags: ["red"] });
+  await ingestClickEvents(
+    db,
+    events.slice(0, 80).map((event, index) => ({ ...event, eventId: `analytics-gone-${index}`, linkId: gone.id })),
+  );
+  await owner.caller.links.delete({ id: gone.id });
 
   const rows = await db.click.findMany({ include: { link: { include: { tags: { include: { tag: true } } } } } });
   raw = rows
-    .filter((row) => row.link.userId === owner.userId)
+    .filter((row) => row.link.userId === owner.userId && row.link.deletedAt === null)
     .map((row) => ({
       linkId: row.linkId,
       tags: row.link.tags.map((linkTag) => linkTag.tag.name),

@@ -192,4 +192,39 @@ describe("rollups", () => {
     ]);
     expect(new Set(rows.map((row) => `${row.userId}|${row.referrerHost}|${row.country}`))).toEqual(new Set([`${userId}|t.co|NL`]));
   });
+  it("per account: every dimension's quarter hours and UTC days, and the totals, equal the per-link rows summed; a replay adds nothing", async () => {
+    const link = (await db.link.create({ data: { slug: "rolled-account", url: "https://example.com/ra?utm_source=mail", userId } })).id;
+    const batch = [
+      click({ linkId: link, ip: null, country: "DE", referrer: null, occurredAt: new Date("2026-11-25T23:50:00Z") }),
+      click({ linkId: link, ip: null, country: "DE", referrer: "https://t.co/y", occurredAt: new Date("2026-11-26T00:05:00Z"), userAgent: agents.iphone }),
+      click({ linkId: link, ip: null, country: null, referrer: null, occurredAt: new Date("2026-11-26T00:06:00Z"), userAgent: agents.googlebot }),
+    ];
+    await ingestClickEvents(db, batch);
+    await ingestClickEvents(db, batch);
+    const mismatches = await db.$queryRaw<{ dimension: string; value: string }[]>`
+      WITH per_link AS (
+        SELECT r."userId", d.dimension, r.bucket, r."isBot", d.value, sum(r.clicks)::int AS clicks
+        FROM "ClickRollup" r CROSS JOIN LATERAL (VALUES ('country', r.country), ('region', r.region), ('city', r.city), ('device', r.device),
+          ('browser', r.browser), ('os', r.os), ('referrer', r."referrerHost"), ('utmSource', r."utmSource"), ('utmMedium', r."utmMedium"),
+          ('utmCampaign', r."utmCampaign"), ('trigger', r.trigger), ('link', r."linkId")) AS d(dimension, value)
+        GROUP BY 1, 2, 3, 4, 5
+      ),
+      per_day AS (SELECT "userId", dimension, bucket::date AS day, "isBot", value, sum(clicks)::int AS clicks FROM per_link GROUP BY 1, 2, 3, 4, 5)
+      SELECT dimension, value FROM per_link FULL JOIN "AccountDimensionBucket" a USING ("userId", dimension, bucket, "isBot", value)
+        WHERE per_link.clicks IS DISTINCT FROM a.clicks
+      UNION ALL
+      SELECT dimension, value FROM per_day FULL JOIN "AccountDimensionDay" a USING ("userId", dimension, day, "isBot", value)
+        WHERE per_day.clicks IS DISTINCT FROM a.clicks`;
+    expect(mismatches).toEqual([]);
+    const [totals] = await db.$queryRaw<{ mismatches: bigint }[]>`
+      SELECT count(*) AS mismatches FROM (SELECT "userId", bucket, "isBot", sum(clicks)::int AS clicks FROM "ClickRollup" GROUP BY 1, 2, 3) r
+        FULL JOIN "AccountClickBucket" a USING ("userId", bucket, "isBot") WHERE r.clicks IS DISTINCT FROM a.clicks`;
+    expect(Number(totals?.mismatches)).toBe(0);
+    const days = await db.accountDimensionDay.findMany({ where: { userId, dimension: "link", value: link }, orderBy: [{ day: "asc" }, { isBot: "asc" }] });
+    expect(days.map((row) => [row.day.toISOString().slice(0, 10), row.isBot, row.clicks])).toEqual([
+      ["2026-11-25", false, 1],
+      ["2026-11-26", false, 1],
+      ["2026-11-26", true, 1],
+    ]);
+  });
 });
