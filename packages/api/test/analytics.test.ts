@@ -92,7 +92,14 @@ beforeAll(async () => {
   const gone = await owner.caller.links.create({ url: "https://example.com/gone", slug: "an-gone", tags: ["red"] });
   await ingestClickEvents(
     db,
-    events.slice(0, 80).map((event, index) => ({ ...event, eventId: `analytics-gone-${index}`, linkId: gone.id })),
+    // Within the first six hours only, so periods after them are answered from the account's rows alone.
+    events.slice(0, 80).map((event, index) => ({
+      ...event,
+      eventId: `analytics-gone-${index}`,
+      linkId: gone.id,
+      occurredAt: new Date(seedFrom + index * 270_000),
+      visitorHash: `visitor-gone-${index % 7}-${new Date(seedFrom).toISOString().slice(0, 10)}`,
+    })),
   );
   await owner.caller.links.delete({ id: gone.id });
 

@@ -121,7 +121,7 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
       (SELECT count(*) FROM batch) - (SELECT count(*) FROM live) AS orphaned,
       (SELECT count(*) FROM rollups) AS rollups,
       (SELECT count(*) FROM dimension_rollups) AS dimension_rollups,
-      (SELECT count(*) FROM account_buckets) + (SELECT count(*) FROM account_dimension_buckets) + (SELECT count(*) FROM account_dimension_days) AS account_rollups,
+      (SELECT count(*) FROM account_buckets) + (SELECT count(*) FROM account_dimension_buckets) + (SELECT count(*) FROM account_dimension_days) + (SELECT count(*) FROM account_uniques) AS account_rollups,
       (SELECT count(*) FROM totals) AS totals`;
   const inserted = Number(result?.inserted ?? 0);
   const orphaned = Number(result?.orphaned ?? 0);

@@ -192,7 +192,7 @@ describe("rollups", () => {
     ]);
     expect(new Set(rows.map((row) => `${row.userId}|${row.referrerHost}|${row.country}`))).toEqual(new Set([`${userId}|t.co|NL`]));
   });
-  it("per account: every dimension's quarter hours and UTC days, and the totals, equal the per-link rows summed; a replay adds nothing", async () => {
+  it("per account: every dimension's quarter hours and UTC days, and the totals, equal the per-link rows summed, visitors per day a recount; a replay adds nothing", async () => {
     const link = (await db.link.create({ data: { slug: "rolled-account", url: "https://example.com/ra?utm_source=mail", userId } })).id;
     const batch = [
       click({ linkId: link, ip: null, country: "DE", referrer: null, occurredAt: new Date("2026-11-25T23:50:00Z") }),
@@ -220,6 +220,14 @@ describe("rollups", () => {
       SELECT count(*) AS mismatches FROM (SELECT "userId", bucket, "isBot", sum(clicks)::int AS clicks FROM "ClickRollup" GROUP BY 1, 2, 3) r
         FULL JOIN "AccountClickBucket" a USING ("userId", bucket, "isBot") WHERE r.clicks IS DISTINCT FROM a.clicks`;
     expect(Number(totals?.mismatches)).toBe(0);
+    // Visitors per account, UTC day and kind equal a recount of the raw rows' distinct hashes.
+    const [visitors] = await db.$queryRaw<{ mismatches: bigint }[]>`
+      SELECT count(*) AS mismatches FROM (
+        SELECT l."userId", c."occurredAt"::date AS day, k.kind, count(DISTINCT c."visitorHash")::int AS visitors
+        FROM "Click" c JOIN "Link" l ON l.id = c."linkId" CROSS JOIN LATERAL (VALUES ('all'), ('human')) AS k(kind)
+        WHERE k.kind = 'all' OR NOT c."isBot" GROUP BY 1, 2, 3
+      ) raw FULL JOIN "AccountDailyUniques" u USING ("userId", day, kind) WHERE raw.visitors IS DISTINCT FROM u.visitors`;
+    expect(Number(visitors?.mismatches)).toBe(0);
     const days = await db.accountDimensionDay.findMany({ where: { userId, dimension: "link", value: link }, orderBy: [{ day: "asc" }, { isBot: "asc" }] });
     expect(days.map((row) => [row.day.toISOString().slice(0, 10), row.isBot, row.clicks])).toEqual([
       ["2026-11-25", false, 1],
