@@ -207,7 +207,7 @@ try {
   for (const { name, filters } of filterSets) {
     const query = { ...base, filters };
     rows.push({
-      what: `totals + previous period (clicks from rollups; unique visitors from raw clicks), ${name}`,
+      what: `totals + previous period (unique visitors from visitor days without filters, else raw clicks), ${name}`,
       ...(await measure(runs, () => caller().analytics.totals(query))),
     });
     rows.push({ what: `time series by day in ${timezone}, ${name}`, ...(await measure(runs, () => caller().analytics.timeseries(query))) });
