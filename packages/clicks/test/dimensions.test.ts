@@ -235,4 +235,37 @@ describe("rollups", () => {
       ["2026-11-26", true, 1],
     ]);
   });
+  it("the migrations' backfill of the per-account rollups writes what ingestion wrote", async () => {
+    const tables = ["AccountClickBucket", "AccountDimensionBucket", "AccountDimensionDay", "AccountDailyVisitor", "AccountDailyUniques"];
+    const snapshot = async (query: (sql: string) => Promise<unknown[]>) =>
+      Promise.all(
+        tables.map((table) =>
+          query(`SELECT * FROM "${table}" ORDER BY 1, 2, 3, 4${table.startsWith("AccountDimension") || table === "AccountDailyVisitor" ? ", 5" : ""}`),
+        ),
+      );
+    const before = await snapshot((sql) => db.$queryRawUnsafe(sql));
+    expect(before.every((rows) => rows.length > 0)).toBe(true);
+    // Each migration's statements after its "-- Backfill" line, run over the rows ingestion left, in a transaction rolled back.
+    const backfill = ["20261202050000_account_rollups", "20261202050100_account_visitors"].flatMap((name) => {
+      const text = readFileSync(new URL(`../../db/prisma/migrations/${name}/migration.sql`, import.meta.url), "utf8");
+      return (text.split("-- Backfill")[1] ?? "")
+        .split(";")
+        .map((statement) => statement.replace(/^.*\n/, "").trim())
+        .filter(Boolean);
+    });
+    expect(backfill.length).toBe(5);
+    const rolledBack = new Error("rolled back");
+    let after: unknown[][] = [];
+    await db
+      .$transaction(async (tx) => {
+        for (const table of tables) await tx.$executeRawUnsafe(`DELETE FROM "${table}"`);
+        for (const statement of backfill) await tx.$executeRawUnsafe(statement);
+        after = await snapshot((sql) => tx.$queryRawUnsafe(sql));
+        throw rolledBack;
+      })
+      .catch((error: unknown) => {
+        if (error !== rolledBack) throw error;
+      });
+    expect(after).toEqual(before);
+  });
 });
