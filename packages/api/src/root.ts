@@ -1,12 +1,14 @@
 import { authRouter } from "./routers/auth";
 import { linksRouter } from "./routers/links";
 import { systemRouter } from "./routers/system";
+import { webhooksRouter } from "./routers/webhooks";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   links: linksRouter,
   system: systemRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

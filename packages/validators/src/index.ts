@@ -4,3 +4,4 @@ export * from "./system";
 export * from "./links";
 export * from "./api";
 export * from "./text";
+export * from "./webhooks";
