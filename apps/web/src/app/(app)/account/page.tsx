@@ -8,6 +8,7 @@ import { DeleteAccountCard } from "./_components/delete-account-card";
 import { ProfileCard } from "./_components/profile-card";
 import { SessionsCard } from "./_components/sessions-card";
 import { SignOutButton } from "./_components/sign-out-button";
+import { WebhooksLinkCard } from "./_components/webhooks-link-card";
 
 export const metadata: Metadata = { title: "Account", description: "Your profile, where you are signed in, and your password." };
 
@@ -29,6 +30,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Acco
       />
       <SessionsCard />
       <ChangePasswordCard />
+      <WebhooksLinkCard />
       <DeleteAccountCard
         key={open === "delete" ? "open" : "closed"}
         graceDays={getWebServices().env.ACCOUNT_DELETION_GRACE_DAYS}
