@@ -62,7 +62,7 @@ async function push(count: number, start: number): Promise<void> {
 }
 
 describe("rule 6: a worker killed mid-batch loses no click and counts none twice", () => {
-  it("20,000 clicks through two workers, one SIGKILLed mid-batch and replaced: 20,000 rows, rollups sum to 20,000", async () => {
+  it("20,000 clicks through two workers, one SIGKILLed mid-batch and replaced: 20,000 rows, rollups (daily and analytics) sum to 20,000", async () => {
     const total = 20_000;
     // 20:00 UTC + 20,000 s: across midnight, two days of rollups.
     await push(total, Date.UTC(2026, 10, 24, 20));
@@ -94,6 +94,17 @@ describe("rule 6: a worker killed mid-batch loses no click and counts none twice
     expect(sums._count).toBe(linkIds.length * 2);
     const totals = await db.link.aggregate({ _sum: { totalClicks: true } });
     expect(totals._sum.totalClicks).toBe(BigInt(total));
+    // The analytics rollups too: every click counted once, in the bucket and under the values of its raw row.
+    expect((await db.clickRollup.aggregate({ _sum: { clicks: true } }))._sum.clicks).toBe(total);
+    const [mismatch] = await db.$queryRaw<{ count: bigint }[]>`
+      SELECT count(*) AS count FROM (
+        SELECT "linkId", date_bin('15 minutes', "occurredAt", TIMESTAMP '2000-01-01') AS bucket, coalesce(country, '') AS country, count(*) AS clicks
+        FROM "Click" GROUP BY 1, 2, 3
+      ) raw FULL JOIN (
+        SELECT "linkId", bucket, country, sum(clicks) AS clicks FROM "ClickRollup" GROUP BY 1, 2, 3
+      ) rolled USING ("linkId", bucket, country)
+      WHERE raw.clicks IS DISTINCT FROM rolled.clicks`;
+    expect(Number(mismatch?.count)).toBe(0);
     // Unique visitors per link and day equal a recount of the raw rows.
     const recount = await db.$queryRaw<{ linkId: string; day: Date; uniques: bigint }[]>`
       SELECT "linkId", "occurredAt"::date AS day, count(DISTINCT "visitorHash") AS uniques FROM "Click" GROUP BY 1, 2 ORDER BY 1, 2`;

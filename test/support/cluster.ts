@@ -1,6 +1,9 @@
 import type { AppRouter } from "@hop/api";
 import { hashPassword } from "@hop/auth";
 import { createDatabase } from "@hop/db";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CleanupStack, createTestDatabase, startHopProcess, startRedisServer, type HopProcess, type HopProcessKind, type RedisServer } from "@hop/test-harness";
 import { createCookieClient } from "./http-session";
 
@@ -30,6 +33,12 @@ export interface Cluster {
   signIn(email: string): Promise<string>;
   addWeb(): Promise<HopProcess>;
   addWorker(): Promise<HopProcess>;
+  /**
+   * Ends a process (SIGKILL: a crash; SIGTERM: a deploy) and starts its
+   * replacement from the same build, a web on the same port (a load
+   * balancer's address for it stays right); resolves when that one is ready.
+   */
+  replace(process: HopProcess, signal: "SIGKILL" | "SIGTERM"): Promise<HopProcess>;
   stop(): Promise<void>;
 }
 
@@ -46,11 +55,25 @@ async function startAll<T>(starts: Array<Promise<T>>): Promise<T[]> {
   return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
 }
 
-export async function startCluster(shape: { web: number; workers: number; env?: Record<string, string> }): Promise<Cluster> {
+export interface ClusterShape {
+  web: number;
+  workers: number;
+  env?: Record<string, string>;
+  /** Redis with its append-only file in a folder of its own, so a restart keeps sessions and the clicks stream, as operators must run it. */
+  persistentRedis?: boolean;
+}
+
+export async function startCluster(shape: ClusterShape): Promise<Cluster> {
   // Whatever fails half-way (a build missing, a process that never gets ready), what was started is stopped before the error reaches the test.
   const cleanup = new CleanupStack();
   try {
-    const redisServer = await startRedisServer();
+    let redisDataDir: string | undefined;
+    if (shape.persistentRedis) {
+      const dir = mkdtempSync(join(tmpdir(), "hop-redis-data-"));
+      redisDataDir = dir;
+      cleanup.defer(() => rmSync(dir, { recursive: true, force: true }));
+    }
+    const redisServer = await startRedisServer(redisDataDir ? { dataDir: redisDataDir } : {});
     cleanup.defer(() => redisServer.dispose());
     const env = {
       DATABASE_URL: await createTestDatabase(),
@@ -61,8 +84,8 @@ export async function startCluster(shape: { web: number; workers: number; env?: 
       OPERATOR_EMAILS: clusterOperatorEmail,
       ...shape.env,
     };
-    const start = async (kind: HopProcessKind) => {
-      const started = await startHopProcess(kind, env);
+    const start = async (kind: HopProcessKind, port?: string) => {
+      const started = await startHopProcess(kind, port ? { ...env, PORT: port } : env);
       cleanup.defer(() => started.kill());
       return started;
     };
@@ -100,6 +123,16 @@ export async function startCluster(shape: { web: number; workers: number; env?: 
         const worker = await start("worker");
         workers.push(worker);
         return worker;
+      },
+      replace: async (old, signal) => {
+        const list = old.kind === "web" ? webs : workers;
+        if (signal === "SIGKILL") await old.kill();
+        else await old.stop();
+        const replacement = await start(old.kind, old.url ? new URL(old.url).port : undefined);
+        const index = list.indexOf(old);
+        if (index === -1) list.push(replacement);
+        else list.splice(index, 1, replacement);
+        return replacement;
       },
       stop: async () => {
         await Promise.all([...webs, ...workers].map((process) => process.kill()));

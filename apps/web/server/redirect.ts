@@ -4,7 +4,6 @@
  * the same round trip), decide (unknown, expired, locked), record the click
  * if the lookup did not, answer.
  */
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   isLinkUnlocked,
@@ -19,12 +18,13 @@ import {
   unsealUnlockReferrer,
   verifyPassword,
 } from "@hop/auth";
-import { maxReferrerLength, validReferrer, visitorHash } from "@hop/clicks";
-import { asLocationHeader, isExpired, lookUpLink, passwordTag, recordClick, servedLinkWhere, type ClickDraft } from "@hop/links";
+import { maxReferrerLength, recordClick, triggerOf, validReferrer, visitorHash, type ClickDraft } from "@hop/clicks";
+import { asLocationHeader, isExpired, lookUpLink, passwordTag, servedLinkWhere } from "@hop/links";
 import { createRateLimiter } from "@hop/redis";
 import { unlockLinkInput } from "@hop/validators";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 import type { WebServices } from "../src/server/services";
+import { clickEventId } from "./click-event-id";
 import { clientAddress } from "./client-address";
 import { securityHeaders } from "./security-headers";
 import { linkExpiredPage, linkNotFoundPage, linkUnavailablePage, linkUnlockPage } from "./link-pages";
@@ -60,13 +60,17 @@ function header(request: IncomingMessage, name: string): string | null {
 function draftClick(request: IncomingMessage, services: Services, now: Date): ClickDraft {
   const userAgent = header(request, "user-agent")?.slice(0, 1024) ?? null;
   const country = services.env.CLICK_COUNTRY_HEADER ? header(request, services.env.CLICK_COUNTRY_HEADER)?.toUpperCase() : undefined;
+  const ip = clientAddress(request, services.env.TRUST_PROXY);
   return {
-    eventId: randomUUID(),
+    eventId: clickEventId(request, services.env.TRUST_PROXY),
     occurredAt: now,
     referrer: header(request, "referer")?.slice(0, maxReferrerLength) ?? null,
     userAgent,
     country: country && /^[A-Z]{2}$/.test(country) ? country : null,
-    visitorHash: visitorHash(services.env.VISITOR_HASH_SECRET, clientAddress(request, services.env.TRUST_PROXY), userAgent, now),
+    visitorHash: visitorHash(services.env.VISITOR_HASH_SECRET, ip, userAgent, now),
+    // Transient: the worker finds the country from it and drops it (never stored in PostgreSQL).
+    ip,
+    trigger: triggerOf(request.url),
   };
 }
 

@@ -102,6 +102,25 @@ describe("GET and HEAD", () => {
   });
 });
 
+describe("what a click carries for analytics", () => {
+  it("a visit through the QR code's URL is a QR scan, sent to the same destination; every click carries the visitor's address", async () => {
+    const link = await api.links.create({ url: "https://example.com/scanned", slug: "scanned" });
+    const scan = await fetch(`${baseUrl}/scanned?qr=1`, { redirect: "manual" });
+    const visit = await fetch(`${baseUrl}/scanned`, { redirect: "manual" });
+    const other = await fetch(`${baseUrl}/scanned?qr=0`, { redirect: "manual" });
+    for (const response of [scan, visit, other]) expect(response.headers.get("location")).toBe("https://example.com/scanned");
+    const entries = await redis.redis.xrange<Record<string, Record<string, unknown>>>(redisKeys.clickStream(), "-", "+");
+    const events = Object.values(entries).map((fields) => clickEventFromStreamFields(fields));
+    expect(events.map((event) => [event.linkId, event.trigger])).toEqual([
+      [link.id, "qr"],
+      [link.id, "link"],
+      [link.id, "link"],
+    ]);
+    // The address the request came from (for the worker's country lookup; never stored in PostgreSQL).
+    for (const event of events) expect(event.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+  });
+});
+
 describe("the referrer of a click on a password-protected link", () => {
   /** The referrers of the clicks on the stream, oldest first. */
   async function streamReferrers(): Promise<(string | null)[]> {

@@ -5,6 +5,7 @@ import {
   claimStaleClicks,
   ensureClickConsumerGroup,
   ingestClickEvents,
+  publishLiveClicks,
   readNewClicks,
   readOwnPendingClicks,
   type ClickEvent,
@@ -89,6 +90,12 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
       db,
       events.map((event) => event.eventId),
     );
+    // Open dashboards learn of the batch once it is committed (best effort: the counts are safe in PostgreSQL either way).
+    if (result.inserted > 0) {
+      await publishLiveClicks(db, redis, events).catch((error: unknown) =>
+        log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not tell dashboards about counted clicks"),
+      );
+    }
     // After the commit only: a crash before this line leaves the batch pending, and its replay changes nothing.
     await acknowledgeClicks(
       redis,

@@ -55,6 +55,8 @@ const event = (i: number, overrides: Partial<ClickEvent> = {}): ClickEvent => ({
   userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
   country: "NL",
   visitorHash: "AbC-123_xyz",
+  ip: "::ffff:192.0.2.44",
+  trigger: "link",
   ...overrides,
 });
 

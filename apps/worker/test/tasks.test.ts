@@ -24,6 +24,7 @@ let db: Database;
 let userId: string;
 let server: http.Server;
 let base: string;
+let countedFetches = 0;
 
 beforeAll(async () => {
   redisServer = await startRedisServer();
@@ -39,6 +40,11 @@ beforeAll(async () => {
     if (request.url === "/second-article") {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       return response.end(`<html><head><title>A second article</title></head></html>`);
+    }
+    if (request.url === "/counted") {
+      countedFetches++;
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      return response.end(`<html><head><title>Counted</title></head></html>`);
     }
     if (request.url === "/file.pdf") {
       response.writeHead(200, { "content-type": "application/pdf" });
@@ -161,6 +167,18 @@ describe("link.fetchMetadata", () => {
       metadataStatus: "FETCHED",
       metadataError: null,
     });
+  });
+
+  it("a job enqueued for a target the link no longer has fetches nothing: the job of the change fetches the new target, once", async () => {
+    const link = await createLink({ url: `${base}/article` });
+    // The first job was running (locked, so not replaceable) when the owner changed the target to /counted; the change enqueued a second.
+    await db.link.update({ where: { id: link.id }, data: { url: `${base}/counted` } });
+    countedFetches = 0;
+    await fetchLinkMetadata({ linkId: link.id, url: `${base}/article` }, deps(), first);
+    expect(countedFetches).toBe(0);
+    await fetchLinkMetadata({ linkId: link.id, url: `${base}/counted` }, deps(), first);
+    expect(countedFetches).toBe(1);
+    expect(await read(link.id)).toMatchObject({ pageTitle: "Counted", metadataStatus: "FETCHED" });
   });
 
   it("replaces the page's title when the target changes, and leaves the owner's title alone", async () => {

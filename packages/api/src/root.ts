@@ -1,3 +1,4 @@
+import { analyticsRouter } from "./routers/analytics";
 import { authRouter } from "./routers/auth";
 import { linksRouter } from "./routers/links";
 import { systemRouter } from "./routers/system";
@@ -5,6 +6,7 @@ import { webhooksRouter } from "./routers/webhooks";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  analytics: analyticsRouter,
   auth: authRouter,
   links: linksRouter,
   system: systemRouter,

@@ -90,7 +90,7 @@ describe("creating links", () => {
     const jobs = await db.$queryRaw<{ task_identifier: string; key: string; payload: { linkId: string } }[]>`
       SELECT t.identifier AS task_identifier, j.key, j.payload
       FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id`;
-    expect(jobs).toEqual([{ task_identifier: "link.fetchMetadata", key: `link.fetchMetadata:${link.id}`, payload: { linkId: link.id } }]);
+    expect(jobs).toEqual([{ task_identifier: "link.fetchMetadata", key: `link.fetchMetadata:${link.id}`, payload: { linkId: link.id, url: link.url } }]);
   });
 
   it("takes every option: slug, title, expiry with fallback, password (hashed), status, UTM written into the target, tags", async () => {

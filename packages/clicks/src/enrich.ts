@@ -1,15 +1,28 @@
 import { isbot } from "isbot";
 import { UAParser } from "ua-parser-js";
-import type { ClickEvent } from "./event";
+import type { ClickEvent, ClickTrigger } from "./event";
+import { bundledCountries, type CountryLookup } from "./geo";
 
-/** A click as stored: the event plus what the worker derives from it. */
-export interface EnrichedClick extends ClickEvent {
+/** The destination's UTM tags that analytics show (term and content are left out: the anchors do too). */
+export interface ClickUtm {
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+}
+
+/** A click as stored: the event plus what the worker derives from it (the address itself is dropped). */
+export interface EnrichedClick extends Omit<ClickEvent, "ip" | "trigger">, ClickUtm {
+  trigger: ClickTrigger;
   referrerHost: string | null;
+  region: string | null;
+  city: string | null;
   device: string;
   browser: string | null;
   os: string | null;
   isBot: boolean;
 }
+
+export type DeviceType = "desktop" | "mobile" | "tablet" | "other";
 
 function hostOf(referrer: string | null): string | null {
   if (!referrer) return null;
@@ -20,13 +33,12 @@ function hostOf(referrer: string | null): string | null {
   }
 }
 
-/**
- * Browser, OS and device from the user agent (ua-parser-js), the bot flag
- * (isbot; a visit without any user agent counts as a bot: browsers always
- * send one), and the referrer's host.
- */
-export function enrichClick(event: ClickEvent): EnrichedClick {
-  return { ...event, referrerHost: hostOf(event.referrer), ...describeAgent(event.userAgent) };
+/** ua-parser's device types in the three the dashboards show (a user agent with no device type is a desktop browser). */
+function deviceTypeOf(type: string | undefined): DeviceType {
+  if (!type) return "desktop";
+  if (type === "mobile" || type === "wearable") return "mobile";
+  if (type === "tablet") return "tablet";
+  return "other";
 }
 
 type AgentTraits = Pick<EnrichedClick, "device" | "browser" | "os" | "isBot">;
@@ -34,25 +46,75 @@ type AgentTraits = Pick<EnrichedClick, "device" | "browser" | "os" | "isBot">;
 function describeAgent(userAgent: string | null): AgentTraits {
   const parsed = userAgent ? new UAParser(userAgent).getResult() : null;
   return {
-    device: parsed?.device.type ?? "desktop",
+    device: deviceTypeOf(parsed?.device.type),
     browser: parsed?.browser.name ?? null,
     os: parsed?.os.name ?? null,
     isBot: !userAgent || isbot(userAgent),
   };
 }
 
+export interface EnrichOptions {
+  /** The country database (the bundled one by default). */
+  countries?: CountryLookup;
+  /** The UTM tags of each link's destination, by link id (none when absent). */
+  utmByLink?: ReadonlyMap<string, ClickUtm>;
+}
+
+const noUtm: ClickUtm = { utmSource: null, utmMedium: null, utmCampaign: null };
+
+/**
+ * Browser, OS and device from the user agent (ua-parser-js), the bot flag
+ * (isbot; a visit without any user agent counts as a bot: browsers always
+ * send one), the referrer's host, the country (a CDN's header, when the
+ * redirect had one, wins over the address), the destination's UTM tags.
+ * The address is used here and dropped.
+ */
+export function enrichClick(event: ClickEvent, options: EnrichOptions = {}): EnrichedClick {
+  return enrichClicks([event], options)[0] as EnrichedClick;
+}
+
 /**
  * enrichClick over a batch, parsing each distinct user agent once (a batch
  * repeats the same few browsers many times; parsing is most of the cost).
  */
-export function enrichClicks(events: readonly ClickEvent[]): EnrichedClick[] {
+export function enrichClicks(events: readonly ClickEvent[], options: EnrichOptions = {}): EnrichedClick[] {
   const agents = new Map<string | null, AgentTraits>();
-  return events.map((event) => {
+  const countries = options.countries ?? bundledCountries();
+  return events.map(({ ip, trigger, ...event }) => {
     let traits = agents.get(event.userAgent);
     if (!traits) {
       traits = describeAgent(event.userAgent);
       agents.set(event.userAgent, traits);
     }
-    return { ...event, referrerHost: hostOf(event.referrer), ...traits };
+    return {
+      ...event,
+      country: event.country ?? countries.countryOf(ip ?? null),
+      region: null,
+      city: null,
+      trigger: trigger ?? "link",
+      referrerHost: hostOf(event.referrer),
+      ...(options.utmByLink?.get(event.linkId) ?? noUtm),
+      ...traits,
+    };
   });
+}
+
+/**
+ * The UTM tags a visitor of this link arrives with: the link's own UTM
+ * fields, which the redirect writes over the target's (see destinationUrl
+ * in @hop/links), else those already in the target URL.
+ */
+export function destinationUtm(link: { url: string; utmSource: string | null; utmMedium: string | null; utmCampaign: string | null }): ClickUtm {
+  let params: URLSearchParams | null = null;
+  try {
+    params = new URL(link.url).searchParams;
+  } catch {
+    params = null;
+  }
+  const pick = (own: string | null, name: string) => own || params?.get(name) || null;
+  return {
+    utmSource: pick(link.utmSource, "utm_source"),
+    utmMedium: pick(link.utmMedium, "utm_medium"),
+    utmCampaign: pick(link.utmCampaign, "utm_campaign"),
+  };
 }

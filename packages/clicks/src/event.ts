@@ -1,3 +1,4 @@
+import { clickQrMarker } from "@hop/validators";
 import { z } from "zod";
 
 /**
@@ -23,6 +24,17 @@ export function validReferrer(value: string | null | undefined): string | null {
   return protocol === "http:" || protocol === "https:" ? cut : null;
 }
 
+/** How the visit came: through the short link itself, or through its QR code's URL (which carries clickQrMarker). */
+export const clickTriggers = ["link", "qr"] as const;
+export type ClickTrigger = (typeof clickTriggers)[number];
+
+/** "qr" when the short link's request URL carries the QR marker, else "link". */
+export function triggerOf(requestUrl: string | undefined): ClickTrigger {
+  const query = requestUrl?.split("?", 2)[1];
+  if (!query) return "link";
+  return new URLSearchParams(query).get(clickQrMarker.name) === clickQrMarker.value ? "qr" : "link";
+}
+
 export const clickEventSchema = z.object({
   /** Unique per visit; ingestion is idempotent by it. */
   eventId: z.string().min(1).max(64),
@@ -35,14 +47,42 @@ export const clickEventSchema = z.object({
   country: z.string().length(2).nullable(),
   /** Salted, daily-rotating hash of IP + user agent: never the raw IP. */
   visitorHash: z.string().min(1).max(128),
+  /**
+   * The visitor's address, for the worker to find the country in the bundled
+   * database. Transient: it passes through the Redis stream and is dropped at
+   * ingestion, never stored in PostgreSQL. Null when unknown (older entries).
+   */
+  ip: z.string().max(64).nullable().default(null),
+  trigger: z.enum(clickTriggers).default("link"),
 });
 
-export type ClickEvent = z.infer<typeof clickEventSchema>;
+/** A click event; `ip` and `trigger` may be left out (null, "link"). */
+export type ClickEvent = z.input<typeof clickEventSchema>;
+/** A click event as read back: every field present. */
+export type ParsedClickEvent = z.output<typeof clickEventSchema>;
 
 /** The stream entry's flat string fields (Redis streams hold strings). */
-export type ClickStreamFields = Record<keyof ClickEvent, string>;
+export type ClickStreamFields = Record<keyof ParsedClickEvent, string>;
 
-export function clickEventToStreamFields(event: ClickEvent): ClickStreamFields {
+/**
+ * The one order of a stream entry's fields: clickEventToStreamFields writes
+ * it, and the redirect's Lua lookup writes the same through
+ * clickStreamXaddLua (see append.ts).
+ */
+export const clickStreamFieldOrder = [
+  "eventId",
+  "linkId",
+  "occurredAt",
+  "referrer",
+  "userAgent",
+  "country",
+  "visitorHash",
+  "ip",
+  "trigger",
+] as const satisfies readonly (keyof ClickStreamFields)[];
+
+/** The stream fields of an event, in no particular key order (the redirect's hot path reads them by clickStreamFieldOrder). */
+export function clickStreamFieldValues(event: ClickEvent): ClickStreamFields {
   return {
     eventId: event.eventId,
     linkId: event.linkId,
@@ -51,12 +91,20 @@ export function clickEventToStreamFields(event: ClickEvent): ClickStreamFields {
     userAgent: event.userAgent ?? "",
     country: event.country ?? "",
     visitorHash: event.visitorHash,
+    ip: event.ip ?? "",
+    trigger: event.trigger ?? "link",
   };
 }
 
+export function clickEventToStreamFields(event: ClickEvent): ClickStreamFields {
+  const fields = clickStreamFieldValues(event);
+  // Built in clickStreamFieldOrder (object keys keep insertion order; XADD sends them in it).
+  return Object.fromEntries(clickStreamFieldOrder.map((key) => [key, fields[key]])) as ClickStreamFields;
+}
+
 /** Parses a stream entry back into an event; throws a ZodError for a malformed entry. */
-export function clickEventFromStreamFields(fields: Record<string, unknown>): ClickEvent {
-  const text = (key: keyof ClickEvent): string | null => {
+export function clickEventFromStreamFields(fields: Record<string, unknown>): ParsedClickEvent {
+  const text = (key: keyof ParsedClickEvent): string | null => {
     const value = fields[key];
     if (value === undefined || value === null || value === "") return null;
     return String(value);
@@ -69,5 +117,7 @@ export function clickEventFromStreamFields(fields: Record<string, unknown>): Cli
     userAgent: text("userAgent"),
     country: text("country")?.toUpperCase() ?? null,
     visitorHash: text("visitorHash"),
+    ip: text("ip"),
+    trigger: text("trigger") ?? "link",
   });
 }

@@ -1,9 +1,24 @@
-export { enrichClick, enrichClicks, type EnrichedClick } from "./enrich";
+export {
+  appendClick,
+  clickDraftArgs,
+  clickStreamXaddLua,
+  countedVisitLua,
+  isCountedVisit,
+  recordClick,
+  type ClickDraft,
+} from "./append";
+export { destinationUtm, enrichClick, enrichClicks, type ClickUtm, type DeviceType, type EnrichedClick, type EnrichOptions } from "./enrich";
+export { bundledCountries, bundledCountryDatabasePath, countryDatabaseFile, openCountryDatabase, type CountryLookup } from "./geo";
 export {
   clickEventFromStreamFields,
   clickEventSchema,
   clickEventToStreamFields,
+  clickStreamFieldOrder,
+  clickTriggers,
   maxReferrerLength,
+  triggerOf,
+  type ClickTrigger,
+  type ParsedClickEvent,
   validReferrer,
   type ClickEvent,
   type ClickStreamFields,
@@ -22,3 +37,5 @@ export {
   type ClickStreamEntry,
   type ClickStreamLag,
 } from "./stream";
+export { publishLiveClicks } from "./live";
+export { liveBatchSchema, liveUpdateSchema, type LiveBatch, type LiveUpdate } from "./live-update";

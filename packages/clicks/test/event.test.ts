@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clickEventFromStreamFields, clickEventToStreamFields, enrichClick, enrichClicks, type ClickEvent } from "../src";
+import { clickEventFromStreamFields, clickEventToStreamFields, clickStreamFieldOrder, enrichClick, enrichClicks, type ClickEvent } from "../src";
 
 // The click as it travels (stream fields) and as the worker enriches it: pure,
 // beside the code, fast enough for mutation testing.
@@ -11,15 +11,23 @@ const event: ClickEvent = {
   userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15",
   country: "DE",
   visitorHash: "hash",
+  ip: "192.0.2.1",
+  trigger: "qr",
 };
 
 describe("stream fields", () => {
   it("round-trip an event; absent values travel as empty strings", () => {
     expect(clickEventToStreamFields(event)).toEqual({ ...event, occurredAt: "1764500000000" });
     expect(clickEventFromStreamFields(clickEventToStreamFields(event))).toEqual(event);
-    const bare = { ...event, referrer: null, userAgent: null, country: null };
-    expect(clickEventToStreamFields(bare)).toMatchObject({ referrer: "", userAgent: "", country: "" });
+    const bare = { ...event, referrer: null, userAgent: null, country: null, ip: null };
+    expect(clickEventToStreamFields(bare)).toMatchObject({ referrer: "", userAgent: "", country: "", ip: "" });
     expect(clickEventFromStreamFields(clickEventToStreamFields(bare))).toEqual(bare);
+    // An entry written before the address and trigger existed reads as no address, a plain link visit.
+    const { ip: _ip, trigger: _trigger, ...older } = clickEventToStreamFields(event);
+    expect(clickEventFromStreamFields(older)).toMatchObject({ ip: null, trigger: "link" });
+  });
+  it("writes the fields in the one order the Lua lookup uses too", () => {
+    expect(Object.keys(clickEventToStreamFields(event))).toEqual([...clickStreamFieldOrder]);
   });
   it("upper-cases the country and reads numbers as text", () => {
     expect(clickEventFromStreamFields({ ...clickEventToStreamFields(event), country: "de", eventId: 42 })).toMatchObject({ country: "DE", eventId: "42" });
@@ -37,7 +45,20 @@ describe("stream fields", () => {
 
 describe("enrichment", () => {
   it("derives browser, OS, device and the referrer's host in lower case", () => {
-    expect(enrichClick(event)).toEqual({ ...event, referrerHost: "news.example", device: "desktop", browser: "Safari", os: "Mac OS", isBot: false });
+    const { ip: _ip, ...stored } = event;
+    expect(enrichClick(event)).toEqual({
+      ...stored,
+      referrerHost: "news.example",
+      device: "desktop",
+      browser: "Safari",
+      os: "Mac OS",
+      isBot: false,
+      region: null,
+      city: null,
+      utmSource: null,
+      utmMedium: null,
+      utmCampaign: null,
+    });
   });
   it("takes the device type from the agent when it names one", () => {
     const phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
@@ -55,6 +76,6 @@ describe("enrichment", () => {
   });
   it("enriches a batch exactly as one by one", () => {
     const batch = [event, { ...event, eventId: "e2", userAgent: null, referrer: null }, { ...event, eventId: "e3" }];
-    expect(enrichClicks(batch)).toEqual(batch.map(enrichClick));
+    expect(enrichClicks(batch)).toEqual(batch.map((one) => enrichClick(one)));
   });
 });

@@ -29,6 +29,13 @@ export const jobContracts = {
    */
   "link.fetchMetadata": z.object({
     linkId: z.string().min(1).max(64),
+    /**
+     * The target this job was enqueued for. A job already running when the
+     * target changes cannot be replaced, so the change adds a second one; the
+     * first then finds another target and leaves it to the second, and each
+     * target is fetched once. Absent in jobs queued before this field.
+     */
+    url: z.string().min(1).max(8192).optional(),
   }),
   /**
    * Mail a password-reset link. Enqueued in the transaction that stores the

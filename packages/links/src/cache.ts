@@ -1,3 +1,4 @@
+import { isCountedVisit } from "@hop/clicks";
 import { createHash, randomUUID } from "node:crypto";
 import type { LinkModel } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
@@ -135,7 +136,7 @@ export async function fillLinkCache(redis: Redis, slug: string, entry: CachedLin
 
 /** Whether a visit to this link counts as a click without further checks: no password, not expired. (The Lua lookup applies the same rule.) */
 export function isOpenLink(link: CachedLink, now: number): boolean {
-  return link.passwordTag === "" && (link.expiresAt === 0 || link.expiresAt > now);
+  return isCountedVisit(link, now);
 }
 
 export function isExpired(link: CachedLink, now: number): boolean {

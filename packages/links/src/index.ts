@@ -17,6 +17,5 @@ export {
 } from "./cache";
 export { asLocationHeader, destinationUrl, utmFromColumns, utmToColumns, type UtmColumns } from "./destination";
 export { lookUpLink, servedLinkWhere, type ClickDraft, type LinkLookup } from "./lookup";
-export { recordClick } from "./record-click";
 export { redirectStatusCode, redirectStatusFromCode } from "./redirect-status";
 export { generateSlug, generatedSlugLength, slugAlphabet } from "./slug";

@@ -1,10 +1,10 @@
-import { clickEventToStreamFields, type ClickEvent } from "@hop/clicks";
+import { createHash } from "node:crypto";
+import { clickDraftArgs, clickStreamXaddLua, countedVisitLua, type ClickDraft } from "@hop/clicks";
 import type { Database, Prisma } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
 import { cachedLinkSchema, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, writeHoldPrefix, type CachedLink } from "./cache";
 
-/** A visit as the redirect sees it before it knows which link it is for. */
-export type ClickDraft = Omit<ClickEvent, "linkId">;
+export type { ClickDraft };
 
 export interface LinkLookup {
   link: CachedLink | null;
@@ -15,28 +15,29 @@ export interface LinkLookup {
 }
 
 // One round trip for the common case: read the cached link and, when the
-// visit counts as a click (no password, not expired: see isOpenLink), append
-// the event to the clicks stream. Field names and order follow
-// clickEventToStreamFields, with the link id taken from the cached entry.
+// visit counts as a click (@hop/clicks' rule: no password, not expired),
+// append the event to the clicks stream. The XADD (field names and order)
+// comes from @hop/clicks, with the link id taken from the cached entry.
 const lookUpAndRecordScript = `
 local cached = redis.call('GET', KEYS[1])
 if not cached or cached == '${missingLinkMarker}' or string.sub(cached, 1, ${writeHoldPrefix.length}) == '${writeHoldPrefix}' then return cached end
 local link = cjson.decode(cached)
-local now = tonumber(ARGV[2])
-if link.passwordTag == '' and (link.expiresAt == 0 or link.expiresAt > now) then
-  redis.call('XADD', KEYS[2], '*', 'eventId', ARGV[1], 'linkId', link.id, 'occurredAt', ARGV[2],
-    'referrer', ARGV[3], 'userAgent', ARGV[4], 'country', ARGV[5], 'visitorHash', ARGV[6])
+local now = tonumber(ARGV[2]) -- occurredAt, the second field of clickDraftArgs
+if ${countedVisitLua("link", "now")} then
+  ${clickStreamXaddLua("KEYS[2]", "link.id", 1)}
 end
 return cached`;
 
-const scripts = new WeakMap<Redis, ReturnType<Redis["createScript"]>>();
-function lookUpAndRecord(redis: Redis) {
-  let script = scripts.get(redis);
-  if (!script) {
-    script = redis.createScript(lookUpAndRecordScript);
-    scripts.set(redis, script);
+// Named once, at load, with the SHA1 Redis gives it: every visit sends EVALSHA straight away (no per-call
+// digest or init promise, as @upstash/redis's Script has), and the text only when Redis answers NOSCRIPT.
+const lookUpAndRecordSha = createHash("sha1").update(lookUpAndRecordScript).digest("hex");
+async function lookUpAndRecord(redis: Redis, keys: string[], args: string[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(lookUpAndRecordSha, keys, args);
+  } catch (error) {
+    if (!(error instanceof Error) || !/NOSCRIPT/i.test(error.message)) throw error;
+    return redis.eval(lookUpAndRecordScript, keys, args);
   }
-  return script;
 }
 
 function parseCached(value: unknown): CachedLink | null | undefined {
@@ -69,9 +70,8 @@ export async function lookUpLink(deps: { db: Database; redis: Redis }, slug: str
   let redisAvailable = true;
   try {
     if (click) {
-      const fields = clickEventToStreamFields({ ...click, linkId: "" });
-      const args = [fields.eventId, fields.occurredAt, fields.referrer, fields.userAgent, fields.country, fields.visitorHash];
-      cached = parseCached(await lookUpAndRecord(deps.redis).exec([redisKeys.link(slug), redisKeys.clickStream()], args));
+      const args = clickDraftArgs(click);
+      cached = parseCached(await lookUpAndRecord(deps.redis, [redisKeys.link(slug), redisKeys.clickStream()], args));
     } else {
       cached = parseCached(await deps.redis.get(redisKeys.link(slug)));
     }

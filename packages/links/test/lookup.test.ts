@@ -36,6 +36,9 @@ const draft = (overrides: Partial<ClickDraft> = {}): ClickDraft => ({
   userAgent: "Mozilla/5.0 Test",
   country: "DE",
   visitorHash: "visitor-hash",
+  // Every field travels through the Lua script's XADD (its order comes from @hop/clicks).
+  ip: "2001:db8::7",
+  trigger: "qr",
   ...overrides,
 });
 
@@ -55,6 +58,21 @@ describe("lookUpLink", () => {
     const second = await lookUpLink(deps(), "hello", click);
     expect(second.clickRecorded).toBe(true);
     expect(await streamEvents()).toEqual([{ ...click, linkId: link.id }]);
+  });
+
+  it("records the click after Redis forgot the script (a restart or SCRIPT FLUSH): EVALSHA's NOSCRIPT sends the text once", async () => {
+    const link = await db.link.create({ data: { slug: "flushed", url: "https://example.com/f", userId } });
+    await cacheLink(redis.redis, "flushed", toCachedLink(link));
+    const before = draft();
+    expect((await lookUpLink(deps(), "flushed", before)).clickRecorded).toBe(true);
+    await redis.redis.scriptFlush();
+    const after = draft();
+    const lookup = await lookUpLink(deps(), "flushed", after);
+    expect(lookup).toMatchObject({ link: { id: link.id }, clickRecorded: true, redisAvailable: true });
+    expect(await streamEvents()).toEqual([
+      { ...before, linkId: link.id },
+      { ...after, linkId: link.id },
+    ]);
   });
 
   it("does not record HEAD (no click), locked or expired links in the script", async () => {

@@ -5,3 +5,4 @@ export * from "./links";
 export * from "./api";
 export * from "./text";
 export * from "./webhooks";
+export * from "./analytics";

@@ -184,3 +184,16 @@ export const linkStatsInput = z.object({
   days: z.union(statsRanges.map((days) => z.literal(days))).default(30),
 });
 export type LinkStatsInput = z.input<typeof linkStatsInput>;
+
+/**
+ * The query parameter a link's QR code carries (`https://hop.example/slug?qr=1`): the redirect counts such visits
+ * as QR scans (trigger "qr") and sends them to the same destination.
+ */
+export const clickQrMarker = { name: "qr", value: "1" } as const;
+
+/** The URL a link's QR code encodes: the short URL with the QR marker. */
+export function qrScanUrl(shortUrl: string): string {
+  const url = new URL(shortUrl);
+  url.searchParams.set(clickQrMarker.name, clickQrMarker.value);
+  return url.toString();
+}

@@ -54,6 +54,7 @@ function validString(schema: StringSchema, name: string | undefined): string {
   // A typed confirmation (deleting an account) accepts one word.
   if (name === "confirmation") return "DELETE";
   if (name && urlField.test(name)) return "https://example.com/fuzz";
+  if (name && /^time_?zone$/i.test(name)) return "UTC";
   const min = schema.minLength ?? 0;
   const base = "fuzzvalue";
   return base.repeat(Math.ceil(Math.max(min, 1) / base.length)).slice(0, Math.max(min, Math.min(base.length, schema.maxLength ?? base.length)));

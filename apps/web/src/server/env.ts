@@ -13,6 +13,12 @@ export const webEnvSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Longest a SIGTERM waits for in-flight requests before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(9_000),
+    /**
+     * After SIGTERM, how long the instance keeps serving while /api/ready answers 503, so a load balancer's health check
+     * takes it out before it stops accepting connections (a connection accepted by the kernel but not yet by Node is
+     * reset when the listener closes, after the balancer sent the request: a failure it may not retry). 0 behind nothing.
+     */
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     /** Which hops in front of Hop are proxies whose X-Forwarded-* to believe: false, a hop count, or addresses/CIDRs (see proxy-trust.ts). */
     TRUST_PROXY: z
       .string()

@@ -32,6 +32,8 @@ export async function fetchLinkMetadata(
 ): Promise<void> {
   const link = await deps.db.link.findUnique({ where: { id: payload.linkId }, select: { id: true, url: true, deletedAt: true } });
   if (!link || link.deletedAt) return;
+  // The target changed after this job was enqueued (and locked): the job the change enqueued fetches the new one.
+  if (payload.url !== undefined && payload.url !== link.url) return;
   const sameTarget = { id: link.id, url: link.url };
   try {
     const metadata = await withFetchedPage(link.url, deps.fetch, async (page) =>

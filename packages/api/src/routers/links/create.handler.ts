@@ -43,7 +43,7 @@ export async function createLinkHandler({ ctx, input }: { ctx: ProtectedContext;
           include: linkWithTags,
         });
         // In the same transaction: the metadata fetch exists if and only if the link does.
-        await enqueueJob(tx, "link.fetchMetadata", { linkId: created.id }, { jobKey: linkMetadataJobKey(created.id) });
+        await enqueueJob(tx, "link.fetchMetadata", { linkId: created.id, url: created.url }, { jobKey: linkMetadataJobKey(created.id) });
         await emitWebhookEvent(tx, userId, "link.created", toLinkView(created, ctx.shortLinkBaseUrl));
         return created;
       });

@@ -42,7 +42,7 @@ export async function updateLinkHandler({ ctx, input }: { ctx: ProtectedContext;
         await tx.linkTag.createMany({ data: tags.map((tag) => ({ linkId: before.id, tagId: tag.id })) });
       }
       const updated = await tx.link.update({ where: { id: before.id }, data, include: linkWithTags });
-      if (targetChanged) await enqueueJob(tx, "link.fetchMetadata", { linkId: updated.id }, { jobKey: linkMetadataJobKey(updated.id) });
+      if (targetChanged) await enqueueJob(tx, "link.fetchMetadata", { linkId: updated.id, url: updated.url }, { jobKey: linkMetadataJobKey(updated.id) });
       await emitWebhookEvent(tx, userId, "link.updated", toLinkView(updated, ctx.shortLinkBaseUrl));
       return updated;
     });

@@ -3,6 +3,7 @@
 import { Download } from "lucide-react";
 import QRCode from "qrcode";
 import { useEffect, useState } from "react";
+import { qrScanUrl } from "@hop/validators";
 import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "~/components/ui/dialog";
@@ -33,7 +34,8 @@ function download(href: string, filename: string) {
 /** A QR code of the short link, drawn in the browser, downloadable as SVG and PNG. */
 export function QrCodeDialog({ link, onOpenChange }: { link: Link | null; onOpenChange: (open: boolean) => void }) {
   const [images, setImages] = useState<{ url: string; images: QrImages } | { url: string; error: string } | null>(null);
-  const url = link?.shortUrl ?? null;
+  // The QR marker makes scans their own source in analytics (trigger "qr").
+  const url = link ? qrScanUrl(link.shortUrl) : null;
 
   useEffect(() => {
     if (!url) return;

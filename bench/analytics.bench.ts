@@ -1,0 +1,273 @@
+/**
+ * The analytics page for an account with 10,000,000 clicks over 90 days
+ * across 1,000 links: every query the page makes (totals with the previous
+ * period, the time series in Asia/Kolkata, the top 10 of each dimension),
+ * with 0, 1 and 2 filters, through the API's own caller (session check,
+ * ownership, the 15-minute rollups) on real PostgreSQL and Redis; then the
+ * whole page's set at once, as the browser asks for it. Baseline, in the same
+ * run on the same rows: the same answers computed from the raw clicks.
+ * Budget (issue 13): p99 under 100 ms per query, the page under 300 ms.
+ *
+ *   pnpm bench:analytics [-- --clicks 10000000 --runs 10]
+ *
+ * Clicks and rollups are seeded with SQL (generate_series, then one GROUP BY
+ * into the rollups), not through ingestion. Dimensions are drawn
+ * independently of each other (skewed within each), which is the worst case
+ * for a rollup keyed by all dimensions at once: real traffic is more
+ * correlated and rolls up tighter.
+ */
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { createCaller, createTRPCContext } from "@hop/api";
+import { sealSessionCookie, type SessionSecrets } from "@hop/auth";
+import { createDatabase } from "@hop/db";
+import { migrateDatabase } from "@hop/db/migrate";
+import { createRedisClient, redisKeys } from "@hop/redis";
+import { startPostgresServer, startRedisServer } from "@hop/test-harness";
+import type { AnalyticsDimension, AnalyticsFilter } from "@hop/validators";
+import pg from "pg";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: { clicks: { type: "string", default: "10000000" }, runs: { type: "string", default: "10" } },
+});
+const clickCount = Number(values.clicks);
+const runs = Number(values.runs);
+const linkCount = 1_000;
+const timezone = "Asia/Kolkata";
+const secrets: SessionSecrets = { 1: "analytics-bench-secret-0123456789abcdefghij" };
+
+const postgres = await startPostgresServer();
+const redisServer = await startRedisServer();
+const databaseUrl = await postgres.createDatabase("bench");
+await migrateDatabase(databaseUrl);
+const db = createDatabase(databaseUrl, { maxConnections: 8 });
+const redis = createRedisClient({ REDIS_URL: redisServer.url });
+const raw = new pg.Client({ connectionString: databaseUrl });
+await raw.connect();
+
+/** p50 and p99 of `count` sequential calls (after one warm-up), in ms. */
+async function measure(count: number, call: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  await call();
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await call();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] as number;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+const sqlArray = (items: readonly string[]) => `ARRAY[${items.map((item) => `'${item}'`).join(",")}]`;
+const countries =
+  "IN US DE GB FR BR JP NL ES IT CA AU MX ID PL TR SE CH BE AT NO DK FI IE PT CZ RO HU GR IL AE SA ZA NG EG KE AR CL CO PE VN TH MY SG PH KR TW HK NZ UA RU NP BD PK LK IR IQ MA DZ".split(
+    " ",
+  );
+const browsers = ["Chrome", "Mobile Safari", "Safari", "Edge", "Firefox", "Samsung Internet", "Opera", "Chrome WebView"];
+const systems = ["Windows", "Android", "iOS", "Mac OS", "Linux", "Chrome OS"];
+const sources = ["newsletter", "twitter", "linkedin", "facebook", "google", "partner", "podcast", "reddit"];
+const mediums = ["email", "social", "cpc", "referral"];
+
+try {
+  const user = await db.user.create({ data: { email: "bench@example.com", passwordHash: "x" } });
+  const loadStarted = performance.now();
+  await raw.query(
+    `INSERT INTO "Link" (id, slug, url, "userId", "updatedAt") SELECT 'link-' || i, 'bench-' || i, 'https://example.com/' || i, $1, now() FROM generate_series(1, $2::int) i`,
+    [user.id, linkCount],
+  );
+  await raw.query(`INSERT INTO "Tag" (id, "userId", name) SELECT 'tag-' || i, $1, 'tag-' || i FROM generate_series(1, 20) i`, [user.id]);
+  await raw.query(`INSERT INTO "LinkTag" ("linkId", "tagId") SELECT 'link-' || i, 'tag-' || (1 + i % 20) FROM generate_series(1, $1::int) i WHERE i % 3 = 0`, [
+    linkCount,
+  ]);
+
+  // Skewed draws: random()^k puts most clicks on the first values of each list (popular links, countries, referrers).
+  await raw.query("SELECT setseed(0.13)");
+  await raw.query(
+    `INSERT INTO "Click" ("eventId", "linkId", "occurredAt", "referrerHost", "country", "device", "browser", "os", "isBot", "visitorHash",
+       "utmSource", "utmMedium", "utmCampaign", "trigger")
+     SELECT 'e' || i, 'link-' || (1 + floor(${linkCount} * random() ^ 2))::int, at,
+       CASE WHEN random() < 0.35 THEN NULL ELSE 'ref' || floor(200 * random() ^ 3)::int || '.example' END,
+       CASE WHEN random() < 0.03 THEN NULL ELSE (${sqlArray(countries)})[1 + floor(${countries.length} * random() ^ 3)::int] END,
+       (ARRAY['desktop','desktop','desktop','mobile','mobile','tablet'])[1 + floor(6 * random() ^ 1.2)::int],
+       (${sqlArray(browsers)})[1 + floor(${browsers.length} * random() ^ 2)::int],
+       (${sqlArray(systems)})[1 + floor(${systems.length} * random() ^ 2)::int],
+       random() < 0.03, 'v' || floor(300000 * random())::int || '-' || to_char(at, 'YYYYMMDD'),
+       CASE WHEN random() < 0.6 THEN NULL ELSE (${sqlArray(sources)})[1 + floor(${sources.length} * random() ^ 2)::int] END,
+       CASE WHEN random() < 0.6 THEN NULL ELSE (${sqlArray(mediums)})[1 + floor(${mediums.length} * random())::int] END,
+       CASE WHEN random() < 0.6 THEN NULL ELSE 'campaign-' || floor(30 * random() ^ 2)::int END,
+       CASE WHEN random() < 0.1 THEN 'qr' ELSE 'link' END
+     FROM (SELECT i, (now() AT TIME ZONE 'UTC') - random() * interval '90 days' AS at FROM generate_series(1, $1::int) i) s`,
+    [clickCount],
+  );
+  const clicksSeconds = (performance.now() - loadStarted) / 1000;
+  await raw.query(
+    `INSERT INTO "ClickRollup" ("linkId", "userId", "bucket", "isBot", "country", "region", "city", "device", "browser", "os", "referrerHost",
+       "utmSource", "utmMedium", "utmCampaign", "trigger", "clicks")
+     SELECT "linkId", $1, date_bin('15 minutes', "occurredAt", TIMESTAMP '2000-01-01'), "isBot", coalesce(country, ''), '', '', coalesce(device, ''),
+       coalesce(browser, ''), coalesce(os, ''), coalesce("referrerHost", 'direct'), coalesce("utmSource", ''), coalesce("utmMedium", ''),
+       coalesce("utmCampaign", ''), trigger, count(*)
+     FROM "Click" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15`,
+    [user.id],
+  );
+  await raw.query(`VACUUM ANALYZE "Click"`);
+  await raw.query(`VACUUM ANALYZE "ClickRollup"`);
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const rollupRows = Number((await raw.query<{ count: string }>(`SELECT count(*) FROM "ClickRollup"`)).rows[0]?.count);
+  const sizes = (
+    await raw.query<{ clicks: string; rollups: string }>(
+      `SELECT pg_size_pretty(pg_total_relation_size('"Click"')) AS clicks, pg_size_pretty(pg_total_relation_size('"ClickRollup"')) AS rollups`,
+    )
+  ).rows[0];
+
+  // A signed-in caller, as a request through the web process would build it.
+  const sessionId = "bench-session";
+  await redis.redis.hset(redisKeys.session(sessionId), { userId: user.id, createdAt: Date.now(), lastSeenAt: Date.now(), device: "bench" });
+  const cookie = await sealSessionCookie({ sid: sessionId, uid: user.id, iat: Date.now() }, secrets, 3_600);
+  const caller = () =>
+    createCaller(
+      createTRPCContext({
+        db,
+        redis: redis.redis,
+        instanceId: "bench",
+        request: new Request("https://hop.example/api/trpc", { headers: { cookie: `hop_session=${cookie}`, host: "hop.example" } }),
+        responseHeaders: new Headers(),
+        sessionConfig: { secrets, ttlSeconds: 3_600 },
+        clientIp: "203.0.113.9",
+        operatorEmails: [],
+      }),
+    );
+
+  const filterSets: Array<{ name: string; filters: AnalyticsFilter[] }> = [
+    { name: "no filter", filters: [] },
+    { name: "country = DE", filters: [{ dimension: "country", op: "is", value: "DE" }] },
+    // A link's own page: the busiest link (the draw puts the most clicks on link-1).
+    { name: "link = the busiest link", filters: [{ dimension: "link", op: "is", value: "link-1" }] },
+    {
+      name: "country = DE, device = mobile",
+      filters: [
+        { dimension: "country", op: "is", value: "DE" },
+        { dimension: "device", op: "is", value: "mobile" },
+      ],
+    },
+  ];
+  const dimensions: AnalyticsDimension[] = [
+    "link",
+    "tag",
+    "country",
+    "device",
+    "browser",
+    "os",
+    "referrer",
+    "utmSource",
+    "utmMedium",
+    "utmCampaign",
+    "trigger",
+  ];
+  const base = { period: "90d" as const, timezone, includeBots: false };
+
+  // The answers agree with the raw clicks before anything is timed.
+  const check = await caller().analytics.totals({ ...base });
+  const rawTotal = Number(
+    (
+      await raw.query<{ count: string }>(`SELECT count(*) FROM "Click" WHERE NOT "isBot" AND "occurredAt" >= $1 AND "occurredAt" < $2`, [
+        check.period.from.toISOString().replace("Z", ""),
+        check.period.to.toISOString().replace("Z", ""),
+      ])
+    ).rows[0]?.count,
+  );
+  if (check.clicks !== rawTotal) throw new Error(`rollups (${check.clicks}) do not match the raw clicks (${rawTotal})`);
+
+  const rows: Array<{ what: string; p50: number; p99: number }> = [];
+  for (const { name, filters } of filterSets) {
+    const query = { ...base, filters };
+    rows.push({
+      what: `totals + previous period (clicks from rollups; unique visitors from raw clicks), ${name}`,
+      ...(await measure(runs, () => caller().analytics.totals(query))),
+    });
+    rows.push({ what: `time series by day in ${timezone}, ${name}`, ...(await measure(runs, () => caller().analytics.timeseries(query))) });
+    for (const dimension of dimensions) {
+      rows.push({ what: `top 10 ${dimension}, ${name}`, ...(await measure(runs, () => caller().analytics.top({ ...query, dimension, limit: 10 }))) });
+    }
+    rows.push({
+      what: `the whole page at once (totals, series, ${dimensions.length} top-10 cards), ${name}`,
+      ...(await measure(Math.max(3, Math.floor(runs / 3)), () =>
+        Promise.all([
+          caller().analytics.totals(query),
+          caller().analytics.timeseries(query),
+          ...dimensions.map((dimension) => caller().analytics.top({ ...query, dimension, limit: 10 })),
+        ]),
+      )),
+    });
+  }
+
+  // Baseline: the same answers (unfiltered) from the raw clicks.
+  const from = check.period.from.toISOString().replace("Z", "");
+  const to = check.period.to.toISOString().replace("Z", "");
+  const baselineRuns = 3;
+  const baselines: Array<{ what: string; p50: number; p99: number }> = [
+    {
+      what: "baseline: time series by day in Asia/Kolkata from raw clicks",
+      ...(await measure(baselineRuns, () =>
+        raw.query(
+          `SELECT date_trunc('day', ("occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE $3), count(*) FROM "Click" c JOIN "Link" l ON l.id = c."linkId"
+           WHERE l."userId" = $4 AND NOT "isBot" AND "occurredAt" >= $1 AND "occurredAt" < $2 GROUP BY 1`,
+          [from, to, timezone, user.id],
+        ),
+      )),
+    },
+    {
+      what: "baseline: top 10 country from raw clicks",
+      ...(await measure(baselineRuns, () =>
+        raw.query(
+          `SELECT coalesce(country, ''), count(*) FROM "Click" c JOIN "Link" l ON l.id = c."linkId"
+           WHERE l."userId" = $3 AND NOT "isBot" AND "occurredAt" >= $1 AND "occurredAt" < $2 GROUP BY 1 ORDER BY 2 DESC LIMIT 10`,
+          [from, to, user.id],
+        ),
+      )),
+    },
+    {
+      what: "baseline: top 10 referrer, country = DE, device = mobile, from raw clicks",
+      ...(await measure(baselineRuns, () =>
+        raw.query(
+          `SELECT coalesce("referrerHost", 'direct'), count(*) FROM "Click" c JOIN "Link" l ON l.id = c."linkId"
+           WHERE l."userId" = $3 AND NOT "isBot" AND "occurredAt" >= $1 AND "occurredAt" < $2 AND country = 'DE' AND device = 'mobile'
+           GROUP BY 1 ORDER BY 2 DESC LIMIT 10`,
+          [from, to, user.id],
+        ),
+      )),
+    },
+  ];
+
+  const baselineOf = (what: string) =>
+    what.startsWith("time series")
+      ? baselines[0]?.p50
+      : what.startsWith("top 10 country, no filter")
+        ? baselines[1]?.p50
+        : what.startsWith("top 10 referrer, country = DE, device")
+          ? baselines[2]?.p50
+          : undefined;
+  console.log(
+    `\n${clickCount.toLocaleString("en")} clicks over 90 days across ${linkCount.toLocaleString("en")} links of one account; ${rollupRows.toLocaleString("en")} rollup rows ` +
+      `(${((rollupRows / clickCount) * 100).toFixed(1)} % of the clicks); Click ${sizes?.clicks}, ClickRollup ${sizes?.rollups}; seeded in ${loadSeconds.toFixed(0)} s ` +
+      `(clicks ${clicksSeconds.toFixed(0)} s); node ${process.version}; ${runs} runs per query (p99 of so few runs is the slowest)\n`,
+  );
+  console.log("| query (period 90 days, bots excluded) | p50 ms | p99 ms | p50 vs raw-click baseline |");
+  console.log("| --- | ---: | ---: | ---: |");
+  for (const row of [...rows, ...baselines]) {
+    const baseline = baselineOf(row.what);
+    console.log(`| ${row.what} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${baseline ? `${((row.p50 / baseline) * 100).toFixed(1)} %` : ""} |`);
+  }
+  const perQuery = rows.filter((row) => !row.what.startsWith("the whole page"));
+  const worst = perQuery.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+  const page = rows.filter((row) => row.what.startsWith("the whole page")).reduce((a, b) => (b.p99 > a.p99 ? b : a));
+  console.log(`\nBudget: p99 under 100 ms per query: worst ${worst.p99.toFixed(1)} ms (${worst.what}) — ${worst.p99 < 100 ? "met" : "MISSED"}.`);
+  console.log(`Budget: the page under 300 ms: worst p99 ${page.p99.toFixed(1)} ms (${page.what}) — ${page.p99 < 300 ? "met" : "MISSED"}.`);
+} finally {
+  await raw.end();
+  await db.$disconnect();
+  await redis.close();
+  await redisServer.dispose();
+  await postgres.stop();
+}

@@ -1,0 +1,57 @@
+import type { analyticsQueryInput } from "@hop/validators";
+import type { z } from "zod";
+import type { ProtectedContext } from "../../trpc";
+import { resolvePeriod, type ResolvedPeriod } from "./period";
+import { resolveScope, rollupRangeSql, scopeSql } from "./scope";
+
+export interface TimeSeriesPoint {
+  /** The bucket's first instant. */
+  start: Date;
+  /** The same on the viewer's wall clock, "2026-11-30T14:00:00" (a chart's label). */
+  local: string;
+  clicks: number;
+}
+
+export interface AnalyticsTimeSeries {
+  period: ResolvedPeriod;
+  granularity: ResolvedPeriod["granularity"];
+  /** Every bucket of the period in order, zero where nobody clicked. */
+  points: TimeSeriesPoint[];
+}
+
+/**
+ * Clicks per hour, day or month on the viewer's clock. The rollups' UTC
+ * quarter hours each fall inside one local hour in every zone (offsets are
+ * whole quarter hours), so local hours and days are exact. On a DST change a
+ * skipped local hour is a zero bucket and a repeated one holds both hours.
+ */
+export async function analyticsTimeSeriesHandler({
+  ctx,
+  input,
+}: {
+  ctx: ProtectedContext;
+  input: z.output<typeof analyticsQueryInput>;
+}): Promise<AnalyticsTimeSeries> {
+  const scope = await resolveScope(ctx, input);
+  const period = await resolvePeriod(ctx, input.period, input.timezone);
+  const tz = period.timezone;
+  const unit = period.granularity;
+  const step = `1 ${unit}`;
+  const rows = await ctx.db.$queryRaw<{ local: string; start: Date; clicks: bigint }[]>`
+    WITH series AS (
+      SELECT generate_series(date_trunc(${unit}, ${period.localFrom}::timestamp), ${period.localTo}::timestamp - interval '1 microsecond', ${step}::interval) AS local_start
+    ),
+    counts AS (
+      SELECT date_trunc(${unit}, (r.bucket AT TIME ZONE 'UTC') AT TIME ZONE ${tz}) AS local_start, sum(r.clicks)::bigint AS clicks
+      FROM "ClickRollup" r WHERE ${scopeSql(scope, "rollup")} AND ${rollupRangeSql(period.from, period.to)}
+      GROUP BY 1
+    )
+    SELECT to_char(s.local_start, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, s.local_start AT TIME ZONE ${tz} AS start, coalesce(c.clicks, 0)::bigint AS clicks
+    FROM series s LEFT JOIN counts c ON c.local_start = s.local_start
+    ORDER BY s.local_start`;
+  return {
+    period,
+    granularity: unit,
+    points: rows.map((row) => ({ start: new Date(row.start), local: row.local, clicks: Number(row.clicks) })),
+  };
+}

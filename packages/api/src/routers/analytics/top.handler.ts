@@ -1,0 +1,61 @@
+import { Prisma } from "@hop/db";
+import type { AnalyticsDimension, analyticsTopInput } from "@hop/validators";
+import type { z } from "zod";
+import type { ProtectedContext } from "../../trpc";
+import { resolvePeriod, type ResolvedPeriod } from "./period";
+import { dimensionSql, resolveScope, rollupRangeSql, scopeSql } from "./scope";
+
+export interface TopRow {
+  /** What a filter on this row takes: a link id, a tag name, "DE", "direct", "qr", ... ('' is unknown). */
+  value: string;
+  /** What to show: the link's slug, else the value itself. */
+  label: string;
+  clicks: number;
+  /** For links: the short link's title and target, to show beside the slug. */
+  link?: { id: string; slug: string; title: string | null; url: string };
+}
+
+export interface AnalyticsTop {
+  dimension: AnalyticsDimension;
+  period: ResolvedPeriod;
+  rows: TopRow[];
+}
+
+/**
+ * The top values of one dimension in the period, from the rollups. A link
+ * with two tags counts under both tags (tags overlap; their sum can pass
+ * the total).
+ */
+export async function analyticsTopHandler({ ctx, input }: { ctx: ProtectedContext; input: z.output<typeof analyticsTopInput> }): Promise<AnalyticsTop> {
+  const scope = await resolveScope(ctx, input);
+  const period = await resolvePeriod(ctx, input.period, input.timezone);
+  const where = Prisma.sql`${scopeSql(scope, "rollup")} AND ${rollupRangeSql(period.from, period.to)}`;
+  const rows =
+    input.dimension === "tag"
+      ? await ctx.db.$queryRaw<{ value: string; clicks: bigint }[]>`
+          SELECT t.name AS value, sum(r.clicks)::bigint AS clicks
+          FROM "ClickRollup" r JOIN "LinkTag" lt ON lt."linkId" = r."linkId" JOIN "Tag" t ON t.id = lt."tagId"
+          WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`
+      : await ctx.db.$queryRaw<{ value: string; clicks: bigint }[]>`
+          SELECT ${dimensionSql(input.dimension, "rollup")} AS value, sum(r.clicks)::bigint AS clicks
+          FROM "ClickRollup" r WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`;
+  const links =
+    input.dimension === "link"
+      ? new Map(
+          (
+            await ctx.db.link.findMany({
+              where: { id: { in: rows.map((row) => row.value) }, userId: ctx.session.userId },
+              select: { id: true, slug: true, title: true, url: true },
+            })
+          ).map((link) => [link.id, link]),
+        )
+      : null;
+  return {
+    dimension: input.dimension,
+    period,
+    rows: rows.map((row) => {
+      const link = links?.get(row.value);
+      return { value: row.value, label: link?.slug ?? row.value, clicks: Number(row.clicks), ...(link ? { link } : {}) };
+    }),
+  };
+}

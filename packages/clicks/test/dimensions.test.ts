@@ -1,0 +1,195 @@
+import { readFileSync } from "node:fs";
+import { createDatabase, type Database } from "@hop/db";
+import { createTestDatabase } from "@hop/test-harness";
+import { Reader, type Response } from "mmdb-lib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundledCountryDatabasePath, ingestClickEvents, openCountryDatabase, type ClickEvent } from "../src";
+
+// Issue 13: every dimension recorded at ingestion, on real PostgreSQL, with
+// addresses taken from the bundled database's own ranges (found by walking
+// it here, not guessed), known user agents, referrers and UTM tags.
+let db: Database;
+let userId: string;
+let plainLink: string;
+let taggedLink: string;
+let targetTaggedLink: string;
+
+const agents = {
+  windowsChrome: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+  iphone: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+  ipad: "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+  androidFirefox: "Mozilla/5.0 (Android 14; Mobile; rv:126.0) Gecko/126.0 Firefox/126.0",
+  googlebot: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+};
+
+/** The first IPv4 address of a /16 block that the bundled database places in each wanted country. */
+function addressesByCountry(wanted: readonly string[]): Map<string, string> {
+  const path = bundledCountryDatabasePath();
+  if (!path) throw new Error("the bundled country database is missing: pnpm install");
+  const reader = new Reader<Response>(readFileSync(path));
+  const found = new Map<string, string>();
+  for (let a = 1; a < 224 && found.size < wanted.length; a++) {
+    for (let b = 0; b < 256 && found.size < wanted.length; b += 3) {
+      const address = `${a}.${b}.1.1`;
+      const record: unknown = reader.get(address);
+      const code = record && typeof record === "object" && "country_code" in record ? String(record.country_code) : null;
+      if (code && wanted.includes(code) && !found.has(code)) found.set(code, address);
+    }
+  }
+  return found;
+}
+
+beforeAll(async () => {
+  db = createDatabase(await createTestDatabase());
+  userId = (await db.user.create({ data: { email: "dimensions@example.com", passwordHash: "x" } })).id;
+  plainLink = (await db.link.create({ data: { slug: "plain", url: "https://example.com/plain", userId } })).id;
+  taggedLink = (
+    await db.link.create({
+      data: { slug: "tagged", url: "https://example.com/tagged?utm_source=old", userId, utmSource: "newsletter", utmMedium: "email", utmCampaign: "launch" },
+    })
+  ).id;
+  targetTaggedLink = (await db.link.create({ data: { slug: "in-target", url: "https://example.com/t?utm_source=partner&utm_campaign=spring%20sale", userId } }))
+    .id;
+});
+afterAll(async () => {
+  await db?.$disconnect();
+});
+
+let sequence = 0;
+function click(overrides: Partial<ClickEvent> = {}): ClickEvent {
+  sequence++;
+  return {
+    eventId: `dim-${sequence}`,
+    linkId: plainLink,
+    occurredAt: new Date("2026-11-24T10:07:00Z"),
+    referrer: null,
+    userAgent: agents.windowsChrome,
+    country: null,
+    visitorHash: `visitor-${sequence}`,
+    ip: null,
+    trigger: "link",
+    ...overrides,
+  };
+}
+
+async function stored(event: ClickEvent) {
+  return db.click.findUniqueOrThrow({ where: { eventId: event.eventId } });
+}
+
+describe("country", () => {
+  const countries = addressesByCountry(["DE", "US", "JP", "BR"]);
+
+  it("finds addresses of four countries in the bundled database's own ranges", () => {
+    expect([...countries.keys()].sort()).toEqual(["BR", "DE", "JP", "US"]);
+  });
+
+  it("comes from the visitor's address, IPv4 and IPv4-mapped IPv6 alike; the address itself is stored nowhere", async () => {
+    const events = [...countries].flatMap(([, address]) => [click({ ip: address }), click({ ip: `::ffff:${address}` })]);
+    await ingestClickEvents(db, events);
+    for (const [index, event] of events.entries()) {
+      expect((await stored(event)).country).toBe([...countries.keys()][Math.floor(index / 2)]);
+    }
+    // No column of any row of Click holds an address we sent.
+    const [row] = await db.$queryRaw<{ text: string }[]>`SELECT string_agg(c::text, '|') AS text FROM "Click" c`;
+    for (const [, address] of countries) expect(row?.text).not.toContain(address);
+  });
+
+  it("takes a CDN's country header over the address", async () => {
+    const event = click({ ip: countries.get("DE"), country: "FR" });
+    await ingestClickEvents(db, [event]);
+    expect((await stored(event)).country).toBe("FR");
+  });
+
+  it("is unknown for a private address, a socket without address, and none", async () => {
+    const events = [click({ ip: "10.1.2.3" }), click({ ip: "unknown" }), click({ ip: null }), click({ ip: "::1" })];
+    await ingestClickEvents(db, events);
+    for (const event of events) expect((await stored(event)).country).toBeNull();
+  });
+
+  it("reads an IPv6 address when the database has its range", async () => {
+    const lookup = openCountryDatabase();
+    // 2001:4860::/32 is a large public block; whatever the database says of it, ingestion says the same.
+    const event = click({ ip: "2001:4860:4860::8888" });
+    await ingestClickEvents(db, [event]);
+    expect((await stored(event)).country).toBe(lookup.countryOf("2001:4860:4860::8888"));
+    expect(lookup.countryOf("2001:4860:4860::8888")).toMatch(/^[A-Z]{2}$/);
+  });
+});
+
+describe("device, browser, OS and bots", () => {
+  it.each([
+    ["windowsChrome", { device: "desktop", browser: "Chrome", os: "Windows", isBot: false }],
+    ["iphone", { device: "mobile", browser: "Mobile Safari", os: "iOS", isBot: false }],
+    ["ipad", { device: "tablet", browser: "Mobile Safari", os: "iOS", isBot: false }],
+    ["androidFirefox", { device: "mobile", browser: "Firefox", os: "Android", isBot: false }],
+    ["googlebot", { isBot: true }],
+  ] as const)("%s", async (agent, expected) => {
+    const event = click({ userAgent: agents[agent] });
+    await ingestClickEvents(db, [event]);
+    expect(await stored(event)).toMatchObject(expected);
+  });
+
+  it("counts a visit without a user agent as a bot", async () => {
+    const event = click({ userAgent: null });
+    await ingestClickEvents(db, [event]);
+    expect((await stored(event)).isBot).toBe(true);
+  });
+});
+
+describe("referrer, UTM and trigger", () => {
+  it("keeps the referrer's host, and none is 'direct' in the rollups", async () => {
+    const withReferrer = click({ referrer: "https://News.Example.com/item?id=1" });
+    const direct = click({ referrer: null, occurredAt: new Date("2026-11-24T11:00:00Z") });
+    await ingestClickEvents(db, [withReferrer, direct]);
+    expect((await stored(withReferrer)).referrerHost).toBe("news.example.com");
+    expect((await stored(direct)).referrerHost).toBeNull();
+    const rollups = await db.clickRollup.findMany({ where: { linkId: plainLink, bucket: new Date("2026-11-24T11:00:00Z") } });
+    expect(rollups.map((rollup) => rollup.referrerHost)).toEqual(["direct"]);
+  });
+
+  it("records the destination's UTM tags: the link's own over the target's, else the target's", async () => {
+    const own = click({ linkId: taggedLink });
+    const target = click({ linkId: targetTaggedLink });
+    const none = click({ linkId: plainLink });
+    await ingestClickEvents(db, [own, target, none]);
+    expect(await stored(own)).toMatchObject({ utmSource: "newsletter", utmMedium: "email", utmCampaign: "launch" });
+    expect(await stored(target)).toMatchObject({ utmSource: "partner", utmMedium: null, utmCampaign: "spring sale" });
+    expect(await stored(none)).toMatchObject({ utmSource: null, utmMedium: null, utmCampaign: null });
+  });
+
+  it("records QR scans as their own trigger", async () => {
+    const scan = click({ trigger: "qr" });
+    const visit = click({});
+    await ingestClickEvents(db, [scan, visit]);
+    expect((await stored(scan)).trigger).toBe("qr");
+    expect((await stored(visit)).trigger).toBe("link");
+  });
+});
+
+describe("rollups", () => {
+  it("are keyed by 15-minute bucket and every dimension; a replayed batch adds nothing", async () => {
+    const link = (await db.link.create({ data: { slug: "rolled", url: "https://example.com/r", userId } })).id;
+    const base = { linkId: link, ip: null, country: "NL", referrer: "https://t.co/x" };
+    const batch = [
+      click({ ...base, occurredAt: new Date("2026-11-24T10:00:00Z") }),
+      click({ ...base, occurredAt: new Date("2026-11-24T10:14:59Z") }),
+      click({ ...base, occurredAt: new Date("2026-11-24T10:15:00Z") }),
+      click({ ...base, occurredAt: new Date("2026-11-24T10:20:00Z"), userAgent: agents.iphone }),
+      click({ ...base, occurredAt: new Date("2026-11-24T10:20:00Z"), userAgent: agents.googlebot }),
+    ];
+    await ingestClickEvents(db, batch);
+    await ingestClickEvents(db, batch);
+    const rows = await db.clickRollup.findMany({
+      where: { linkId: link },
+      orderBy: [{ bucket: "asc" }, { device: "asc" }, { isBot: "asc" }],
+      select: { bucket: true, device: true, isBot: true, clicks: true, userId: true, referrerHost: true, country: true },
+    });
+    expect(rows.map((row) => [row.bucket.toISOString().slice(11, 16), row.device, row.isBot, row.clicks])).toEqual([
+      ["10:00", "desktop", false, 2],
+      ["10:15", "desktop", false, 1],
+      ["10:15", "desktop", true, 1],
+      ["10:15", "mobile", false, 1],
+    ]);
+    expect(new Set(rows.map((row) => `${row.userId}|${row.referrerHost}|${row.country}`))).toEqual(new Set([`${userId}|t.co|NL`]));
+  });
+});
