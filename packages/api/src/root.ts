@@ -1,6 +1,7 @@
 import { analyticsRouter } from "./routers/analytics";
 import { authRouter } from "./routers/auth";
 import { linksRouter } from "./routers/links";
+import { exportsRouter } from "./routers/exports";
 import { systemRouter } from "./routers/system";
 import { webhooksRouter } from "./routers/webhooks";
 import { createTRPCRouter } from "./trpc";
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   links: linksRouter,
   system: systemRouter,
+  exports: exportsRouter,
   webhooks: webhooksRouter,
 });
 

@@ -6,3 +6,4 @@ export * from "./api";
 export * from "./text";
 export * from "./webhooks";
 export * from "./analytics";
+export * from "./exports";
