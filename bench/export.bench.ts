@@ -83,7 +83,7 @@ try {
     REDIS_URL: redisServer.url,
     SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
     VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info",
   });
   cleanup.defer(() => web.kill());
   const pid = web.child.pid!;

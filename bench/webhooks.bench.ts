@@ -45,7 +45,7 @@ try {
     SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
     VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
     METADATA_FETCH_ALLOW_LOOPBACK: "true",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info",
   };
   const web = await startHopProcess("web", env);
   cleanup.defer(() => web.kill());
