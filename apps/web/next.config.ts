@@ -15,6 +15,7 @@ const config: NextConfig = {
     "@hop/redis",
     "@hop/redis-protocol",
     "@hop/validators",
+    "@hop/webhooks",
   ],
   // Node-only libraries with native or dynamic requires stay out of the bundle.
   serverExternalPackages: ["ioredis", "pino", "pino-pretty", "pg", "graphile-worker", "@prisma/client", "@prisma/adapter-pg", "@node-rs/argon2"],

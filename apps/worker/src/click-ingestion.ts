@@ -1,3 +1,4 @@
+import { queueClickWebhooks } from "@hop/webhooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   acknowledgeClicks,
@@ -84,6 +85,11 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
     }
     const startedAt = performance.now();
     const result = events.length > 0 ? await ingestClickEvents(db, events) : { inserted: 0, duplicates: 0, orphaned: 0 };
+    // Before the acknowledgement, so a crash in between replays the batch and still tells the endpoints that want link.clicked.
+    await queueClickWebhooks(
+      db,
+      events.map((event) => event.eventId),
+    );
     // Open dashboards learn of the batch once it is committed (best effort: the counts are safe in PostgreSQL either way).
     if (result.inserted > 0) {
       await publishLiveClicks(db, redis, events).catch((error: unknown) =>

@@ -32,6 +32,14 @@ export const workerEnvSchema = z
       .min(1_024)
       .max(50 * 1024 * 1024)
       .default(1024 * 1024),
+    /** Attempts of one webhook delivery at most (the first and its retries). */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    /** Delay before a webhook's first retry; each next one waits 4 times longer (10 s, 40 s, 160 s, ... by default). */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    /** Failed attempts in a row, over all deliveries, after which an endpoint is disabled (with the reason shown). */
+    WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(20),
+    /** Longest a receiver may take to answer one attempt. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   })
   .and(mailEnvSchema)
   .and(databaseEnvSchema)

@@ -83,6 +83,13 @@ const { "system.probe": probeTask, ...userTasks } = createTaskList({
   clickRetentionDays: env.CLICK_RETENTION_DAYS,
   mailer,
   metadataFetch: { allowLoopback: env.METADATA_FETCH_ALLOW_LOOPBACK, timeoutMs: env.METADATA_FETCH_TIMEOUT_MS, maxBytes: env.METADATA_FETCH_MAX_BYTES },
+  webhooks: {
+    maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+    retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    disableAfterFailures: env.WEBHOOK_DISABLE_AFTER_FAILURES,
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    allowLoopback: env.METADATA_FETCH_ALLOW_LOOPBACK,
+  },
 });
 const runner = await run({
   pgPool: pool,

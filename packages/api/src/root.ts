@@ -2,7 +2,9 @@ import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
 import { linksRouter } from "./routers/links";
+import { exportsRouter } from "./routers/exports";
 import { systemRouter } from "./routers/system";
+import { webhooksRouter } from "./routers/webhooks";
 import { tagsRouter } from "./routers/tags";
 import { createTRPCRouter } from "./trpc";
 
@@ -12,6 +14,8 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   links: linksRouter,
   system: systemRouter,
+  exports: exportsRouter,
+  webhooks: webhooksRouter,
   tags: tagsRouter,
 });
 

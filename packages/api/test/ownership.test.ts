@@ -56,6 +56,28 @@ const ownedThings: Array<{ matches: (path: string, field: string) => boolean; ma
     },
   },
   {
+    matches: (path, field) => path.startsWith("webhooks.") && (field === "id" || field === "endpointId"),
+    make: async (owner) => {
+      const { caller } = await signedInCaller({ db, redis: redis.redis }, owner.userId);
+      const live = await caller.webhooks.create({ url: "https://hooks.example.com/owned", events: ["link.created"] });
+      const disabled = await caller.webhooks.create({ url: "https://hooks.example.com/owned-disabled", events: ["link.clicked"] });
+      await caller.webhooks.update({ id: disabled.id, enabled: false });
+      return [
+        { state: "an endpoint", id: live.id, read: async () => null },
+        { state: "a disabled endpoint", id: disabled.id, read: async () => null },
+      ];
+    },
+  },
+  {
+    matches: (path, field) => path.startsWith("webhooks.") && field === "deliveryId",
+    make: async (owner) => {
+      const { caller } = await signedInCaller({ db, redis: redis.redis }, owner.userId);
+      const endpoint = await caller.webhooks.create({ url: "https://hooks.example.com/delivered", events: ["link.created"] });
+      const { deliveryId } = await caller.webhooks.sendTest({ id: endpoint.id });
+      return [{ state: "a queued delivery", id: deliveryId, read: async () => null }];
+    },
+  },
+  {
     matches: (path, field) => path.startsWith("tags.") && field === "id",
     make: async (owner) => {
       const { caller } = await signedInCaller({ db, redis: redis.redis }, owner.userId);

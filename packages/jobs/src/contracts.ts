@@ -78,6 +78,16 @@ export const jobContracts = {
     deletionScheduledFor: z.iso.datetime(),
     signInUrl: z.url().max(2048),
   }),
+  /**
+   * One attempt to deliver a webhook message (issue 17). Enqueued in the
+   * transaction that creates the delivery row (and so the change that caused
+   * it), with job key `webhookDeliveryJobKey(deliveryId)`; a failed attempt
+   * enqueues the next one with a growing delay in the transaction that
+   * records it.
+   */
+  "webhook.deliver": z.object({ deliveryId: z.string().min(1).max(64) }),
+  /** Send an endpoint's pending clicks as one link.clicked delivery; keyed per endpoint, so clicks of one second share one. */
+  "webhook.sendClicks": z.object({ endpointId: z.string().min(1).max(64) }),
   /** Scheduled (crontab, every 10 minutes): delete the accounts whose deletion date has passed. */
   "accounts.purgeDue": cronPayload,
   /** Scheduled (crontab, every minute): mark links whose expiry passed. */
@@ -108,4 +118,9 @@ export const jobQueueNames: Partial<Record<JobName, string>> = {
 /** The job key that makes repeated metadata fetches of one link collapse into one job. */
 export function linkMetadataJobKey(linkId: string): string {
   return `link.fetchMetadata:${linkId}`;
+}
+
+/** The job key of a delivery's next attempt: a redeliver while one is queued collapses into it. */
+export function webhookDeliveryJobKey(deliveryId: string): string {
+  return `webhook.deliver:${deliveryId}`;
 }

@@ -1,3 +1,12 @@
-export { jobContracts, jobQueueNames, linkMetadataJobKey, parseJobPayload, type JobName, type JobPayload, type JobPayloadInput } from "./contracts";
+export {
+  jobContracts,
+  jobQueueNames,
+  linkMetadataJobKey,
+  parseJobPayload,
+  webhookDeliveryJobKey,
+  type JobName,
+  type JobPayload,
+  type JobPayloadInput,
+} from "./contracts";
 export { enqueueJob, type EnqueueOptions, type Queryable } from "./enqueue";
 export { migrateJobQueue, readQueueStats } from "./queue";

@@ -7,3 +7,5 @@ export * from "./text";
 export * from "./tags";
 export * from "./analytics";
 export * from "./api-keys";
+export * from "./webhooks";
+export * from "./exports";

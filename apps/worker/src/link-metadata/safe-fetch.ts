@@ -84,7 +84,7 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
  * connection's own lookup: the address checked is the address connected
  * to, with no second resolution in between.
  */
-function guardedLookup(resolve: Resolver, allowLoopback: boolean): LookupFunction {
+export function guardedLookup(resolve: Resolver, allowLoopback: boolean): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname).then(
       (addresses) => {
@@ -108,7 +108,7 @@ function guardedLookup(resolve: Resolver, allowLoopback: boolean): LookupFunctio
   };
 }
 
-function checkUrl(url: URL, allowLoopback: boolean): void {
+export function checkUrl(url: URL, allowLoopback: boolean): void {
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new PageFetchError(`refused: ${url.protocol} is not http(s)`, true, reasons.notFetchable);
   if (url.username || url.password) throw new PageFetchError("refused: URLs with credentials are not fetched", true, reasons.notFetchable);
   const literal = ipLiteralOf(url.hostname);

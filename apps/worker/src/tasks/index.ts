@@ -9,6 +9,8 @@ import { fetchLinkMetadata } from "./fetch-link-metadata";
 import { runProbe } from "./probe";
 import { deleteOldClicks, markExpiredLinks, trimClickStream } from "./scheduled";
 import { purgeDueAccounts } from "@hop/accounts";
+import { sendPendingClicks } from "@hop/webhooks";
+import { deliverWebhook, type WebhookDeliverySettings } from "../webhooks/deliver";
 
 export { cronItems } from "./scheduled";
 
@@ -22,6 +24,7 @@ export interface TaskDeps {
   clickRetentionDays: number;
   mailer: Mailer;
   metadataFetch: SafeFetchOptions;
+  webhooks: WebhookDeliverySettings;
 }
 
 /**
@@ -54,6 +57,11 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
     "mail.emailChangeNotice": (payload: unknown) => deps.mailer.send(emailChangeNoticeMail(parseJobPayload("mail.emailChangeNotice", payload))),
     "mail.accountDeletionScheduled": (payload: unknown) =>
       deps.mailer.send(accountDeletionScheduledMail(parseJobPayload("mail.accountDeletionScheduled", payload))),
+    "webhook.deliver": (payload: unknown) =>
+      deliverWebhook(parseJobPayload("webhook.deliver", payload), { db: deps.db, log: deps.log, settings: deps.webhooks }),
+    "webhook.sendClicks": async (payload: unknown) => {
+      await sendPendingClicks(deps.db, parseJobPayload("webhook.sendClicks", payload).endpointId);
+    },
     "accounts.purgeDue": (payload: unknown) => scheduled("accounts.purgeDue", payload, () => purgeDueAccounts({ db: deps.db, redis: deps.redis })),
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),

@@ -1,5 +1,6 @@
 import { hashPassword } from "@hop/auth";
 import { enqueueJob, linkMetadataJobKey } from "@hop/jobs";
+import { emitWebhookEvent } from "@hop/webhooks";
 import { generateSlug, publishLinkCache, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
 import type { createLinkInput } from "@hop/validators";
 import type { z } from "zod";
@@ -43,6 +44,7 @@ export async function createLinkHandler({ ctx, input }: { ctx: ProtectedContext;
         });
         // In the same transaction: the metadata fetch exists if and only if the link does.
         await enqueueJob(tx, "link.fetchMetadata", { linkId: created.id, url: created.url }, { jobKey: linkMetadataJobKey(created.id) });
+        await emitWebhookEvent(tx, userId, "link.created", toLinkView(created, ctx.shortLinkBaseUrl));
         return created;
       });
       await publishLinkCache(ctx.redis, hold, [[link.slug, toCachedLink(link)]]);

@@ -1,4 +1,5 @@
 import { publishLinkCache, toCachedLink } from "@hop/links";
+import { emitWebhookEvent } from "@hop/webhooks";
 import type { linkIdInput } from "@hop/validators";
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
@@ -15,7 +16,10 @@ export async function deleteLinkHandler({ ctx, input }: { ctx: ProtectedContext;
   const deletedAt = new Date();
   const hold = await holdSlugs(ctx, [link.slug]);
   try {
-    await ctx.db.link.update({ where: { id: link.id }, data: { deletedAt } });
+    await ctx.db.$transaction(async (tx) => {
+      await tx.link.update({ where: { id: link.id }, data: { deletedAt } });
+      await emitWebhookEvent(tx, link.userId, "link.deleted", { id: link.id, slug: link.slug, url: link.url, deletedAt });
+    });
   } catch (error) {
     await publishLinkCache(ctx.redis, hold, [[link.slug, toCachedLink(link)]]);
     throw error;
@@ -32,7 +36,12 @@ export async function restoreLinkHandler({ ctx, input }: { ctx: ProtectedContext
   const hold = await holdSlugs(ctx, [deleted.slug]);
   let link: LinkWithTags;
   try {
-    link = await ctx.db.link.update({ where: { id: deleted.id }, data: { deletedAt: null }, include: linkWithTags });
+    link = await ctx.db.$transaction(async (tx) => {
+      const restored = await tx.link.update({ where: { id: deleted.id }, data: { deletedAt: null }, include: linkWithTags });
+      // A restored link is the same link again: receivers see it as changed (deletedAt back to null).
+      await emitWebhookEvent(tx, restored.userId, "link.updated", toLinkView(restored, ctx.shortLinkBaseUrl));
+      return restored;
+    });
   } catch (error) {
     await publishLinkCache(ctx.redis, hold, [[deleted.slug, null]]);
     throw error;

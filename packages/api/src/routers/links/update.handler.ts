@@ -1,6 +1,7 @@
 import { hashPassword } from "@hop/auth";
 import type { Prisma } from "@hop/db";
 import { enqueueJob, linkMetadataJobKey } from "@hop/jobs";
+import { emitWebhookEvent } from "@hop/webhooks";
 import { publishLinkCache, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
 import type { updateLinkInput } from "@hop/validators";
 import type { z } from "zod";
@@ -42,6 +43,7 @@ export async function updateLinkHandler({ ctx, input }: { ctx: ProtectedContext;
       }
       const updated = await tx.link.update({ where: { id: before.id }, data, include: linkWithTags });
       if (targetChanged) await enqueueJob(tx, "link.fetchMetadata", { linkId: updated.id, url: updated.url }, { jobKey: linkMetadataJobKey(updated.id) });
+      await emitWebhookEvent(tx, userId, "link.updated", toLinkView(updated, ctx.shortLinkBaseUrl));
       return updated;
     });
   } catch (error) {

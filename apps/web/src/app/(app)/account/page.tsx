@@ -9,6 +9,7 @@ import { DeleteAccountCard } from "./_components/delete-account-card";
 import { ProfileCard } from "./_components/profile-card";
 import { SessionsCard } from "./_components/sessions-card";
 import { SignOutButton } from "./_components/sign-out-button";
+import { WebhooksLinkCard } from "./_components/webhooks-link-card";
 
 export const metadata: Metadata = { title: "Account", description: "Your profile, where you are signed in, your password and your API keys." };
 
@@ -35,6 +36,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Acco
       <SessionsCard />
       <ChangePasswordCard />
       <ApiKeysCard />
+      <WebhooksLinkCard />
       <DeleteAccountCard
         key={open === "delete" ? "open" : "closed"}
         graceDays={getWebServices().env.ACCOUNT_DELETION_GRACE_DAYS}

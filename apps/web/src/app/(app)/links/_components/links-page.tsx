@@ -14,6 +14,7 @@ import { useNow } from "~/lib/use-now";
 import { describeApiError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { PageHeader } from "../../_components/page-header";
+import { ExportLinks } from "./export-links";
 import { LinkFormDialog } from "./link-form-dialog";
 import { LinksTable, LinksTableSkeleton } from "./links-table";
 import { LinksToolbar } from "./links-toolbar";
@@ -79,7 +80,14 @@ function LinksView({ shortLinkOrigin }: { shortLinkOrigin: string }) {
       <PageHeader
         title="Links"
         description="Your short links: where they go, how often they are clicked, and their QR codes."
-        actions={empty ? undefined : createButton}
+        actions={
+          empty ? undefined : (
+            <div className="flex flex-wrap items-center gap-2">
+              <ExportLinks />
+              {createButton}
+            </div>
+          )
+        }
       />
 
       {/* Nothing to search in a new account: the empty state alone says what to do. */}
