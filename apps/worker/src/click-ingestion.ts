@@ -25,6 +25,8 @@ export interface ClickIngestionOptions {
   /** Pause when the stream has nothing new (reads never block). */
   idleBackoffMs: number;
   log: Logger;
+  /** VISITOR_HASH_SECRET: the redirect leaves the visitor hash to ingestion. */
+  visitorHashSecret: string;
 }
 
 export interface ClickIngestion {
@@ -82,7 +84,7 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
       else log.error({ entryId: entry.id, err: entry.error }, "dropped a malformed click entry");
     }
     const startedAt = performance.now();
-    const result = events.length > 0 ? await ingestClickEvents(db, events) : { inserted: 0, duplicates: 0, orphaned: 0 };
+    const result = events.length > 0 ? await ingestClickEvents(db, events, { visitorHashSecret: options.visitorHashSecret }) : { inserted: 0, duplicates: 0, orphaned: 0 };
     // After the commit only: a crash before this line leaves the batch pending, and its replay changes nothing.
     await acknowledgeClicks(
       redis,

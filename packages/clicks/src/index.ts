@@ -23,7 +23,7 @@ export {
   type ClickEvent,
   type ClickStreamFields,
 } from "./event";
-export { ingestClickEvents, type IngestResult } from "./ingest";
+export { ingestClickEvents, type IngestOptions, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";
 export {
   acknowledgeClicks,
