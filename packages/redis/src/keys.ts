@@ -29,6 +29,8 @@ export const redisKeys = {
   rateLimit: (limiter: string) => `${prefix}:ratelimit:${limiter}`,
   /** What happened to a job-pipeline probe sent from /system (a list of events). */
   probe: (probeId: string) => `${prefix}:probe:${probeId}`,
+  /** The pub/sub channel workers publish counted clicks on; each web instance listens once and tells its open dashboards. (A channel, not a key.) */
+  liveClicksChannel: () => `${prefix}:live-clicks`,
   /** A lock that one process of the cluster holds at a time. */
   lock: (name: string) => `${prefix}:lock:${name}`,
 } as const;
