@@ -85,7 +85,8 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
       else log.error({ entryId: entry.id, err: entry.error }, "dropped a malformed click entry");
     }
     const startedAt = performance.now();
-    const result = events.length > 0 ? await ingestClickEvents(db, events, { visitorHashSecret: options.visitorHashSecret }) : { inserted: 0, duplicates: 0, orphaned: 0 };
+    const result =
+      events.length > 0 ? await ingestClickEvents(db, events, { visitorHashSecret: options.visitorHashSecret }) : { inserted: 0, duplicates: 0, orphaned: 0 };
     // Open dashboards learn of the batch once it is committed (best effort: the counts are safe in PostgreSQL either way).
     if (result.inserted > 0) {
       await publishLiveClicks(db, redis, events).catch((error: unknown) =>
