@@ -103,7 +103,7 @@ try {
   // The release step, as deployed: migrations from the bundle, in a process of its own.
   const release = spawn(process.execPath, ["apps/release/dist/main.js"], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", DATABASE_URL: databaseUrl, LOG_FORMAT: "json" },
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", DATABASE_URL: databaseUrl, LOG_FORMAT: "json" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const [releaseCode] = (await once(release, "exit")) as [number | null];

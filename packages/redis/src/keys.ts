@@ -31,6 +31,10 @@ export const redisKeys = {
   probe: (probeId: string) => `${prefix}:probe:${probeId}`,
   /** The pub/sub channel workers publish counted clicks on; each web instance listens once and tells its open dashboards. (A channel, not a key.) */
   liveClicksChannel: () => `${prefix}:live-clicks`,
+  /** An API key's owner and scopes by the key's SHA-256 (a cache of PostgreSQL), or the mark of a revoked key. */
+  apiKey: (tokenHash: string) => `${prefix}:api-key:${tokenHash}`,
+  /** Present while an API key's last-used time was written within the last minute (so it is written at most once a minute). */
+  apiKeyUsed: (tokenHash: string) => `${prefix}:api-key-used:${tokenHash}`,
   /** A lock that one process of the cluster holds at a time. */
   lock: (name: string) => `${prefix}:lock:${name}`,
 } as const;
