@@ -116,7 +116,16 @@ try {
       await pipeline.exec();
     }
     const t1 = performance.now();
-    const ingestion = startClickIngestion({ db, redis: redis.redis, consumer: `bench-${batch}`, batchSize: batch, claimIdleMs: 60_000, idleBackoffMs: 5, log });
+    const ingestion = startClickIngestion({
+      db,
+      redis: redis.redis,
+      consumer: `bench-${batch}`,
+      batchSize: batch,
+      claimIdleMs: 60_000,
+      idleBackoffMs: 5,
+      log,
+      visitorHashSecret: "bench-visitor-hash-secret-0123456789abcdef",
+    });
     for (;;) {
       const lag = await readClickStreamLag(redis.redis);
       if (lag.pending === 0 && lag.unread === 0) break;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { clickEventToStreamFields, readClickStreamLag } from "@hop/clicks";
+import { clickEventToStreamFields, readClickStreamLag, visitorHash } from "@hop/clicks";
 import { createDatabase, type Database } from "@hop/db";
 import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCluster, waitFor, type Cluster } from "../support/cluster";
+import { clusterVisitorHashSecret, startCluster, waitFor, type Cluster } from "../support/cluster";
 
 /**
  * DESIGN.md rule 6 for clicks ("queued clicks are still counted once") and
@@ -155,6 +155,36 @@ describe("rule 6: a worker killed mid-batch loses no click and counts none twice
     const sums = await db.linkDailyStat.aggregate({ _sum: { clicks: true } });
     expect(sums._sum.clicks).toBe(before + 5_000);
   }, 120_000);
+});
+
+describe("the visitor hash, computed by the workers at ingestion", () => {
+  it("hashes the redirect's hash-less clicks with the shared secret, for each click's own UTC day, whichever worker reads them", async () => {
+    const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+    const lateMonday = new Date("2026-10-05T23:59:59.000Z");
+    const tuesday = new Date("2026-10-06T00:00:01.000Z");
+    // As the redirect's script writes them: an address, no hash. One visitor twice late on a Monday, once on Tuesday; another visitor.
+    const visits = [
+      { ip: "203.0.113.9", userAgent: firefox, occurredAt: lateMonday },
+      { ip: "203.0.113.9", userAgent: firefox, occurredAt: lateMonday },
+      { ip: "203.0.113.9", userAgent: firefox, occurredAt: tuesday },
+      { ip: "198.51.100.2", userAgent: firefox, occurredAt: tuesday },
+    ].map((visit) => ({ ...visit, eventId: randomUUID(), linkId: linkIds[4]!, referrer: null, country: null }));
+    for (const visit of visits) await redis.redis.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(visit));
+    const rows = await waitFor(
+      () => db.click.findMany({ where: { eventId: { in: visits.map((visit) => visit.eventId) } }, select: { eventId: true, visitorHash: true } }),
+      (found) => found.length === visits.length,
+      60_000,
+    );
+    const hashOf = new Map(rows.map((row) => [row.eventId, row.visitorHash]));
+    expect(visits.map((visit) => hashOf.get(visit.eventId))).toEqual(
+      visits.map((visit) => visitorHash(clusterVisitorHashSecret, visit.ip, visit.userAgent, visit.occurredAt)),
+    );
+    const stats = await db.linkDailyStat.findMany({ where: { linkId: linkIds[4]!, day: { in: [new Date("2026-10-05"), new Date("2026-10-06")] } } });
+    expect(stats.map((row) => [row.day.toISOString().slice(0, 10), row.uniqueVisitors]).sort()).toEqual([
+      ["2026-10-05", 1],
+      ["2026-10-06", 2],
+    ]);
+  }, 90_000);
 });
 
 describe("scheduled jobs run once per cluster, not once per worker", () => {

@@ -44,6 +44,8 @@ export interface Cluster {
 
 /** Every cluster's operator: OPERATOR_EMAILS names this account unless the test sets its own. */
 export const clusterOperatorEmail = "operator@example.com";
+/** Every process's VISITOR_HASH_SECRET (the worker hashes visitors at ingestion with it). */
+export const clusterVisitorHashSecret = "cluster-test-visitor-hash-secret-0123456789";
 /** The password of the accounts `signIn` makes. */
 export const clusterPassword = "cluster test password";
 
@@ -80,7 +82,7 @@ export async function startCluster(shape: ClusterShape): Promise<Cluster> {
       REDIS_URL: redisServer.url,
       WORKER_CONCURRENCY: "2",
       SESSION_SECRETS: `1:${"cluster-test-secret-".repeat(3)}`,
-      VISITOR_HASH_SECRET: "cluster-test-visitor-hash-secret-0123456789",
+      VISITOR_HASH_SECRET: clusterVisitorHashSecret,
       OPERATOR_EMAILS: clusterOperatorEmail,
       ...shape.env,
     };

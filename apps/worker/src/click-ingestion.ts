@@ -27,6 +27,8 @@ export interface ClickIngestionOptions {
   /** Pause when the stream has nothing new (reads never block). */
   idleBackoffMs: number;
   log: Logger;
+  /** VISITOR_HASH_SECRET: the redirect leaves the visitor hash to ingestion. */
+  visitorHashSecret: string;
 }
 
 export interface ClickIngestion {
@@ -84,7 +86,8 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
       else log.error({ entryId: entry.id, err: entry.error }, "dropped a malformed click entry");
     }
     const startedAt = performance.now();
-    const result = events.length > 0 ? await ingestClickEvents(db, events) : { inserted: 0, duplicates: 0, orphaned: 0 };
+    const result =
+      events.length > 0 ? await ingestClickEvents(db, events, { visitorHashSecret: options.visitorHashSecret }) : { inserted: 0, duplicates: 0, orphaned: 0 };
     // Before the acknowledgement, so a crash in between replays the batch and still tells the endpoints that want link.clicked.
     await queueClickWebhooks(
       db,

@@ -16,6 +16,8 @@ export const workerEnvSchema = z
     CLICK_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
     /** Pause between reads while the stream has nothing new (reads never block). */
     CLICK_IDLE_BACKOFF_MS: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Keys the daily visitor hash computed at ingestion: the same secret as the web processes' (their Redis-down fallback hashes too). */
+    VISITOR_HASH_SECRET: z.string().min(32, "must be at least 32 characters"),
     /** Raw clicks older than this are deleted by the scheduled job; daily rollups stay. */
     CLICK_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
     /** Lets the link-metadata fetcher reach loopback addresses (tests only; private, link-local and metadata addresses stay refused). */

@@ -120,6 +120,7 @@ const clickIngestion = startClickIngestion({
   claimIdleMs: env.CLICK_CLAIM_IDLE_MS,
   idleBackoffMs: env.CLICK_IDLE_BACKOFF_MS,
   log,
+  visitorHashSecret: env.VISITOR_HASH_SECRET,
 });
 const workerUtils = await makeWorkerUtils({ pgPool: pool, logger: jobLogger });
 

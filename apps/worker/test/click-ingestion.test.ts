@@ -45,6 +45,7 @@ function start(overrides: { consumer?: string; claimIdleMs?: number; batchSize?:
     claimIdleMs: overrides.claimIdleMs ?? 30_000,
     idleBackoffMs: 20,
     log: createLogger("test", "silent"),
+    visitorHashSecret: "click-ingestion-test-visitor-hash-secret-0123",
   });
   running.push(ingestion);
   return ingestion;

@@ -18,7 +18,12 @@ beforeAll(async () => {
   const databaseUrl = await createTestDatabase();
   redis = createRedisClient({ REDIS_URL: redisServer.url });
   db = createDatabase(databaseUrl);
-  worker = await startHopProcess("worker", { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, WORKER_CONCURRENCY: "1" });
+  worker = await startHopProcess("worker", {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisServer.url,
+    WORKER_CONCURRENCY: "1",
+    VISITOR_HASH_SECRET: "probes-test-visitor-hash-secret-0123456789",
+  });
 });
 afterAll(async () => {
   await worker?.kill();

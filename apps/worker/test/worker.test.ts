@@ -17,7 +17,7 @@ const workers: HopProcess[] = [];
 beforeAll(async () => {
   redisServer = await startRedisServer();
   const databaseUrl = await createTestDatabase();
-  env = { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, WORKER_CONCURRENCY: "2" };
+  env = { DATABASE_URL: databaseUrl, REDIS_URL: redisServer.url, WORKER_CONCURRENCY: "2", VISITOR_HASH_SECRET: "worker-test-visitor-hash-secret-0123456789" };
   redis = createRedisClient({ REDIS_URL: redisServer.url });
   db = createDatabase(databaseUrl);
   workers.push(...(await Promise.all([startHopProcess("worker", env), startHopProcess("worker", env)])));

@@ -1,6 +1,6 @@
 import type { Database } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
-import { type ClickEvent, clickEventToStreamFields, clickStreamFieldOrder, clickStreamFieldValues } from "./event";
+import { type ClickEvent, clickEventToStreamFields, clickStreamFieldOrder } from "./event";
 import { ingestClickEvents } from "./ingest";
 
 /**
@@ -32,20 +32,35 @@ export function countedVisitLua(link: string, now: string): string {
  * (the script takes it from the cached link): the ARGV a script passes to
  * clickStreamXaddLua's XADD.
  */
-const draftFieldOrder = clickStreamFieldOrder.filter((key) => key !== "linkId");
+/** The fields the redirect's script writes: all but the link id (from the cached entry) and the visitor hash (ingestion's). */
+type DraftField = Exclude<(typeof clickStreamFieldOrder)[number], "linkId" | "visitorHash">;
+// One reader per field, the same values as clickStreamFieldValues (a test holds them equal): the redirect builds its
+// arguments straight from the draft, with no copy of the draft and no object of fields per visit.
+const draftFieldReaders: { readonly [K in DraftField]: (draft: ClickDraft) => string } = {
+  eventId: (draft) => draft.eventId,
+  occurredAt: (draft) => String(draft.occurredAt.getTime()),
+  referrer: (draft) => draft.referrer ?? "",
+  userAgent: (draft) => draft.userAgent ?? "",
+  country: (draft) => draft.country ?? "",
+  ip: (draft) => draft.ip ?? "",
+  trigger: (draft) => draft.trigger ?? "link",
+};
+const draftFields = clickStreamFieldOrder.filter((key): key is DraftField => key !== "linkId" && key !== "visitorHash");
+const draftArgReaders = draftFields.map((key) => draftFieldReaders[key]);
 export function clickDraftArgs(draft: ClickDraft): string[] {
-  const fields = clickStreamFieldValues({ ...draft, linkId: "" });
-  return draftFieldOrder.map((key) => fields[key]);
+  const args = new Array<string>(draftArgReaders.length);
+  for (let i = 0; i < draftArgReaders.length; i++) args[i] = (draftArgReaders[i] as (draft: ClickDraft) => string)(draft);
+  return args;
 }
 
 /**
- * A Lua XADD of one click onto `streamKey` (a Lua expression, e.g. KEYS[2]),
- * its fields in clickStreamFieldOrder: the link id from `linkIdExpression`,
- * the others from ARGV[firstArg...] as clickDraftArgs lists them.
+ * A Lua XADD of one click onto `streamKey` (a Lua expression, e.g. KEYS[2]):
+ * the link id from `linkIdExpression`, then the draft's fields from
+ * ARGV[firstArg...] as clickDraftArgs lists them (no visitor hash: the
+ * worker computes it).
  */
 export function clickStreamXaddLua(streamKey: string, linkIdExpression: string, firstArg: number): string {
-  let arg = firstArg;
-  const pairs = clickStreamFieldOrder.map((key) => `'${key}', ${key === "linkId" ? linkIdExpression : `ARGV[${arg++}]`}`);
+  const pairs = [`'linkId', ${linkIdExpression}`, ...draftFields.map((key, index) => `'${key}', ARGV[${firstArg + index}]`)];
   return `redis.call('XADD', ${streamKey}, '*', ${pairs.join(", ")})`;
 }
 
@@ -60,7 +75,11 @@ export async function appendClick(redis: Redis, event: ClickEvent): Promise<void
  * the same ingestion the worker runs (so it is counted once, not dropped).
  * Returns where it went.
  */
-export async function recordClick(deps: { db: Database; redis: Redis }, event: ClickEvent, redisAvailable: boolean): Promise<"stream" | "database"> {
+export async function recordClick(
+  deps: { db: Database; redis: Redis; visitorHashSecret: string },
+  event: ClickEvent,
+  redisAvailable: boolean,
+): Promise<"stream" | "database"> {
   if (redisAvailable) {
     try {
       await appendClick(deps.redis, event);
@@ -69,6 +88,6 @@ export async function recordClick(deps: { db: Database; redis: Redis }, event: C
       // Redis went away between the lookup and now: fall through to PostgreSQL.
     }
   }
-  await ingestClickEvents(deps.db, [event]);
+  await ingestClickEvents(deps.db, [event], { visitorHashSecret: deps.visitorHashSecret });
   return "database";
 }

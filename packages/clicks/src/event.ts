@@ -45,8 +45,13 @@ export const clickEventSchema = z.object({
   userAgent: z.string().max(1024).nullable(),
   /** ISO 3166-1 alpha-2 from the configured trusted header, or null. */
   country: z.string().length(2).nullable(),
-  /** Salted, daily-rotating hash of IP + user agent: never the raw IP. */
-  visitorHash: z.string().min(1).max(128),
+  /**
+   * Salted, daily-rotating hash of IP + user agent: never the raw IP. The
+   * redirect leaves it out (one HMAC less per visit): ingestion computes it
+   * from the address, the user agent and the click's own day. Entries written
+   * before carry it, and it is kept.
+   */
+  visitorHash: z.string().min(1).max(128).nullable().default(null),
   /**
    * The visitor's address, for the worker to find the country in the bundled
    * database. Transient: it passes through the Redis stream and is dropped at
@@ -56,7 +61,7 @@ export const clickEventSchema = z.object({
   trigger: z.enum(clickTriggers).default("link"),
 });
 
-/** A click event; `ip` and `trigger` may be left out (null, "link"). */
+/** A click event; `visitorHash`, `ip` and `trigger` may be left out (computed at ingestion, null, "link"). */
 export type ClickEvent = z.input<typeof clickEventSchema>;
 /** A click event as read back: every field present. */
 export type ParsedClickEvent = z.output<typeof clickEventSchema>;
@@ -90,7 +95,7 @@ export function clickStreamFieldValues(event: ClickEvent): ClickStreamFields {
     referrer: event.referrer ?? "",
     userAgent: event.userAgent ?? "",
     country: event.country ?? "",
-    visitorHash: event.visitorHash,
+    visitorHash: event.visitorHash ?? "",
     ip: event.ip ?? "",
     trigger: event.trigger ?? "link",
   };

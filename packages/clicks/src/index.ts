@@ -24,7 +24,7 @@ export {
   type ClickStreamFields,
 } from "./event";
 export { accountRollupCtes, accountRollupDimensions, quarterHourSql } from "./account-rollups";
-export { ingestClickEvents, type IngestResult } from "./ingest";
+export { ingestClickEvents, type IngestOptions, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";
 export {
   acknowledgeClicks,

@@ -1,6 +1,7 @@
 import type { Database } from "@hop/db";
 import { accountRollupCtes } from "./account-rollups";
 import type { ClickEvent } from "./event";
+import { visitorHash } from "./visitor-hash";
 import { type ClickUtm, destinationUtm, type EnrichOptions, enrichClicks, type EnrichedClick } from "./enrich";
 
 export interface IngestResult {
@@ -27,11 +28,27 @@ export interface IngestResult {
  * so that two workers committing overlapping batches wait for each other
  * instead of deadlocking.
  */
-export async function ingestClickEvents(db: Database, events: readonly ClickEvent[], options: Pick<EnrichOptions, "countries"> = {}): Promise<IngestResult> {
-  const unique = [...new Map(events.map((event) => [event.eventId, event])).values()].sort((a, b) =>
+export interface IngestOptions extends Pick<EnrichOptions, "countries"> {
+  /** VISITOR_HASH_SECRET: hashes the visitor of every event that comes without a hash (the redirect's, since the hash moved here). */
+  visitorHashSecret?: string;
+}
+
+/** Each event with its visitor hash: its own, or computed for the click's own UTC day (not the ingestion's). */
+function withVisitorHashes(events: ClickEvent[], secret: string | undefined): (ClickEvent & { visitorHash: string })[] {
+  return events.map((event) => {
+    if (event.visitorHash) return { ...event, visitorHash: event.visitorHash };
+    if (secret === undefined) throw new Error(`click ${event.eventId} has no visitor hash and no VISITOR_HASH_SECRET was given to compute it`);
+    // "unknown": what the redirect records when the socket has no address.
+    return { ...event, visitorHash: visitorHash(secret, event.ip ?? "unknown", event.userAgent, event.occurredAt) };
+  });
+}
+
+export async function ingestClickEvents(db: Database, events: readonly ClickEvent[], options: IngestOptions = {}): Promise<IngestResult> {
+  const deduplicated = [...new Map(events.map((event) => [event.eventId, event])).values()].sort((a, b) =>
     a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0,
   );
-  if (unique.length === 0) return { inserted: 0, duplicates: events.length, orphaned: 0 };
+  if (deduplicated.length === 0) return { inserted: 0, duplicates: events.length, orphaned: 0 };
+  const unique = withVisitorHashes(deduplicated, options.visitorHashSecret);
   // The destinations' UTM tags, read once per batch (a link's tags as they are now: seconds after the visit).
   const linkIds = [...new Set(unique.map((event) => event.linkId))];
   const links = await db.link.findMany({
@@ -39,7 +56,7 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
     select: { id: true, url: true, utmSource: true, utmMedium: true, utmCampaign: true },
   });
   const utmByLink = new Map<string, ClickUtm>(links.map((link) => [link.id, destinationUtm(link)]));
-  const clicks: EnrichedClick[] = enrichClicks(unique, { ...options, utmByLink });
+  const clicks = enrichClicks(unique, { ...(options.countries ? { countries: options.countries } : {}), utmByLink });
   const column = <T>(pick: (click: EnrichedClick) => T) => clicks.map(pick);
 
   // One statement, so one implicit transaction and one round trip: the sub-statements run in the order

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { clickEventFromStreamFields, clickEventToStreamFields, clickStreamFieldOrder, enrichClick, enrichClicks, type ClickEvent } from "../src";
+import {
+  clickDraftArgs,
+  clickEventFromStreamFields,
+  clickEventToStreamFields,
+  clickStreamFieldOrder,
+  clickStreamXaddLua,
+  enrichClick,
+  enrichClicks,
+  type ClickEvent,
+} from "../src";
 
 // The click as it travels (stream fields) and as the worker enriches it: pure,
 // beside the code, fast enough for mutation testing.
@@ -37,7 +46,7 @@ describe("stream fields", () => {
     ["no link id", { linkId: undefined }],
     ["a bad time", { occurredAt: "soon" }],
     ["a 3-letter country", { country: "DEU" }],
-    ["no visitor hash", { visitorHash: null }],
+    ["a visitor hash longer than any HMAC", { visitorHash: "x".repeat(129) }],
   ])("throws for an entry with %s", (_case, change) => {
     expect(() => clickEventFromStreamFields({ ...clickEventToStreamFields(event), ...change })).toThrow();
   });
@@ -77,5 +86,20 @@ describe("enrichment", () => {
   it("enriches a batch exactly as one by one", () => {
     const batch = [event, { ...event, eventId: "e2", userAgent: null, referrer: null }, { ...event, eventId: "e3" }];
     expect(enrichClicks(batch)).toEqual(batch.map((one) => enrichClick(one)));
+  });
+});
+
+describe("the redirect's stream arguments", () => {
+  it("are the stream fields of the draft in the stream's order, without the link id and the visitor hash, as the script's XADD names them", () => {
+    const { linkId: _linkId, ...draft } = { ...event, ip: "198.51.100.4", trigger: "qr" as const, visitorHash: null };
+    const fields = clickEventToStreamFields({ ...draft, linkId: "l1" });
+    const names = clickStreamFieldOrder.filter((key) => key !== "linkId" && key !== "visitorHash");
+    expect(clickDraftArgs(draft)).toEqual(names.map((key) => fields[key]));
+    expect(clickStreamXaddLua("KEYS[2]", "link.id", 3)).toBe(
+      `redis.call('XADD', KEYS[2], '*', 'linkId', link.id, ${names.map((key, index) => `'${key}', ARGV[${3 + index}]`).join(", ")})`,
+    );
+    // Read back as the worker reads it: the same event, with no hash yet (ingestion computes it).
+    const written = Object.fromEntries([["linkId", "l1"], ...names.map((key, index) => [key, clickDraftArgs(draft)[index]])]);
+    expect(clickEventFromStreamFields(written)).toEqual({ ...draft, linkId: "l1", visitorHash: null });
   });
 });

@@ -1,7 +1,7 @@
 import { createDatabase, type Database } from "@hop/db";
 import { createTestDatabase } from "@hop/test-harness";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ingestClickEvents, type ClickEvent } from "../src";
+import { ingestClickEvents, visitorHash, type ClickEvent } from "../src";
 
 // Counting clicks exactly once, on real PostgreSQL.
 let db: Database;
@@ -82,6 +82,33 @@ describe("ingestClickEvents", () => {
       { day: new Date("2026-11-25"), clicks: 1, uniqueVisitors: 1, botClicks: 0 },
     ]);
     expect(await stats(links[1]!)).toEqual([{ day: new Date("2026-11-24"), clicks: 1, uniqueVisitors: 1, botClicks: 0 }]);
+  });
+
+  it("hashes the visitor of a click that comes without a hash (the redirect's) for the click's own day, not the ingestion's", async () => {
+    const secret = "ingest-test-visitor-hash-secret-0123456789";
+    const monday = new Date("2026-11-23T23:59:59.000Z");
+    const tuesday = new Date("2026-11-24T08:00:00.000Z");
+    const visitor = { ip: "203.0.113.7", userAgent: firefox, visitorHash: null };
+    await ingestClickEvents(db, [click({ ...visitor, occurredAt: monday }), click({ ...visitor, occurredAt: tuesday }), click({ visitorHash: "kept" })], {
+      visitorHashSecret: secret,
+    });
+    const rows = await db.click.findMany({ orderBy: { occurredAt: "asc" }, select: { occurredAt: true, visitorHash: true } });
+    expect(rows.map((row) => row.visitorHash)).toEqual([
+      visitorHash(secret, "203.0.113.7", firefox, monday),
+      visitorHash(secret, "203.0.113.7", firefox, tuesday),
+      "kept",
+    ]);
+    // Daily rotation: the same visitor hashes differently on the two days.
+    expect(rows[0]!.visitorHash).not.toBe(rows[1]!.visitorHash);
+    expect(await stats(links[0]!)).toEqual([
+      { day: new Date("2026-11-23"), clicks: 1, uniqueVisitors: 1, botClicks: 0 },
+      { day: new Date("2026-11-24"), clicks: 2, uniqueVisitors: 2, botClicks: 0 },
+    ]);
+  });
+
+  it("refuses a click without a visitor hash when no secret was given, and commits nothing of the batch", async () => {
+    await expect(ingestClickEvents(db, [click(), click({ visitorHash: null })])).rejects.toThrow(/no visitor hash and no VISITOR_HASH_SECRET/);
+    expect(await db.click.count()).toBe(0);
   });
 
   it("commits nothing when the batch fails half-way, and counts it once on retry", async () => {

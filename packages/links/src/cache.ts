@@ -25,6 +25,27 @@ export const cachedLinkSchema = z.object({
 });
 export type CachedLink = z.infer<typeof cachedLinkSchema>;
 
+const redirectStatuses: ReadonlySet<unknown> = new Set<CachedLink["status"]>([301, 302, 307, 308]);
+
+/**
+ * cachedLinkSchema's check without zod, for the redirect's hot path (every
+ * visit reads one entry; zod's parse cost more than the rest of the check and
+ * copies the object). Same rules, held equal to the schema by a test.
+ */
+export function asCachedLink(value: unknown): CachedLink | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const entry = value as Record<keyof CachedLink, unknown>;
+  return typeof entry.id === "string" &&
+    typeof entry.url === "string" &&
+    redirectStatuses.has(entry.status) &&
+    typeof entry.expiresAt === "number" &&
+    Number.isFinite(entry.expiresAt) &&
+    typeof entry.expiredUrl === "string" &&
+    typeof entry.passwordTag === "string"
+    ? (value as CachedLink)
+    : undefined;
+}
+
 /** Stored for slugs that have no live link, so repeated misses skip PostgreSQL for a while. */
 export const missingLinkMarker = "missing";
 

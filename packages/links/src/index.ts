@@ -1,5 +1,6 @@
 export {
   cacheLink,
+  asCachedLink,
   cachedLinkSchema,
   fillLinkCache,
   holdLinkCache,

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { clickDraftArgs, clickStreamXaddLua, countedVisitLua, type ClickDraft } from "@hop/clicks";
 import type { Database, Prisma } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
-import { cachedLinkSchema, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, writeHoldPrefix, type CachedLink } from "./cache";
+import { asCachedLink, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, writeHoldPrefix, type CachedLink } from "./cache";
 
 export type { ClickDraft };
 
@@ -45,9 +45,8 @@ function parseCached(value: unknown): CachedLink | null | undefined {
   if (value === missingLinkMarker) return null;
   // A write is in flight for this slug: PostgreSQL answers, and the refill loses to the write's own entry.
   if (typeof value === "string" && value.startsWith(writeHoldPrefix)) return undefined;
-  const parsed = cachedLinkSchema.safeParse(typeof value === "string" ? JSON.parse(value) : value);
   // An entry of an older shape is a miss: PostgreSQL answers and the fill replaces it.
-  return parsed.success ? parsed.data : undefined;
+  return asCachedLink(typeof value === "string" ? JSON.parse(value) : value);
 }
 
 /**

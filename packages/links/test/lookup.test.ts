@@ -35,7 +35,8 @@ const draft = (overrides: Partial<ClickDraft> = {}): ClickDraft => ({
   referrer: "https://ref.example/page",
   userAgent: "Mozilla/5.0 Test",
   country: "DE",
-  visitorHash: "visitor-hash",
+  // The redirect leaves the hash to ingestion: the script writes none, and the entry reads back without one.
+  visitorHash: null,
   // Every field travels through the Lua script's XADD (its order comes from @hop/clicks).
   ip: "2001:db8::7",
   trigger: "qr",

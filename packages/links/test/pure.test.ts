@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  asCachedLink,
+  cachedLinkSchema,
   destinationUrl,
   generateSlug,
   generatedSlugLength,
@@ -158,5 +160,32 @@ describe("generated slugs", () => {
     }
     expect(generatedSlugLength).toBe(7);
     expect(slugAlphabet).not.toMatch(/[0O1lIi5S2Zuv]/);
+  });
+});
+
+describe("asCachedLink (the redirect's check of a cache entry, without zod)", () => {
+  const entry = { id: "l1", url: "https://example.com/", status: 302, expiresAt: 0, expiredUrl: "", passwordTag: "" };
+  const shapes: unknown[] = [
+    entry,
+    { ...entry, status: 308, expiresAt: 1_764_500_000_000, expiredUrl: "https://example.com/gone", passwordTag: "abc" },
+    { ...entry, status: 303 },
+    { ...entry, status: "302" },
+    { ...entry, expiresAt: "0" },
+    { ...entry, expiresAt: null },
+    { ...entry, id: 1 },
+    { ...entry, url: null },
+    { ...entry, passwordTag: undefined },
+    { ...entry, expiredUrl: false },
+    { id: "l1", url: "https://example.com/" },
+    null,
+    "missing",
+    42,
+    [],
+  ];
+  it.each(shapes.map((shape) => [JSON.stringify(shape), shape]))("agrees with cachedLinkSchema on %s", (_name, shape) => {
+    const parsed = cachedLinkSchema.safeParse(shape);
+    const checked = asCachedLink(shape);
+    expect(checked !== undefined).toBe(parsed.success);
+    if (parsed.success) expect(checked).toEqual(parsed.data);
   });
 });
