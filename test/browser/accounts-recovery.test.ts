@@ -138,11 +138,11 @@ describe("password reset in a browser", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL((url) => url.pathname === "/account");
 
-    await page.getByLabel("Name").fill("Linus");
+    await page.getByLabel("Name", { exact: true }).fill("Linus");
     await page.getByRole("button", { name: "Save profile" }).click();
     await page.getByText("Your profile has been saved.").waitFor();
     await page.reload();
-    expect(await page.getByLabel("Name").inputValue()).toBe("Linus");
+    expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("Linus");
 
     // A new email: nothing changes until the link mailed to the new address is followed.
     await page.getByRole("link", { name: "Change email…" }).click();
