@@ -76,7 +76,7 @@ describe.each([
         .first()
         .click();
       await page.getByRole("heading", { level: 1, name: `/${slug}` }).waitFor();
-      await expect.poll(() => page.getByTestId("total-in-range").textContent(), { timeout: 20_000 }).toBe("1");
+      await expect.poll(() => page.getByTestId("total-clicks").textContent(), { timeout: 20_000 }).toBe("1");
       await step("stats");
 
       await page.goto(`${web}/account`);
