@@ -14,12 +14,14 @@ import { startHeartbeat } from "@hop/presence";
 import next from "next";
 import { getWebServices } from "../src/server/services";
 import { clientAddress, clientIpHeader } from "./client-address";
+import { answerCompatApi, isCompatApiPath } from "./compat";
 import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
 import { securityHeaders } from "./security-headers";
 import { createInFlight } from "./in-flight";
 import { isSlugShaped } from "@hop/validators";
+import { createMachineApi } from "./machine-api";
 
 const dev = process.argv.includes("--dev");
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -42,6 +44,7 @@ await nextApp.prepare();
 
 let stopping = false;
 const inFlight = createInFlight();
+const answerMachineApi = createMachineApi(services);
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const payload = JSON.stringify(body);
@@ -83,6 +86,17 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     void checkReadiness(services).then(({ ready, degraded, checks }) =>
       sendJson(response, ready ? 200 : 503, { status: ready ? (degraded ? "degraded" : "ready") : "unavailable", instanceId: instance.id, checks }),
     );
+    return;
+  }
+  if (path && answerMachineApi(request, response, path)) return;
+  // Shlink's and dub's APIs, answered here like the redirect (see compat.ts).
+  if (path && isCompatApiPath(path)) {
+    const at = { path, origin: requestOrigin(request, env.TRUST_PROXY), clientIp: clientAddress(request, env.TRUST_PROXY) };
+    answerCompatApi(request, response, services, at).catch((error: unknown) => {
+      log.error({ err: error instanceof Error ? error.message : String(error), path }, "compatibility API failed");
+      if (!response.headersSent) sendJson(response, 500, { error: { code: "internal_server_error", message: "Something went wrong on our side" } });
+      else response.destroy();
+    });
     return;
   }
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.

@@ -1,10 +1,18 @@
 import { resolveSession, sessionCookieAttributes, sessionCookieName, type SessionConfig, type SessionUser } from "@hop/auth";
 import type { Database } from "@hop/db";
 import type { Redis } from "@hop/redis";
+import type { ApiKeyScope } from "@hop/validators";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 import { redisRetryAfterSeconds, serviceUnavailable } from "./errors";
 
 export type { SessionUser };
+
+/** Who an API key speaks for and what it may do (see api-keys/authenticate.ts). */
+export interface ApiKeyPrincipal {
+  id: string;
+  userId: string;
+  scopes: ApiKeyScope[];
+}
 
 export interface CreateContextOptions {
   db: Database;
@@ -53,6 +61,8 @@ export interface TRPCContext {
   accountDeletionGraceDays: number;
   /** The signed-in session, checked once per request on first use; 503 when Redis cannot be asked. */
   getSession(): Promise<SessionUser | null>;
+  /** The API key the request was made with (REST, tRPC with a key), or null for the browser's session-cookie requests. */
+  apiKey: ApiKeyPrincipal | null;
   setSessionCookie(sealed: string): void;
   clearSessionCookie(): void;
 }
@@ -86,6 +96,7 @@ export function createTRPCContext(options: CreateContextOptions): TRPCContext {
       });
       return session;
     },
+    apiKey: null,
     setSessionCookie: (sealed) => setCookie(sealed, options.sessionConfig.ttlSeconds),
     clearSessionCookie: () => setCookie("", 0),
   };

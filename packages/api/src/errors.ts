@@ -17,6 +17,14 @@ export function fieldError(field: string, message: string): TRPCError {
   return new TRPCError({ code: "BAD_REQUEST", message, cause: new FieldError(field, message) });
 }
 
+/** The slug asked for is another link's: a field error that the Shlink and dub adapters tell apart (their "non-unique slug", "conflict"). */
+export class SlugTakenError extends FieldError {}
+
+export function slugTaken(slug: string): TRPCError {
+  const message = `The slug "${slug}" is already taken; choose another`;
+  return new TRPCError({ code: "BAD_REQUEST", message, cause: new SlugTakenError("slug", message) });
+}
+
 /** An answer that says when to ask again: the HTTP response carries it as Retry-After, the UI as "try again in N s". */
 export class RetryLaterError extends Error {
   constructor(

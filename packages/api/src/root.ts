@@ -1,14 +1,18 @@
 import { analyticsRouter } from "./routers/analytics";
+import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
 import { linksRouter } from "./routers/links";
 import { systemRouter } from "./routers/system";
+import { tagsRouter } from "./routers/tags";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   analytics: analyticsRouter,
+  apiKeys: apiKeysRouter,
   auth: authRouter,
   links: linksRouter,
   system: systemRouter,
+  tags: tagsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,30 +5,42 @@ import type { SessionUser, TRPCContext } from "./context";
 import { PasswordHashingBusyError } from "@hop/auth";
 import { FieldError, isRedisUnavailableError, redisUnavailable, RetryLaterError, serviceUnavailable } from "./errors";
 import { isOperatorEmail } from "./operators";
+import type { ApiKeyScope } from "@hop/validators";
+import type { OpenApiMeta } from "trpc-to-openapi";
 
-const t = initTRPC.context<TRPCContext>().create({
-  transformer: superjson,
-  // Field messages travel with the error (zod's and domain ones alike), so
-  // forms can show them beside the field.
-  errorFormatter: ({ shape, error }) => {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-    const fieldErrors: Record<string, string[]> | null = zodError
-      ? (zodError.fieldErrors as Record<string, string[]>)
-      : error.cause instanceof FieldError
-        ? { [error.cause.field]: [error.cause.message] }
-        : null;
-    return {
-      ...shape,
-      message: zodError ? (Object.values(fieldErrors ?? {})[0]?.[0] ?? zodError.formErrors[0] ?? shape.message) : shape.message,
-      data: {
-        ...shape.data,
-        zodError,
-        fieldErrors,
-        retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
-      },
-    };
-  },
-});
+/**
+ * What a procedure declares about itself: `scope`, the API-key scope it needs
+ * (a procedure without one refuses API keys: sign-in, sessions, keys
+ * themselves), and `openapi`, its REST route under /api/v1 (trpc-to-openapi).
+ */
+export type HopMeta = OpenApiMeta<{ scope?: ApiKeyScope }>;
+
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<HopMeta>()
+  .create({
+    transformer: superjson,
+    // Field messages travel with the error (zod's and domain ones alike), so
+    // forms can show them beside the field.
+    errorFormatter: ({ shape, error }) => {
+      const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      const fieldErrors: Record<string, string[]> | null = zodError
+        ? (zodError.fieldErrors as Record<string, string[]>)
+        : error.cause instanceof FieldError
+          ? { [error.cause.field]: [error.cause.message] }
+          : null;
+      return {
+        ...shape,
+        message: zodError ? (Object.values(fieldErrors ?? {})[0]?.[0] ?? zodError.formErrors[0] ?? shape.message) : shape.message,
+        data: {
+          ...shape.data,
+          zodError,
+          fieldErrors,
+          retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
+        },
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -47,15 +59,25 @@ const unavailableIsNotAFailure = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(unavailableIsNotAFailure);
+/** A request made with an API key reaches only procedures that name a scope, and only with a key that has it. */
+const apiKeyScopes = t.middleware(({ ctx, meta, next }) => {
+  if (!ctx.apiKey) return next();
+  if (!meta?.scope) throw new TRPCError({ code: "FORBIDDEN", message: "API keys cannot call this procedure; it is for the signed-in web app only" });
+  if (!ctx.apiKey.scopes.includes(meta.scope)) throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the "${meta.scope}" scope` });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(unavailableIsNotAFailure).use(apiKeyScopes);
 
 /**
- * A procedure for any signed-in session, also of an account scheduled for
- * deletion: only what such an account may do (see its session, keep the
- * account, sign out). Everything else is a protectedProcedure.
+ * A procedure for any signed-in session (or an API key with the procedure's
+ * scope), also of an account scheduled for deletion: only what such an
+ * account may do (see its session, keep the account, sign out). Everything
+ * else is a protectedProcedure.
  */
 export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const session = await ctx.getSession();
+  // A key speaks for its user; its "session" id names the key, for logs only (session procedures take no key).
+  const session = ctx.apiKey ? { userId: ctx.apiKey.userId, sessionId: `api-key:${ctx.apiKey.id}` } : await ctx.getSession();
   if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   return next({ ctx: { ...ctx, session } });
 });

@@ -1,3 +1,4 @@
+import { hashApiKey } from "@hop/auth";
 import { createDatabase, type Database } from "@hop/db";
 import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
 import { createTestDatabase, objectShape, sampleValid, startRedisServer, type RedisServer } from "@hop/test-harness";
@@ -52,6 +53,22 @@ const ownedThings: Array<{ matches: (path: string, field: string) => boolean; ma
         { state: "a live link", id: live.id, read: read(live.slug) },
         { state: "a deleted link (still restorable)", id: deleted.id, read: read(deleted.slug) },
       ];
+    },
+  },
+  {
+    matches: (path, field) => path.startsWith("tags.") && field === "id",
+    make: async (owner) => {
+      const { caller } = await signedInCaller({ db, redis: redis.redis }, owner.userId);
+      const tag = await caller.tags.create({ name: "owned", color: "blue" });
+      return [{ state: "a tag", id: tag.id, read: async () => null }];
+    },
+  },
+  {
+    matches: (path, field) => path.startsWith("apiKeys.") && field === "id",
+    make: async (owner) => {
+      const { caller } = await signedInCaller({ db, redis: redis.redis }, owner.userId);
+      const created = await caller.apiKeys.create({ name: "Owned key", scopes: ["links:read"] });
+      return [{ state: "a live API key", id: created.id, read: () => redis.redis.get<unknown>(redisKeys.apiKey(hashApiKey(created.key))) }];
     },
   },
   {

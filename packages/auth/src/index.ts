@@ -31,3 +31,4 @@ export {
   unlockReferrerTtlSeconds,
   unsealUnlockReferrer,
 } from "./link-unlock";
+export { apiKeyPrefix, apiKeyShownLength, bearerToken, generateApiKey, hashApiKey, looksLikeApiKey } from "./api-keys";

@@ -29,6 +29,10 @@ export const redisKeys = {
   rateLimit: (limiter: string) => `${prefix}:ratelimit:${limiter}`,
   /** What happened to a job-pipeline probe sent from /system (a list of events). */
   probe: (probeId: string) => `${prefix}:probe:${probeId}`,
+  /** An API key's owner and scopes by the key's SHA-256 (a cache of PostgreSQL), or the mark of a revoked key. */
+  apiKey: (tokenHash: string) => `${prefix}:api-key:${tokenHash}`,
+  /** Present while an API key's last-used time was written within the last minute (so it is written at most once a minute). */
+  apiKeyUsed: (tokenId: string) => `${prefix}:api-key-used:${tokenId}`,
   /** A lock that one process of the cluster holds at a time. */
   lock: (name: string) => `${prefix}:lock:${name}`,
 } as const;

@@ -45,13 +45,16 @@ export const rateLimitRules = {
   linkCreatePerUser: { limit: 120, windowSeconds: 60 },
   /** Password guesses at one protected link from one client address. */
   linkUnlockPerIp: { limit: 10, windowSeconds: 15 * 60 },
+  /** Requests made with one API key (REST, tRPC), from anywhere; API_KEY_RATE_LIMIT_PER_MINUTE overrides the limit. */
+  apiKeyRequests: { limit: 600, windowSeconds: 60 },
   /** Probes one operator sends through the job queue from /system. */
   probeSendPerOperator: { limit: 10, windowSeconds: 60 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type RateLimitName = keyof typeof rateLimitRules;
 
-export type RateLimitOutcome = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** Whether the request may go on, and what the RateLimit-* headers tell the client: the limit, what is left, seconds until the window resets. */
+export type RateLimitOutcome = { limit: number; remaining: number; resetSeconds: number } & ({ allowed: true } | { allowed: false; retryAfterSeconds: number });
 
 /**
  * A limiter shared by every instance (its counters live in Redis). It waits
@@ -71,8 +74,10 @@ export function createRateLimiter(redis: Redis, name: RateLimitName, rule: RateL
     rule,
     async consume(identifier: string): Promise<RateLimitOutcome> {
       const result = await ratelimit.limit(identifier);
-      if (result.success) return { allowed: true };
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
+      const resetSeconds = Math.max(1, Math.ceil((result.reset - Date.now()) / 1000));
+      const counts = { limit: result.limit, remaining: Math.max(0, result.remaining), resetSeconds };
+      if (result.success) return { allowed: true, ...counts };
+      return { allowed: false, retryAfterSeconds: resetSeconds, ...counts };
     },
   };
 }

@@ -4,4 +4,6 @@ export * from "./system";
 export * from "./links";
 export * from "./api";
 export * from "./text";
+export * from "./tags";
 export * from "./analytics";
+export * from "./api-keys";

@@ -124,7 +124,8 @@ const titleSchema = plainText().trim().max(200, "Use at most 200 characters");
 
 const linkOptions = {
   title: titleSchema.nullable().optional(),
-  expiresAt: z.date().nullable().optional(),
+  // Capped at the year 9999: PostgreSQL keeps later dates that JavaScript cannot read back (an answer would carry an invalid date).
+  expiresAt: z.date().max(new Date("9999-12-31T23:59:59.999Z"), "Choose a date before the year 10000").nullable().optional(),
   /** Where an expired link sends visitors; without it they see "link expired". */
   expiredUrl: targetUrlSchema.nullable().optional(),
   password: linkPasswordSchema.nullable().optional(),
@@ -159,6 +160,9 @@ export type UpdateLinkInput = z.input<typeof updateLinkInput>;
 
 export const linkIdInput = z.object({ id: plainText().min(1).max(64) });
 
+/** A link named by its slug (Shlink's short code, dub's key): any text, since an unknown slug is only "not found". */
+export const linkSlugInput = z.object({ slug: plainText().trim().min(1).max(64) });
+
 export const linkSortSchema = z.enum(["newest", "oldest", "most-clicked", "slug"]);
 export type LinkSort = z.infer<typeof linkSortSchema>;
 
@@ -169,6 +173,8 @@ export const listLinksInput = z.object({
   limit: z.number().int().min(1).max(100).default(20),
   /** The id of the last link of the previous page. */
   cursor: plainText().max(64).nullish(),
+  /** Links to skip before the page, for clients that page by number (Shlink's and dub's APIs); ignored with a cursor. */
+  offset: z.number().int().min(0).max(100_000).optional(),
 });
 export type ListLinksInput = z.input<typeof listLinksInput>;
 
@@ -181,9 +187,18 @@ export type StatsRange = (typeof statsRanges)[number];
 
 export const linkStatsInput = z.object({
   id: plainText().min(1).max(64),
-  days: z.union(statsRanges.map((days) => z.literal(days))).default(30),
+  // Any number of days up to 90 (the page offers statsRanges): a REST query parameter must be a plain number (trpc-to-openapi coerces it from the query string).
+  days: z.number().int().min(1, "Ask for at least 1 day").max(90, "Ask for at most 90 days").default(30),
 });
 export type LinkStatsInput = z.input<typeof linkStatsInput>;
+
+/** The most links one bulk create takes: each is created (and rate-limited) like a single create. */
+export const maxBulkLinks = 100;
+
+export const createManyLinksInput = z.object({
+  links: z.array(createLinkInput).min(1, "Send at least one link").max(maxBulkLinks, `Send at most ${maxBulkLinks} links at once`),
+});
+export type CreateManyLinksInput = z.input<typeof createManyLinksInput>;
 
 /**
  * The query parameter a link's QR code carries (`https://hop.example/slug?qr=1`): the redirect counts such visits

@@ -63,6 +63,13 @@ export const webEnvSchema = z
       .optional(),
     /** Days between asking to delete an account and its deletion; signing in meanwhile can keep it. */
     ACCOUNT_DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+    /** Requests one API key may make per minute, over every instance (REST and tRPC with a key). */
+    API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** Benchmarks only: serve the REST API through a Next route handler too, at /api/bench-next-v1 (the baseline of `pnpm bench:api`). */
+    API_BENCH_NEXT_ROUTE: z
+      .enum(["0", "1"])
+      .default("0")
+      .transform((value) => value === "1"),
     /** The accounts that may open /system and call system.*, by email, comma-separated; none when unset. */
     OPERATOR_EMAILS: operatorEmailsSchema,
   })

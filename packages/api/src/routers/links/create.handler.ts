@@ -3,7 +3,7 @@ import { enqueueJob, linkMetadataJobKey } from "@hop/jobs";
 import { generateSlug, publishLinkCache, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
 import type { createLinkInput } from "@hop/validators";
 import type { z } from "zod";
-import { enforceRateLimit, fieldError, isUniqueViolation } from "../../errors";
+import { enforceRateLimit, isUniqueViolation, slugTaken } from "../../errors";
 import type { ProtectedContext } from "../../trpc";
 import { linkWithTags, toLinkView } from "./link-view";
 import { ensureTags, holdSlugs, refuseOwnHost } from "./shared";
@@ -51,7 +51,7 @@ export async function createLinkHandler({ ctx, input }: { ctx: ProtectedContext;
       // The slug may be another link's: drop the hold, never write an entry for it.
       await publishLinkCache(ctx.redis, hold, [[slug, "release"]]);
       if (!isUniqueViolation(error)) throw error;
-      if (customSlug) throw fieldError("slug", `The slug "${customSlug}" is already taken; choose another`);
+      if (customSlug) throw slugTaken(customSlug);
       if (attempt >= generatedSlugAttempts) throw error;
     }
   }

@@ -33,7 +33,7 @@ export async function listLinksHandler({ ctx, input }: { ctx: ProtectedContext; 
       include: linkWithTags,
       orderBy: [...orderBySort[input.sort]],
       take: input.limit + 1,
-      ...(input.cursor && { cursor: { id: input.cursor }, skip: 1 }),
+      ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : input.offset && { skip: input.offset }),
     }),
     ctx.db.link.count({ where }),
   ]);
@@ -50,7 +50,7 @@ export async function listTagsHandler({ ctx }: { ctx: ProtectedContext }) {
   const tags = await ctx.db.tag.findMany({
     where: { userId: ctx.session.userId },
     orderBy: { name: "asc" },
-    select: { name: true, color: true, _count: { select: { links: { where: { link: { deletedAt: null } } } } } },
+    select: { id: true, name: true, color: true, _count: { select: { links: { where: { link: { deletedAt: null } } } } } },
   });
-  return tags.map((tag) => ({ name: tag.name, color: tag.color, links: tag._count.links }));
+  return tags.map((tag) => ({ id: tag.id, name: tag.name, color: tag.color, links: tag._count.links }));
 }

@@ -4,7 +4,7 @@ import { enqueueJob, linkMetadataJobKey } from "@hop/jobs";
 import { publishLinkCache, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
 import type { updateLinkInput } from "@hop/validators";
 import type { z } from "zod";
-import { fieldError, isUniqueViolation } from "../../errors";
+import { isUniqueViolation, slugTaken } from "../../errors";
 import type { ProtectedContext } from "../../trpc";
 import { linkWithTags, toLinkView, type LinkWithTags } from "./link-view";
 import { ensureTags, findOwnLink, holdSlugs, refuseOwnHost } from "./shared";
@@ -47,7 +47,7 @@ export async function updateLinkHandler({ ctx, input }: { ctx: ProtectedContext;
   } catch (error) {
     // Nothing changed: the old entry back, and no hold left on a slug another link may own.
     await publishLinkCache(ctx.redis, hold, [[before.slug, toCachedLink(before)], ...(newSlug ? [[newSlug, "release"] as const] : [])]);
-    if (isUniqueViolation(error)) throw fieldError("slug", `The slug "${input.slug ?? ""}" is already taken; choose another`);
+    if (isUniqueViolation(error)) throw slugTaken(input.slug ?? "");
     throw error;
   }
 

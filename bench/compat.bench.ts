@@ -1,0 +1,121 @@
+/**
+ * The same authenticated read of one link, side by side in one run, through
+ * one web process of the production build at 50 keep-alive connections:
+ * - baseline: `links.get` over /api/trpc, a Next route handler (session cookie)
+ * - Shlink:   GET /rest/v3/short-urls/{code} with X-Api-Key (this server, before Next)
+ * - dub:      GET /api/dub/links/info?linkId= with a Bearer key (this server, before Next)
+ * Each adapter call checks the key (Redis), takes a rate-limit token
+ * (Redis) and runs the same procedure. Budget (DESIGN.md): each >= 3x the
+ * baseline. The key's limit is lifted for the run (API_KEY_RATE_LIMIT_PER_MINUTE).
+ *
+ *   pnpm bench:compat   (after pnpm build)
+ */
+import { Agent, request } from "node:http";
+import { parseArgs } from "node:util";
+import { migrateDatabase } from "@hop/db/migrate";
+import { migrateJobQueue } from "@hop/jobs";
+import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "50" } },
+});
+const seconds = Number(values.seconds);
+const concurrency = Number(values.concurrency);
+
+const postgres = await startPostgresServer({ ephemeral: true });
+const redisServer = await startRedisServer();
+const databaseUrl = await postgres.createDatabase("bench");
+await migrateDatabase(databaseUrl);
+await migrateJobQueue(databaseUrl);
+const web = await startHopProcess("web", {
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisServer.url,
+  SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
+  VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
+  API_KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+  LOG_LEVEL: "info",
+});
+const url = new URL(web.url!);
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+
+function get(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request({ host: url.hostname, port: url.port, path, agent, headers }, (incoming) => {
+      let body = "";
+      incoming.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, body }));
+    });
+    outgoing.on("error", reject);
+    outgoing.end();
+  });
+}
+
+async function measure(path: string, headers: Record<string, string>) {
+  const run = async (durationMs: number, record: (ms: number) => void) => {
+    const deadline = performance.now() + durationMs;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < deadline) {
+          const t0 = performance.now();
+          const response = await get(path, headers);
+          if (response.status !== 200) throw new Error(`${path}: unexpected ${response.status}: ${response.body}`);
+          record(performance.now() - t0);
+        }
+      }),
+    );
+  };
+  await run(1_000, () => undefined);
+  const latencies: number[] = [];
+  const started = performance.now();
+  await run(seconds * 1_000, (ms) => latencies.push(ms));
+  const elapsed = (performance.now() - started) / 1_000;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: latencies.length / elapsed,
+    p50: latencies[Math.floor(latencies.length * 0.5)] ?? Number.NaN,
+    p99: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN,
+  };
+}
+
+const trpc = async (path: string, cookie: string, input: unknown) => {
+  const response = await fetch(`${web.url}/api/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie, origin: web.url! },
+    body: JSON.stringify({ json: input }),
+  });
+  const body = (await response.json()) as { result?: { data: { json: unknown } } };
+  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body)}`);
+  return body.result.data.json;
+};
+
+try {
+  const signUp = await fetch(`${web.url}/api/trpc/auth.signUp`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ json: { email: "bench@example.com", password: "correct horse battery" } }),
+  });
+  const cookie = /hop_session=[^;]+/.exec(signUp.headers.get("set-cookie") ?? "")?.[0];
+  if (!cookie) throw new Error(`sign-up gave no cookie: ${signUp.status} ${await signUp.text()}`);
+  const { key } = (await trpc("apiKeys.create", cookie, { name: "bench", scopes: ["links:read"] })) as { key: string };
+  const link = (await trpc("links.create", cookie, { url: "https://example.com/bench", slug: "bench-link", tags: ["bench"] })) as { id: string };
+
+  const baseline = await measure(`/api/trpc/links.get?input=${encodeURIComponent(JSON.stringify({ json: { id: link.id } }))}`, { cookie });
+  const shlink = await measure("/rest/v3/short-urls/bench-link", { "x-api-key": key });
+  const dub = await measure(`/api/dub/links/info?linkId=${link.id}`, { authorization: `Bearer ${key}` });
+  console.log(`\nOne link read, ${concurrency} keep-alive connections, ${seconds} s each after 1 s warm-up, node ${process.version}\n`);
+  console.log("| request | requests/s | p50 ms | p99 ms | vs Next route handler |");
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  const row = (name: string, result: typeof baseline) =>
+    console.log(
+      `| ${name} | ${Math.round(result.perSecond).toLocaleString("en")} | ${result.p50.toFixed(2)} | ${result.p99.toFixed(2)} | ${(result.perSecond / baseline.perSecond).toFixed(2)}x |`,
+    );
+  row("Next route handler: /api/trpc links.get (session cookie)", baseline);
+  row("Shlink: GET /rest/v3/short-urls/{code} (X-Api-Key)", shlink);
+  row("dub: GET /api/dub/links/info?linkId= (Bearer key)", dub);
+} finally {
+  agent.destroy();
+  await web.stop();
+  await redisServer.dispose();
+  await postgres.stop();
+}

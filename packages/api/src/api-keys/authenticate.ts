@@ -1,0 +1,118 @@
+/**
+ * API-key authentication, for every machine-facing way in (REST /api/v1, tRPC
+ * with a key, and later the Shlink and dub adapters): one call,
+ * `createApiKeyContext`, turns a request's key into the tRPC context of the
+ * key's user and scopes, after the per-key rate limit. Adapters then call the
+ * same procedures as the UI, so scopes and rules are enforced in one place.
+ */
+import { bearerToken, hashApiKey, looksLikeApiKey } from "@hop/auth";
+import type { Database } from "@hop/db";
+import { createRateLimiter, isRedisUnavailableError, type RateLimitOutcome, type RateLimitRule, redisKeys, rateLimitRules, type Redis } from "@hop/redis";
+import { apiKeyScopeSchema } from "@hop/validators";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { type ApiKeyPrincipal, type CreateContextOptions, createTRPCContext, type TRPCContext } from "../context";
+import { rateLimited, redisUnavailable } from "../errors";
+
+/**
+ * How long a key's owner and scopes stay cached in Redis. Revocation does not
+ * wait for it: revoke overwrites the entry with a "revoked" mark at once.
+ */
+export const apiKeyCacheTtlSeconds = 60;
+/** Longer than the cache's TTL, so no entry filled before a revocation can outlive its mark. */
+const revokedMarkTtlSeconds = 2 * apiKeyCacheTtlSeconds;
+/** The last-used time is written at most once per this many seconds per key. */
+export const apiKeyLastUsedIntervalSeconds = 60;
+
+const revokedMark = "revoked";
+const cachedPrincipalSchema = z.object({ id: z.string(), userId: z.string(), scopes: z.array(apiKeyScopeSchema), expiresAt: z.number().nullable() });
+type CachedPrincipal = z.infer<typeof cachedPrincipalSchema>;
+
+const unauthorized = (message: string) => new TRPCError({ code: "UNAUTHORIZED", message });
+
+/** The key's principal from the cache, else from PostgreSQL (then cached unless a revocation marked it first); null when unknown, revoked or expired. */
+export async function resolveApiKey(deps: { db: Database; redis: Redis }, key: string): Promise<ApiKeyPrincipal | null> {
+  const tokenHash = hashApiKey(key);
+  const cacheKey = redisKeys.apiKey(tokenHash);
+  const cached = await deps.redis.get<unknown>(cacheKey);
+  let entry: CachedPrincipal | null;
+  if (cached === revokedMark) return null;
+  const parsed = cachedPrincipalSchema.safeParse(cached);
+  if (parsed.success) entry = parsed.data;
+  else {
+    const row = await deps.db.apiToken.findUnique({
+      where: { tokenHash },
+      select: { id: true, userId: true, scopes: true, expiresAt: true, revokedAt: true },
+    });
+    if (!row) return null;
+    if (row.revokedAt) return null;
+    entry = {
+      id: row.id,
+      userId: row.userId,
+      scopes: row.scopes.flatMap((scope) => apiKeyScopeSchema.safeParse(scope).data ?? []),
+      expiresAt: row.expiresAt?.getTime() ?? null,
+    };
+    // NX: a revocation's mark written since the read above wins over this older view.
+    await deps.redis.set(cacheKey, entry, { nx: true, ex: apiKeyCacheTtlSeconds });
+  }
+  if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return null;
+  return { id: entry.id, userId: entry.userId, scopes: entry.scopes };
+}
+
+/** Makes every instance refuse the key from now on (call before the row is marked revoked, see the revoke procedure). */
+export async function markApiKeyRevoked(redis: Redis, tokenHash: string): Promise<void> {
+  await redis.set(redisKeys.apiKey(tokenHash), revokedMark, { ex: revokedMarkTtlSeconds });
+}
+
+/** Records that the key was used: one PostgreSQL write per key per minute at most, whatever the request rate and the number of instances. */
+async function touchApiKey(deps: { db: Database; redis: Redis }, tokenId: string): Promise<void> {
+  const first = await deps.redis.set(redisKeys.apiKeyUsed(tokenId), 1, { nx: true, ex: apiKeyLastUsedIntervalSeconds });
+  if (first === "OK") await deps.db.apiToken.update({ where: { id: tokenId }, data: { lastUsedAt: new Date() } });
+}
+
+/** The RateLimit-* headers (IETF draft) of an outcome, and Retry-After when it is a refusal. */
+export function rateLimitHeaders(outcome: RateLimitOutcome): Record<string, string> {
+  return {
+    "ratelimit-limit": String(outcome.limit),
+    "ratelimit-remaining": String(outcome.remaining),
+    "ratelimit-reset": String(outcome.resetSeconds),
+    ...(outcome.allowed ? {} : { "retry-after": String(outcome.retryAfterSeconds) }),
+  };
+}
+
+export interface ApiKeyContextOptions extends CreateContextOptions {
+  /** The key's own limit (API_KEY_RATE_LIMIT_PER_MINUTE); Hop's default otherwise. */
+  apiKeyRateLimit?: RateLimitRule | undefined;
+}
+
+/**
+ * Authenticates the request's `Authorization: Bearer hop_...` key and returns
+ * the tRPC context of its user and scopes; RateLimit-* headers go on
+ * `options.responseHeaders`. Throws a TRPCError: UNAUTHORIZED (no key, unknown,
+ * revoked or expired), TOO_MANY_REQUESTS (with Retry-After), or
+ * SERVICE_UNAVAILABLE when Redis cannot be asked (fails closed). Scopes are
+ * checked per procedure (see `trpc.ts`).
+ */
+export async function createApiKeyContext(options: ApiKeyContextOptions): Promise<TRPCContext> {
+  const key = bearerToken(options.request.headers.get("authorization"));
+  if (!key) throw unauthorized("Send an API key: Authorization: Bearer hop_...");
+  if (!looksLikeApiKey(key)) throw unauthorized("This is not a Hop API key (they start with hop_)");
+  const deps = { db: options.db, redis: options.redis };
+  let principal: ApiKeyPrincipal | null;
+  try {
+    principal = await resolveApiKey(deps, key);
+  } catch (error) {
+    throw isRedisUnavailableError(error) ? redisUnavailable(error) : error;
+  }
+  if (!principal) throw unauthorized("This API key is unknown, revoked or expired");
+  const rule = options.apiKeyRateLimit ?? rateLimitRules.apiKeyRequests;
+  const [outcome] = await Promise.all([createRateLimiter(options.redis, "apiKeyRequests", rule).consume(principal.id), touchApiKey(deps, principal.id)]).catch(
+    (error: unknown) => {
+      throw isRedisUnavailableError(error) ? redisUnavailable(error) : error;
+    },
+  );
+  for (const [name, value] of Object.entries(rateLimitHeaders(outcome))) options.responseHeaders.set(name, value);
+  if (!outcome.allowed) throw rateLimited(outcome.retryAfterSeconds);
+  const context = createTRPCContext(options);
+  return { ...context, apiKey: principal, getSession: () => Promise.resolve(null) };
+}
