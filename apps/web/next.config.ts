@@ -6,6 +6,7 @@ const config: NextConfig = {
   transpilePackages: [
     "@hop/api",
     "@hop/auth",
+    "@hop/clicks",
     "@hop/config",
     "@hop/db",
     "@hop/jobs",

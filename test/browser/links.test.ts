@@ -399,7 +399,7 @@ describe("the links page", () => {
     await expect.poll(() => isFocused(row("spring-sale").getByRole("button", { name: "QR code for spring-sale" }))).toBe(true);
   });
 
-  it("shows a link's clicks per day, and clicks made meanwhile arrive by themselves", async () => {
+  it("shows a link's analytics, and clicks made meanwhile arrive by themselves", async () => {
     const { id } = await owner.api(webUrl(0)).links.create.mutate({ url: `${fixtureUrl}/stats`, slug: "stats-demo" });
     const tableAddress = page.url();
     try {
@@ -407,31 +407,30 @@ describe("the links page", () => {
       await row("stats-demo").getByRole("link", { name: "Stats of stats-demo", exact: true }).click();
       await page.waitForURL((url) => url.pathname === `/links/${id}`);
       await page.getByRole("heading", { level: 1, name: "/stats-demo" }).waitFor();
-      expect(await page.getByTestId("total-in-range").textContent()).toBe("0");
-      expect(await page.getByTestId("day-bar").count()).toBe(30);
-      await page.getByText("No clicks in these 30 days yet").waitFor();
+      await expect.poll(() => page.getByTestId("total-clicks").textContent()).toBe("0");
+      await page.getByText("No clicks in this period yet").waitFor();
+      await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
 
       // Three visitors (three browsers: a visitor is address + user agent) and a crawler follow the link
-      // through the other instance; the worker counts them.
+      // through the other instance; the worker counts them and the page hears of it (no polling).
       const browser = (version: number) => `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version}.0 Safari/537.36`;
       for (const userAgent of [browser(138), browser(139), browser(140), "Googlebot/2.1 (+http://www.google.com/bot.html)"]) {
         const response = await fetch(`${webUrl(1)}/stats-demo`, { redirect: "manual", headers: { "user-agent": userAgent } });
         expect(response.status).toBe(302);
       }
-      await expect.poll(() => page.getByTestId("total-in-range").textContent(), { timeout: 20_000 }).toBe("3");
-      expect(await page.getByTestId("total-all-time").textContent()).toBe("3");
-      expect(await page.getByTestId("total-bots").textContent()).toBe("1");
-      expect(await page.getByTestId("day-bar").last().getAttribute("data-clicks")).toBe("3");
-      expect(await page.getByTestId("clicks-chart").getAttribute("aria-label")).toMatch(/3 clicks in all/);
+      await expect.poll(() => page.getByTestId("total-clicks").textContent(), { timeout: 20_000 }).toBe("3");
+      await expect.poll(() => page.getByTestId("total-all-time").textContent()).toBe("3");
+      expect(await page.getByTestId("timeseries-chart").getAttribute("aria-label")).toMatch(/3 in all/);
       await transitionsSettled();
       await saveScreenshot(page, "link-stats");
 
-      await page.getByRole("button", { name: "7 days" }).click();
-      await expect.poll(() => page.getByTestId("day-bar").count()).toBe(7);
-      expect(await page.getByRole("button", { name: "7 days" }).getAttribute("aria-pressed")).toBe("true");
-      await page.getByText("Numbers by day").click();
-      const today = page.getByTestId("day-table").locator("tbody tr").first();
-      expect((await today.locator("td").allTextContents()).slice(1)).toEqual(["3", "3", "1"]);
+      // The crawler is recorded, and counted only when asked.
+      await page.getByLabel("Include bots").click();
+      await expect.poll(() => page.getByTestId("total-clicks").textContent()).toBe("4");
+      await page.getByRole("button", { name: "Last 7 days" }).click();
+      await expect.poll(() => new URL(page.url()).searchParams.get("period")).toBe("7d");
+      expect(await page.getByRole("button", { name: "Last 7 days" }).getAttribute("aria-pressed")).toBe("true");
+      expect(new URL(page.url()).searchParams.get("bots")).toBe("1");
 
       await page.goto(`${webUrl(0)}/links/no-such-link`);
       await page.getByRole("heading", { name: "This link does not exist" }).waitFor();

@@ -15,6 +15,7 @@ import next from "next";
 import { getWebServices } from "../src/server/services";
 import { clientAddress, clientIpHeader } from "./client-address";
 import { answerCompatApi, isCompatApiPath } from "./compat";
+import { liveClicksPath, startLiveClicks } from "./live-clicks";
 import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
@@ -45,6 +46,7 @@ await nextApp.prepare();
 let stopping = false;
 const inFlight = createInFlight();
 const answerMachineApi = createMachineApi(services);
+const liveClicks = startLiveClicks(services);
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const payload = JSON.stringify(body);
@@ -99,6 +101,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     });
     return;
   }
+  if (path === liveClicksPath) return liveClicks.answer(request, response);
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.
   const method = request.method;
   if ((method === "GET" || method === "HEAD" || method === "POST") && path && path.indexOf("/", 1) === -1 && isSlugShaped(path.slice(1))) {
@@ -156,6 +159,7 @@ const stop = async (signal: string) => {
   await heartbeat.stop();
   // Still serving, answering not-ready: the load balancer stops sending new connections before the listener closes.
   if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
+  await liveClicks.close();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

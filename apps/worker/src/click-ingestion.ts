@@ -4,6 +4,7 @@ import {
   claimStaleClicks,
   ensureClickConsumerGroup,
   ingestClickEvents,
+  publishLiveClicks,
   readNewClicks,
   readOwnPendingClicks,
   type ClickEvent,
@@ -83,6 +84,12 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
     }
     const startedAt = performance.now();
     const result = events.length > 0 ? await ingestClickEvents(db, events) : { inserted: 0, duplicates: 0, orphaned: 0 };
+    // Open dashboards learn of the batch once it is committed (best effort: the counts are safe in PostgreSQL either way).
+    if (result.inserted > 0) {
+      await publishLiveClicks(db, redis, events).catch((error: unknown) =>
+        log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not tell dashboards about counted clicks"),
+      );
+    }
     // After the commit only: a crash before this line leaves the batch pending, and its replay changes nothing.
     await acknowledgeClicks(
       redis,

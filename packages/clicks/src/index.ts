@@ -37,3 +37,5 @@ export {
   type ClickStreamEntry,
   type ClickStreamLag,
 } from "./stream";
+export { publishLiveClicks } from "./live";
+export { liveBatchSchema, liveUpdateSchema, type LiveBatch, type LiveUpdate } from "./live-update";

@@ -33,6 +33,8 @@ export const redisKeys = {
   apiKey: (tokenHash: string) => `${prefix}:api-key:${tokenHash}`,
   /** Present while an API key's last-used time was written within the last minute (so it is written at most once a minute). */
   apiKeyUsed: (tokenId: string) => `${prefix}:api-key-used:${tokenId}`,
+  /** The pub/sub channel workers publish counted clicks on; each web instance listens once and tells its open dashboards. (A channel, not a key.) */
+  liveClicksChannel: () => `${prefix}:live-clicks`,
   /** A lock that one process of the cluster holds at a time. */
   lock: (name: string) => `${prefix}:lock:${name}`,
 } as const;

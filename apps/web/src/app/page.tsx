@@ -1,4 +1,4 @@
-import { ArrowRight, ChartColumn, CircleCheck, CodeXml, Copy, Database, Layers, Link2, QrCode, Server, Zap } from "lucide-react";
+import { ArrowRight, ChartColumn, CircleCheck, Copy, Database, FileDown, Layers, Link2, QrCode, Server, Zap } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "~/components/logo";
@@ -16,7 +16,7 @@ const features: { icon: ReactNode; title: string; body: string }[] = [
   {
     icon: <ChartColumn />,
     title: "Click analytics you can trust",
-    body: "Countries, referrers and devices as clicks arrive. Bots are flagged and left out by default; unique visitors come from a salted hash that rotates daily, never a stored IP.",
+    body: "Where clicks come from, on what, through which referrer and campaign, and QR scans apart: click any row to filter the whole page, and watch new clicks arrive live. Bots are flagged and left out by default; unique visitors come from a salted hash that rotates daily, never a stored IP.",
   },
   {
     icon: <QrCode />,
@@ -34,9 +34,9 @@ const features: { icon: ReactNode; title: string; body: string }[] = [
     body: "Web and worker processes are stateless and interchangeable: run one of each on a laptop or fifty behind a load balancer, and stop any of them at any time.",
   },
   {
-    icon: <CodeXml />,
-    title: "Made to build on",
-    body: "A typed TypeScript client, API tokens and OpenAPI for every other language. Import and export your links whenever you like.",
+    icon: <FileDown />,
+    title: "Your numbers, to take along",
+    body: "Export every analytics card as CSV in one ZIP, or every raw click of a period, with your filters applied. A view of the analytics is a plain address you can share.",
   },
 ];
 

@@ -8,12 +8,12 @@ describe("visibleNavItems", () => {
     expect(labels(null)).toEqual([]);
   });
 
-  it("shows a signed-in user Links and Account, and System only to an operator", () => {
-    expect(labels({ operator: false })).toEqual(["Links", "Account"]);
-    expect(labels({ operator: true })).toEqual(["Links", "System", "Account"]);
+  it("shows a signed-in user Links, Analytics and Account, and System only to an operator", () => {
+    expect(labels({ operator: false })).toEqual(["Links", "Analytics", "Account"]);
+    expect(labels({ operator: true })).toEqual(["Links", "Analytics", "System", "Account"]);
   });
 
-  it("keeps Links and Account, without System, while sessions cannot be checked", () => {
-    expect(labels("unknown")).toEqual(["Links", "Account"]);
+  it("keeps Links, Analytics and Account, without System, while sessions cannot be checked", () => {
+    expect(labels("unknown")).toEqual(["Links", "Analytics", "Account"]);
   });
 });

@@ -1,4 +1,4 @@
-import { Activity, Link2, UserRound, type LucideIcon } from "lucide-react";
+import { Activity, ChartColumn, Link2, UserRound, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -11,6 +11,7 @@ export interface NavItem {
 /** The signed-in areas, in the order the navigation shows them. Add a page here and it appears in the sidebar and the mobile menu. */
 export const navItems: readonly NavItem[] = [
   { href: "/links", label: "Links", icon: Link2 },
+  { href: "/analytics", label: "Analytics", icon: ChartColumn },
   { href: "/system", label: "System", icon: Activity, operatorsOnly: true },
   { href: "/account", label: "Account", icon: UserRound },
 ];

@@ -1,41 +1,29 @@
 "use client";
 
-import { statsRanges, type StatsRange } from "@hop/validators";
 import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft, Link2Off } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
+import { Suspense } from "react";
 import { Button } from "~/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { Card } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { ErrorState } from "~/components/ui/error-state";
 import { Skeleton } from "~/components/ui/skeleton";
-import { formatAgo } from "~/lib/time";
-import { useNow } from "~/lib/use-now";
-import { useQueryFailure } from "~/lib/use-query-failure";
 import { isClientError } from "~/trpc/query-client";
 import { describeApiError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { PageHeader } from "../../../_components/page-header";
+import { AnalyticsDashboard } from "../../../analytics/_components/analytics-dashboard";
 import { CopyButton } from "../../_components/copy-button";
-import { ClicksChart } from "./clicks-chart";
-import { DayTable } from "./day-table";
-import type { LinkStats } from "./types";
 
-/** Clicks arrive through the worker within a second or two; the page asks this often while it is open. */
-const refreshMs = 5_000;
-
-/** One link's clicks per day, refreshing by itself, so a user can watch a share take off. */
+/** One link: what it is, then the same analytics cards as /analytics, narrowed to it and live. */
 export function LinkStatsPage({ id }: { id: string }) {
   const trpc = useTRPC();
-  const [days, setDays] = useState<StatsRange>(30);
-  const stats = useQuery(trpc.links.stats.queryOptions({ id, days }, { refetchInterval: refreshMs, staleTime: 0, placeholderData: (previous) => previous }));
-  const failure = useQueryFailure(stats);
-  const now = useNow(1_000);
+  const link = useQuery(trpc.links.get.queryOptions({ id }));
 
-  if (stats.isPending) return <StatsSkeleton />;
-  if (!stats.data) {
-    const missing = isClientError(stats.error);
+  if (link.isPending) return <StatsSkeleton />;
+  if (!link.data) {
+    const missing = isClientError(link.error);
     return (
       <div className="flex flex-col gap-6">
         <div>
@@ -54,9 +42,9 @@ export function LinkStatsPage({ id }: { id: string }) {
             <ErrorState
               headingLevel="h2"
               title="The stats could not be loaded"
-              description={describeApiError(stats.error).message}
-              onRetry={() => void stats.refetch()}
-              retrying={stats.isFetching}
+              description={describeApiError(link.error).message}
+              onRetry={() => void link.refetch()}
+              retrying={link.isFetching}
             />
           )}
         </Card>
@@ -64,55 +52,35 @@ export function LinkStatsPage({ id }: { id: string }) {
     );
   }
 
-  const { link } = stats.data;
+  const { data } = link;
   return (
-    <div className="flex flex-col gap-6 sm:gap-8">
-      <div>
+    <div className="flex min-w-0 flex-col gap-6 sm:gap-8">
+      <div className="min-w-0">
         <BackToLinks />
         <PageHeader
           className="mt-3"
-          title={<span className="break-all">/{link.slug}</span>}
+          title={<span className="break-all">/{data.slug}</span>}
           // The destination has its own line below: the description is the title, when there is one, not the URL a second time.
-          description={link.title ?? link.pageTitle ?? undefined}
-          actions={<CopyButton text={link.shortUrl} label="Copy short link" showText variant="outline" size="sm" />}
+          description={data.title ?? data.pageTitle ?? undefined}
+          actions={<CopyButton text={data.shortUrl} label="Copy short link" showText variant="outline" size="sm" />}
         />
-        <p className="mt-2 truncate text-sm text-muted-foreground" title={link.destinationUrl} data-testid="destination">
+        <p className="mt-2 truncate text-sm text-muted-foreground" title={data.destinationUrl} data-testid="destination">
           Goes to{" "}
-          <a href={link.destinationUrl} target="_blank" rel="noreferrer" className="text-foreground underline-offset-4 hover:underline">
-            {link.destinationUrl}
+          <a href={data.destinationUrl} target="_blank" rel="noreferrer" className="text-foreground underline-offset-4 hover:underline">
+            {data.destinationUrl}
           </a>
         </p>
+        <p className="mt-1 text-sm text-muted-foreground">
+          <span className="font-medium text-foreground tabular-nums" data-testid="total-all-time">
+            {data.clicks.toLocaleString("en")}
+          </span>{" "}
+          clicks since it was made (bots left out).
+        </p>
       </div>
-
-      <Totals stats={stats.data} days={days} />
-
-      <Card>
-        <CardHeader className="sm:flex-row sm:items-start sm:justify-between">
-          <div className="grid gap-1.5">
-            <CardTitle>Clicks per day</CardTitle>
-            <CardDescription>
-              Days in UTC; bots are left out.{" "}
-              <span aria-live="polite">
-                {failure.failing
-                  ? "Cannot reach the API; showing the last numbers."
-                  : `Updated ${formatAgo(new Date(stats.dataUpdatedAt).toISOString(), now)}.`}
-              </span>
-            </CardDescription>
-          </div>
-          <RangePicker value={days} onChange={setDays} />
-        </CardHeader>
-        {/* One column that may shrink below its content: the chart and the day table fit a phone instead of widening the page. */}
-        <CardContent className="grid grid-cols-1 gap-6">
-          <ClicksChart days={stats.data.days} />
-          {stats.data.clicksInRange === 0 ? (
-            <p className="rounded-lg bg-muted/60 px-4 py-3 text-sm text-muted-foreground">
-              No clicks in these {days} days yet. Share <span className="font-medium text-foreground">{link.shortUrl}</span>, and clicks show up here within
-              seconds.
-            </p>
-          ) : null}
-          <DayTable days={stats.data.days} />
-        </CardContent>
-      </Card>
+      {/* The view lives in the URL, read on the client: Next wants that inside a Suspense boundary. */}
+      <Suspense fallback={<Skeleton className="h-96 rounded-xl" />}>
+        <AnalyticsDashboard linkId={data.id} />
+      </Suspense>
     </div>
   );
 }
@@ -128,50 +96,6 @@ function BackToLinks() {
   );
 }
 
-function Totals({ stats, days }: { stats: LinkStats; days: StatsRange }) {
-  // Visitors are told apart within one UTC day only (the visitor hash rotates daily), so the range's figure is the days' sum.
-  const uniqueVisitors = stats.days.reduce((sum, day) => sum + day.uniqueVisitors, 0);
-  const items = [
-    { key: "all-time", label: "All-time clicks", value: stats.link.clicks },
-    { key: "in-range", label: `Clicks, last ${days} days`, value: stats.clicksInRange },
-    { key: "unique-visitors", label: `Unique visitors, last ${days} days`, value: uniqueVisitors, hint: "Counted per day" },
-    { key: "bots", label: `Bot clicks left out, last ${days} days`, value: stats.botClicksInRange },
-  ];
-  return (
-    <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2 sm:gap-4 xl:grid-cols-4">
-      {items.map((item) => (
-        <div key={item.key} className="rounded-xl border bg-card px-5 py-4 shadow-xs">
-          <dt className="text-sm text-muted-foreground">{item.label}</dt>
-          <dd className="mt-1 text-2xl font-semibold tracking-tight tabular-nums" data-testid={`total-${item.key}`}>
-            {item.value.toLocaleString()}
-          </dd>
-          {item.hint ? <dd className="mt-0.5 text-xs text-muted-foreground">{item.hint}</dd> : null}
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-function RangePicker({ value, onChange }: { value: StatsRange; onChange: (days: StatsRange) => void }) {
-  return (
-    // biome-ignore lint/a11y/useSemanticElements: a set of toggle buttons is ARIA's role=group; a fieldset would make it a form section
-    <div role="group" aria-label="Period" className="inline-flex self-start rounded-md border bg-muted/40 p-0.5">
-      {statsRanges.map((days) => (
-        <Button
-          key={days}
-          variant={days === value ? "outline" : "ghost"}
-          size="sm"
-          className="h-7 px-2.5"
-          aria-pressed={days === value}
-          onClick={() => onChange(days)}
-        >
-          {days} days
-        </Button>
-      ))}
-    </div>
-  );
-}
-
 function StatsSkeleton() {
   return (
     <div role="status" aria-busy="true" aria-label="Loading the link's stats" className="flex flex-col gap-6 sm:gap-8">
@@ -180,8 +104,8 @@ function StatsSkeleton() {
         <Skeleton className="h-8 w-48" />
         <Skeleton className="h-4 w-72" />
       </div>
-      <div className="grid gap-3 sm:grid-cols-2 sm:gap-4 xl:grid-cols-4">
-        {[0, 1, 2, 3].map((card) => (
+      <div className="grid gap-3 sm:grid-cols-2 sm:gap-4 xl:grid-cols-3">
+        {[0, 1, 2].map((card) => (
           <Skeleton key={card} className="h-20 rounded-xl" />
         ))}
       </div>
