@@ -1,6 +1,7 @@
 import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
+import { importsRouter } from "./routers/imports";
 import { linksRouter } from "./routers/links";
 import { systemRouter } from "./routers/system";
 import { tagsRouter } from "./routers/tags";
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   analytics: analyticsRouter,
   apiKeys: apiKeysRouter,
   auth: authRouter,
+  imports: importsRouter,
   links: linksRouter,
   system: systemRouter,
   tags: tagsRouter,

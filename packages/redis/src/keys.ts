@@ -35,6 +35,8 @@ export const redisKeys = {
   apiKeyUsed: (tokenId: string) => `${prefix}:api-key-used:${tokenId}`,
   /** The pub/sub channel workers publish counted clicks on; each web instance listens once and tells its open dashboards. (A channel, not a key.) */
   liveClicksChannel: () => `${prefix}:live-clicks`,
+  /** The pub/sub channel import workers publish progress on; each web instance pushes it to the importer's open pages. (A channel, not a key.) */
+  importProgressChannel: () => `${prefix}:import-progress`,
   /** A lock that one process of the cluster holds at a time. */
   lock: (name: string) => `${prefix}:lock:${name}`,
 } as const;

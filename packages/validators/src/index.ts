@@ -7,3 +7,4 @@ export * from "./text";
 export * from "./tags";
 export * from "./analytics";
 export * from "./api-keys";
+export * from "./imports";

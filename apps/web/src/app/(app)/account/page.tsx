@@ -21,7 +21,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Acco
   const formError = noScriptFormErrorMessage(error);
   return (
     <div className="flex flex-col gap-6 sm:gap-8">
-      <PageHeader title="Account" description="Your profile, the devices signed in to your account, and your password and your API keys." actions={<SignOutButton />} />
+      <PageHeader
+        title="Account"
+        description="Your profile, the devices signed in to your account, and your password and your API keys."
+        actions={<SignOutButton />}
+      />
       <ProfileCard
         key={open === "email" ? "email-open" : "closed"}
         name={user.name}

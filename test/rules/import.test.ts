@@ -1,0 +1,147 @@
+import { createDatabase, type Database } from "@hop/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCluster, waitFor, type Cluster } from "../support/cluster";
+import { createCookieClient } from "../support/http-session";
+
+/**
+ * Imports (issue 17) on two webs and a worker: files of each format written
+ * here, previewed (nothing written), started on one web, watched on the other,
+ * every row through links.create by the worker; then a worker SIGKILLed in the
+ * middle of an import and the import finished by another, each row once.
+ */
+let cluster: Cluster | undefined;
+let db: Database;
+const email = "importer@example.com";
+let client: ReturnType<typeof createCookieClient>;
+
+beforeAll(async () => {
+  cluster = await startCluster({ web: 2, workers: 1 });
+  db = createDatabase(cluster.env.DATABASE_URL);
+  const started = cluster;
+  client = createCookieClient(() => started.signIn(email));
+}, 240_000);
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await cluster?.stop();
+});
+
+const csv = (rows: string[][]) => rows.map((row) => row.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)).join(",")).join("\n");
+
+async function waitForImport(id: string, timeoutMs: number) {
+  const api = client.api(cluster!.webs[1]!.url!);
+  return waitFor(
+    () => api.imports.get.query({ id }),
+    (state) => state.status !== "QUEUED" && state.status !== "RUNNING",
+    timeoutMs,
+    250,
+  );
+}
+
+describe("CSV imports", () => {
+  it("imports dub's, Shlink's and Bitly's exports through links.create, with the mapping step's outcomes first", async () => {
+    const api = client.api(cluster!.webs[0]!.url!);
+    // A slug someone else already has: renamed in one file, skipped in another.
+    await api.links.create.mutate({ url: "https://taken.example/", slug: "taken-slug" });
+
+    const dub = csv([
+      ["link", "url", "createdAt", "tags", "title"],
+      ["https://dub.sh/dub-one", "https://one.example/page", "2024-03-01T10:00:00.000Z", "news,tech", "One"],
+      ["https://dub.sh/taken-slug", "https://two.example/", "", "", ""],
+      ["https://dub.sh/dub-bad", "not a url", "", "", ""],
+    ]);
+    const preview = await api.imports.preview.mutate({ fileName: "dub.csv", content: dub, onSlugTaken: "rename" });
+    expect(preview.format).toBe("dub");
+    expect(preview.mapping).toEqual({ url: "url", slug: "link", title: "title", tags: "tags", createdAt: "createdAt" });
+    expect(preview.total).toBe(3);
+    expect(preview.rows.map((row) => row.outcome.action)).toEqual(["create", "rename", "invalid"]);
+    expect(await db.link.count({ where: { slug: "dub-one" } })).toBe(0);
+
+    const dubImport = await api.imports.start.mutate({ fileName: "dub.csv", content: dub, mapping: preview.mapping, onSlugTaken: "rename" });
+    const dubDone = await waitForImport(dubImport.id, 60_000);
+    expect(dubDone).toMatchObject({ status: "SUCCEEDED", totalRows: 3, createdRows: 2, failedRows: 1, skippedRows: 0 });
+    const one = await db.link.findUniqueOrThrow({ where: { slug: "dub-one" }, include: { tags: { include: { tag: true } } } });
+    expect(one).toMatchObject({ url: "https://one.example/page", title: "One" });
+    expect(one.createdAt.toISOString()).toBe("2024-03-01T10:00:00.000Z");
+    expect(one.tags.map((tag) => tag.tag.name).sort()).toEqual(["news", "tech"]);
+    expect(await db.link.count({ where: { url: "https://two.example/" } })).toBe(1);
+    const failed = await api.imports.failedRowsCsv.query({ id: dubImport.id });
+    expect(failed.fileName).toBe("dub-failed.csv");
+    expect(failed.csv.split("\n")[0]).toBe("link,url,createdAt,tags,title,reason");
+    expect(failed.csv).toContain("https://dub.sh/dub-bad,not a url");
+
+    const shlink = csv([
+      ["Long URL", "Short code", "Domain", "Title", "Tags", "Created at"],
+      ["https://shlink-one.example/", "sh-one", "s.example", "Shlink one", "a|b", "2023-05-01T00:00:00+00:00"],
+      ["https://shlink-two.example/", "taken-slug", "", "", "", ""],
+    ]);
+    const shlinkPreview = await api.imports.preview.mutate({ fileName: "shlink.csv", content: shlink, onSlugTaken: "skip" });
+    expect(shlinkPreview.format).toBe("shlink");
+    expect(shlinkPreview.rows.map((row) => row.outcome.action)).toEqual(["create", "skip"]);
+    const shlinkImport = await api.imports.start.mutate({ fileName: "shlink.csv", content: shlink, mapping: shlinkPreview.mapping, onSlugTaken: "skip" });
+    expect(await waitForImport(shlinkImport.id, 60_000)).toMatchObject({ status: "SUCCEEDED", createdRows: 1, failedRows: 0, skippedRows: 1 });
+    const shOne = await db.link.findUniqueOrThrow({ where: { slug: "sh-one" }, include: { tags: { include: { tag: true } } } });
+    expect(shOne.tags.map((tag) => tag.tag.name).sort()).toEqual(["a", "b"]);
+    expect(await db.link.count({ where: { url: "https://shlink-two.example/" } })).toBe(0);
+
+    const bitly = csv([
+      ["link", "long_url", "title", "created_at", "tags"],
+      ["https://bit.ly/bit-one", "https://bitly-one.example/", "Bitly one", "2022-01-02 03:04:05", "x"],
+      ["https://bit.ly/3xYz", "https://bitly-two.example/", "", "", ""],
+    ]);
+    const bitlyPreview = await api.imports.preview.mutate({ fileName: "bitly.csv", content: bitly });
+    expect(bitlyPreview.format).toBe("bitly");
+    expect(bitlyPreview.mapping.url).toBe("long_url");
+    const bitlyImport = await api.imports.start.mutate({ fileName: "bitly.csv", content: bitly, mapping: bitlyPreview.mapping, onSlugTaken: "rename" });
+    expect(await waitForImport(bitlyImport.id, 60_000)).toMatchObject({ status: "SUCCEEDED", createdRows: 2, failedRows: 0 });
+    expect(await db.link.findUnique({ where: { slug: "bit-one" } })).toMatchObject({ url: "https://bitly-one.example/", title: "Bitly one" });
+    expect(await db.link.findUnique({ where: { slug: "3xYz" } })).toMatchObject({ url: "https://bitly-two.example/" });
+  }, 240_000);
+
+  it("refuses bad input with a clear error and writes nothing", async () => {
+    const api = client.api(cluster!.webs[0]!.url!);
+    const before = await db.import.count();
+    await expect(
+      api.imports.start.mutate({ fileName: "x.csv", content: "url\n", mapping: { url: "url", slug: null, title: null, tags: null, createdAt: null } }),
+    ).rejects.toThrow(/no rows/);
+    await expect(
+      api.imports.start.mutate({
+        fileName: "x.csv",
+        content: "url\nhttps://a.example/",
+        mapping: { url: "nope", slug: null, title: null, tags: null, createdAt: null },
+      }),
+    ).rejects.toThrow(/no column "nope"/);
+    await expect(client.api(cluster!.webs[0]!.url!).imports.get.query({ id: "missing" })).rejects.toThrow(/No such import/);
+    expect(await db.import.count()).toBe(before);
+  });
+
+  it("a worker SIGKILLed mid-import: another finishes it and every row creates exactly one link", async () => {
+    const api = client.api(cluster!.webs[0]!.url!);
+    const rows = 2_000;
+    const content = csv([["url", "key"], ...Array.from({ length: rows }, (_, index) => [`https://kill.example/${index}`, `kill-${index}`])]);
+    const started = await api.imports.start.mutate({
+      fileName: "kill.csv",
+      content,
+      mapping: { url: "url", slug: "key", title: null, tags: null, createdAt: null },
+      onSlugTaken: "skip",
+    });
+    await waitFor(
+      () => db.importRow.count({ where: { importId: started.id } }),
+      (handled) => handled >= 100,
+      120_000,
+      50,
+    );
+    const doomed = cluster!.workers[0]!;
+    await doomed.kill();
+    const atKill = await db.importRow.count({ where: { importId: started.id } });
+    expect(atKill).toBeLessThan(rows);
+    await cluster!.addWorker();
+    const done = await waitForImport(started.id, 240_000);
+    expect(done).toMatchObject({ status: "SUCCEEDED", totalRows: rows, createdRows: rows, failedRows: 0, skippedRows: 0 });
+    const links = await db.link.findMany({ where: { url: { startsWith: "https://kill.example/" } }, select: { url: true, slug: true } });
+    expect(links).toHaveLength(rows);
+    expect(new Set(links.map((link) => link.url)).size).toBe(rows);
+    expect(links.every((link) => link.slug === `kill-${link.url.split("/").at(-1)}`)).toBe(true);
+    expect(await db.importRow.count({ where: { importId: started.id, linkId: { not: null } } })).toBe(rows);
+  }, 420_000);
+});
