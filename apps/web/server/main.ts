@@ -15,6 +15,7 @@ import next from "next";
 import { getWebServices } from "../src/server/services";
 import { clientAddress, clientIpHeader } from "./client-address";
 import { answerCompatApi, isCompatApiPath } from "./compat";
+import { importProgressPath, startImportProgress } from "./import-progress";
 import { liveClicksPath, startLiveClicks } from "./live-clicks";
 import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
@@ -47,6 +48,7 @@ let stopping = false;
 const inFlight = createInFlight();
 const answerMachineApi = createMachineApi(services);
 const liveClicks = startLiveClicks(services);
+const importProgress = startImportProgress(services);
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const payload = JSON.stringify(body);
@@ -102,6 +104,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     return;
   }
   if (path === liveClicksPath) return liveClicks.answer(request, response);
+  if (path === importProgressPath) return importProgress.answer(request, response);
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.
   const method = request.method;
   if ((method === "GET" || method === "HEAD" || method === "POST") && path && path.indexOf("/", 1) === -1 && isSlugShaped(path.slice(1))) {
@@ -160,6 +163,7 @@ const stop = async (signal: string) => {
   // Still serving, answering not-ready: the load balancer stops sending new connections before the listener closes.
   if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
   await liveClicks.close();
+  await importProgress.close();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
