@@ -1,4 +1,6 @@
+import { createServer, type Server } from "node:http";
 import { createDatabase, type Database } from "@hop/db";
+import { freePort } from "@hop/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, waitFor, type Cluster } from "../support/cluster";
 import { createCookieClient } from "../support/http-session";
@@ -6,8 +8,10 @@ import { createCookieClient } from "../support/http-session";
 /**
  * Imports (issue 17) on two webs and a worker: files of each format written
  * here, previewed (nothing written), started on one web, watched on the other,
- * every row through links.create by the worker; then a worker SIGKILLed in the
- * middle of an import and the import finished by another, each row once.
+ * every row through links.create by the worker; imports from this cluster's
+ * own Shlink REST v3 (another account's key) and from a local server
+ * answering as Kutt's API v2; then a worker SIGKILLed in the middle of an
+ * import and the import finished by another, each row once.
  */
 let cluster: Cluster | undefined;
 let db: Database;
@@ -15,13 +19,43 @@ const email = "importer@example.com";
 let client: ReturnType<typeof createCookieClient>;
 
 beforeAll(async () => {
-  cluster = await startCluster({ web: 2, workers: 1 });
-  db = createDatabase(cluster.env.DATABASE_URL);
+  // Loopback allowed for the guarded fetch (tests only): the API imports read a web of this cluster and a local Kutt fixture.
+  cluster = await startCluster({ web: 2, workers: 1, env: { METADATA_FETCH_ALLOW_LOOPBACK: "true" } });
+  db = createDatabase(cluster.env.DATABASE_URL ?? "");
   const started = cluster;
   client = createCookieClient(() => started.signIn(email));
 }, 240_000);
 
+let kutt: Server | undefined;
+let kuttUrl = "";
+const kuttKey = "kutt-fixture-key";
+/** 150 links, served 100 a page as Kutt's API v2 does (`skip`, `limit`, `total`), to the right key only. */
+const kuttLinks = Array.from({ length: 150 }, (_, index) => ({
+  id: `uuid-${index}`,
+  address: `kutt-${index}`,
+  target: `https://kutt-target.example/${index}`,
+  description: index === 0 ? "The first Kutt link" : null,
+  created_at: "2021-06-01T12:00:00.000Z",
+  visit_count: index,
+}));
+
+beforeAll(async () => {
+  const port = await freePort();
+  kutt = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://fixture");
+    if (url.pathname !== "/api/v2/links") return response.writeHead(404).end();
+    if (request.headers["x-api-key"] !== kuttKey) return response.writeHead(401, { "content-type": "application/json" }).end('{"error":"Unauthorized"}');
+    const skip = Number(url.searchParams.get("skip") ?? 0);
+    const limit = Number(url.searchParams.get("limit") ?? 10);
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ limit, skip, total: kuttLinks.length, data: kuttLinks.slice(skip, skip + limit) }));
+  });
+  await new Promise<void>((resolve) => kutt!.listen(port, "127.0.0.1", resolve));
+  kuttUrl = `http://127.0.0.1:${port}`;
+});
+
 afterAll(async () => {
+  await new Promise((resolve) => (kutt ? kutt.close(resolve) : resolve(undefined)));
   await db?.$disconnect();
   await cluster?.stop();
 });
@@ -114,6 +148,52 @@ describe("CSV imports", () => {
     await expect(client.api(cluster!.webs[0]!.url!).imports.get.query({ id: "missing" })).rejects.toThrow(/No such import/);
     expect(await db.import.count()).toBe(before);
   });
+
+  it("imports from a running Hop's Shlink REST v3 with another account's key", async () => {
+    const other = createCookieClient(() => cluster!.signIn("elsewhere@example.com"));
+    const otherApi = other.api(cluster!.webs[0]!.url!);
+    for (const index of [1, 2, 3]) {
+      await otherApi.links.create.mutate({
+        url: `https://from-shlink.example/${index}`,
+        slug: `elsewhere-${index}`,
+        title: `Elsewhere ${index}`,
+        tags: ["moved", `n${index}`],
+      });
+    }
+    const { key } = await otherApi.apiKeys.create.mutate({ name: "export to another account", scopes: ["links:read"] });
+    const api = client.api(cluster!.webs[1]!.url!);
+    // The same instance: every slug is taken (by the other account), so each link is created with a generated one.
+    const started = await api.imports.startFromApi.mutate({ source: "shlink", baseUrl: cluster!.webs[0]!.url!, apiKey: key, onSlugTaken: "rename" });
+    expect(await waitForImport(started.id, 90_000)).toMatchObject({ status: "SUCCEEDED", totalRows: 3, createdRows: 3, failedRows: 0 });
+    const me = await db.user.findUniqueOrThrow({ where: { email } });
+    const mine = await db.link.findMany({
+      where: { userId: me.id, url: { startsWith: "https://from-shlink.example/" } },
+      include: { tags: { include: { tag: true } } },
+      orderBy: { url: "asc" },
+    });
+    expect(mine.map((link) => [link.url, link.title, link.tags.map((tag) => tag.tag.name).sort()])).toEqual([
+      ["https://from-shlink.example/1", "Elsewhere 1", ["moved", "n1"]],
+      ["https://from-shlink.example/2", "Elsewhere 2", ["moved", "n2"]],
+      ["https://from-shlink.example/3", "Elsewhere 3", ["moved", "n3"]],
+    ]);
+    expect(mine.every((link) => !link.slug.startsWith("elsewhere-"))).toBe(true);
+    // The key is not kept once the links are read.
+    const kept = await db.import.findUniqueOrThrow({ where: { id: started.id } });
+    expect(JSON.stringify(kept.options)).not.toContain(key);
+  }, 180_000);
+
+  it("imports from a server answering as Kutt's API v2 (paged), and says why when the key is refused or the address is not public", async () => {
+    const api = client.api(cluster!.webs[0]!.url!);
+    const started = await api.imports.startFromApi.mutate({ source: "kutt", baseUrl: kuttUrl, apiKey: kuttKey });
+    expect(await waitForImport(started.id, 120_000)).toMatchObject({ status: "SUCCEEDED", totalRows: 150, createdRows: 150, failedRows: 0 });
+    expect(await db.link.findUnique({ where: { slug: "kutt-0" } })).toMatchObject({ url: "https://kutt-target.example/0", title: "The first Kutt link" });
+    expect(await db.link.count({ where: { url: { startsWith: "https://kutt-target.example/" } } })).toBe(150);
+
+    const refused = await api.imports.startFromApi.mutate({ source: "kutt", baseUrl: kuttUrl, apiKey: "wrong" });
+    expect(await waitForImport(refused.id, 60_000)).toMatchObject({ status: "FAILED", error: "The server answered HTTP 401", createdRows: 0 });
+    const privateAddress = await api.imports.startFromApi.mutate({ source: "shlink", baseUrl: "http://10.0.0.1", apiKey: "any" });
+    expect(await waitForImport(privateAddress.id, 60_000)).toMatchObject({ status: "FAILED", error: expect.stringMatching(/not a public one/) });
+  }, 240_000);
 
   it("a worker SIGKILLed mid-import: another finishes it and every row creates exactly one link", async () => {
     const api = client.api(cluster!.webs[0]!.url!);

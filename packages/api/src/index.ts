@@ -15,4 +15,5 @@ export { apiDocument } from "./openapi";
 export { operatorProcedure, protectedProcedure, publicProcedure, createTRPCRouter } from "./trpc";
 export { isOperatorEmail, operatorEmailsSchema } from "./operators";
 export { FieldError, retryAfterSecondsOf, SlugTakenError } from "./errors";
-export { runImport, importProgressSchema, type ImportProgress, type ImportRunDeps } from "./imports/run";
+export { runImport, importProgressSchema, ImportSourceError, type ImportProgress, type ImportRunDeps } from "./imports/run";
+export type { FetchJson } from "./imports/api-source";

@@ -1,12 +1,13 @@
 import type { Database } from "@hop/db";
 import { type Redis, redisKeys } from "@hop/redis";
-import { importMappingSchema, importSlugTakenSchema, type CreateLinkInput } from "@hop/validators";
+import { importApiSources, importMappingSchema, importSlugTakenSchema, maxImportRows, type CreateLinkInput } from "@hop/validators";
 import { TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { ImportRowContext, TRPCContext } from "../context";
 import { SlugTakenError } from "../errors";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
+import { apiLinksToCsv, type FetchJson, fetchApiLinks } from "./api-source";
 import { type CsvRecord, readCsv, rowToLink } from "./csv";
 import { firstIssue } from "./preview";
 
@@ -18,6 +19,8 @@ export const importOptionsSchema = z.object({
   /** The importer's short-link origin and host, so links.create refuses links to Hop itself as it did in the browser. */
   shortLinkBaseUrl: z.string(),
   requestHost: z.string().nullable(),
+  /** An import from another server's API: where, and the key (erased once its links are fetched and kept as the import's CSV). */
+  api: z.object({ source: z.enum(importApiSources), baseUrl: z.string(), apiKey: z.string().nullable() }).optional(),
 });
 export type ImportOptions = z.infer<typeof importOptionsSchema>;
 
@@ -42,6 +45,8 @@ export interface ImportRunDeps {
   /** Rows created at once (each its own links.create and transaction). */
   concurrency?: number;
   signal?: AbortSignal;
+  /** The guarded HTTP client API imports read through (the worker's: public addresses only). */
+  fetchJson?: FetchJson;
 }
 
 const createCaller = createCallerFactory(appRouter);
@@ -132,7 +137,11 @@ const progressSelect = {
 export async function runImport(deps: ImportRunDeps, importId: string): Promise<{ status: string; created: number; failed: number; skipped: number }> {
   const found = await deps.db.import.findUnique({ where: { id: importId }, select: { userId: true, status: true, content: true, options: true } });
   if (!found || (found.status !== "QUEUED" && found.status !== "RUNNING")) return { status: found?.status ?? "MISSING", created: 0, failed: 0, skipped: 0 };
-  const options = importOptionsSchema.parse(found.options);
+  let options = importOptionsSchema.parse(found.options);
+  let content = found.content;
+  if (content === null && options.api) {
+    ({ content, options } = await fetchApiRows(deps, importId, options));
+  }
   const handled = new Set((await deps.db.importRow.findMany({ where: { importId }, select: { rowIndex: true } })).map((row) => row.rowIndex));
   const [created, failed, skipped] = await Promise.all([
     deps.db.importRow.count({ where: { importId, linkId: { not: null } } }),
@@ -169,7 +178,7 @@ export async function runImport(deps: ImportRunDeps, importId: string): Promise<
     await publishProgress(deps, toProgress(after));
     if (after.status === "CANCELLED") cancelled = true;
   };
-  for await (const item of readCsv(found.content ?? "")) {
+  for await (const item of readCsv(content ?? "")) {
     if ("headers" in item || handled.has(item.index)) continue;
     batch.push(item);
     if (batch.length >= concurrency) await flush();
@@ -181,4 +190,31 @@ export async function runImport(deps: ImportRunDeps, importId: string): Promise<
   const final = await deps.db.import.findUniqueOrThrow({ where: { id: importId }, select: progressSelect });
   await publishProgress(deps, toProgress(final));
   return { status: final.status, created: final.createdRows, failed: final.failedRows, skipped: final.skippedRows };
+}
+
+/** An API import's first step: its links read from the other server and kept as the import's CSV; the key is then erased. */
+async function fetchApiRows(deps: ImportRunDeps, importId: string, options: ImportOptions): Promise<{ content: string; options: ImportOptions }> {
+  const api = options.api;
+  if (!api?.apiKey || !deps.fetchJson) throw new Error("this API import has no key or no fetcher to read its links with");
+  let links: Awaited<ReturnType<typeof fetchApiLinks>>;
+  try {
+    links = await fetchApiLinks(api.source, api.baseUrl, api.apiKey, deps.fetchJson);
+  } catch (error) {
+    // Said to the user on the import; graphile-worker is not asked to retry a server that refused the key or answered nonsense.
+    const reason = error instanceof ZodError ? "The server's answer is not the API expected" : error instanceof Error ? error.message : String(error);
+    await deps.db.import.update({
+      where: { id: importId },
+      data: { status: "FAILED", error: reason.slice(0, 500), finishedAt: new Date(), options: { ...options, api: { ...api, apiKey: null } } },
+    });
+    throw new ImportSourceError(reason);
+  }
+  const content = apiLinksToCsv(links.slice(0, maxImportRows));
+  const kept: ImportOptions = { ...options, api: { ...api, apiKey: null } };
+  await deps.db.import.update({ where: { id: importId }, data: { content, totalRows: Math.min(links.length, maxImportRows), options: kept } });
+  return { content, options: kept };
+}
+
+/** The other server could not be read: the import is marked FAILED with the reason; the job ends. */
+export class ImportSourceError extends Error {
+  override readonly name = "ImportSourceError";
 }

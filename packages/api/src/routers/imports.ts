@@ -1,11 +1,13 @@
 import { enqueueJob } from "@hop/jobs";
-import { importIdInput, maxImportRows, previewImportInput, startImportInput } from "@hop/validators";
+import { importIdInput, maxImportRows, previewImportInput, startApiImportInput, startImportInput } from "@hop/validators";
+import type { Prisma } from "@hop/db";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { stringify } from "csv-stringify/sync";
+import { apiRowsMapping } from "../imports/api-source";
 import { readCsv, readCsvHead } from "../imports/csv";
 import { previewCsv } from "../imports/preview";
 import type { ImportOptions } from "../imports/run";
-import { protectedProcedure } from "../trpc";
+import { type ProtectedContext, protectedProcedure } from "../trpc";
 
 const importSummary = {
   id: true,
@@ -22,6 +24,20 @@ const importSummary = {
   finishedAt: true,
 } as const;
 
+/** Keeps the import and queues its job, in one transaction. One unfinished import per account at a time: that is the import's rate limit. */
+function queueImport(ctx: ProtectedContext, data: { source: string; fileName: string; content: string | null; options: ImportOptions; totalRows: number }) {
+  const userId = ctx.session.userId;
+  return ctx.db.$transaction(async (tx) => {
+    // Serialises starts of one account, so two tabs cannot both pass the check below.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${userId}`}))`;
+    const running = await tx.import.findFirst({ where: { userId, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
+    if (running) throw new TRPCError({ code: "CONFLICT", message: "An import is already running; wait for it or cancel it first" });
+    const created = await tx.import.create({ data: { userId, ...data, options: data.options as Prisma.InputJsonObject }, select: importSummary });
+    await enqueueJob(tx, "links.import", { importId: created.id }, { jobKey: `links.import:${created.id}`, maxAttempts: 25 });
+    return created;
+  });
+}
+
 /**
  * Imports of links from other shorteners' CSV exports. The browser's
  * procedures only read, check and queue: the worker creates the rows (see
@@ -34,7 +50,6 @@ export const importsRouter = {
 
   /** Keeps the file in PostgreSQL and queues its job, in one transaction. One unfinished import per account at a time: that is the import's rate limit. */
   start: protectedProcedure.input(startImportInput).mutation(async ({ ctx, input }) => {
-    const userId = ctx.session.userId;
     const head = await readCsvHead(input.content, 0);
     if (head.total === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "The file has no rows below its header" });
     if (head.total > maxImportRows) throw new TRPCError({ code: "BAD_REQUEST", message: `Import at most ${maxImportRows.toLocaleString("en")} rows at once` });
@@ -46,18 +61,20 @@ export const importsRouter = {
       shortLinkBaseUrl: ctx.shortLinkBaseUrl,
       requestHost: ctx.headers.get("host"),
     };
-    return ctx.db.$transaction(async (tx) => {
-      // Serialises starts of one account, so two tabs cannot both pass the check below.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${userId}`}))`;
-      const running = await tx.import.findFirst({ where: { userId, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
-      if (running) throw new TRPCError({ code: "CONFLICT", message: "An import is already running; wait for it or cancel it first" });
-      const created = await tx.import.create({
-        data: { userId, source: `csv:${options.format}`, fileName: input.fileName, content: input.content, options, totalRows: head.total },
-        select: importSummary,
-      });
-      await enqueueJob(tx, "links.import", { importId: created.id }, { jobKey: `links.import:${created.id}`, maxAttempts: 25 });
-      return created;
-    });
+    return queueImport(ctx, { source: `csv:${options.format}`, fileName: input.fileName, content: input.content, options, totalRows: head.total });
+  }),
+
+  /** An import straight from another server's API with a key of an account there: the worker reads its links (guarded fetch), then imports them. */
+  startFromApi: protectedProcedure.input(startApiImportInput).mutation(({ ctx, input }) => {
+    const options: ImportOptions = {
+      format: `${input.source}-api`,
+      mapping: apiRowsMapping,
+      onSlugTaken: input.onSlugTaken,
+      shortLinkBaseUrl: ctx.shortLinkBaseUrl,
+      requestHost: ctx.headers.get("host"),
+      api: { source: input.source, baseUrl: input.baseUrl, apiKey: input.apiKey },
+    };
+    return queueImport(ctx, { source: `api:${input.source}`, fileName: new URL(input.baseUrl).host, content: null, options, totalRows: 0 });
   }),
 
   get: protectedProcedure.input(importIdInput).query(async ({ ctx, input }) => {
