@@ -34,9 +34,10 @@ const db = createDatabase(databaseUrl, { maxConnections: Math.min(concurrency, 2
 const redis = createRedisClient({ REDIS_URL: redisServer.url });
 
 const tagsOf = (index: number) => `t${index % 20}|campaign-${index % 7}`;
-const csv = ["url,key,title,tags", ...Array.from({ length: rowCount }, (_, index) => `https://import-bench.example/${index},imp-${index},Row ${index},${tagsOf(index)}`)].join(
-  "\n",
-);
+const csv = [
+  "url,key,title,tags",
+  ...Array.from({ length: rowCount }, (_, index) => `https://import-bench.example/${index},imp-${index},Row ${index},${tagsOf(index)}`),
+].join("\n");
 
 /** Wall time and this process's CPU time (user + system) of `work`. */
 async function timed(work: () => Promise<unknown>): Promise<{ seconds: number; cpuMs: number }> {
@@ -94,7 +95,9 @@ try {
       `| ${what} | ${run.seconds.toFixed(1)} | ${Math.round(rate(run)).toLocaleString("en")} | ${((run.seconds * 1000) / rowCount).toFixed(3)} | ${(run.cpuMs / rowCount).toFixed(3)} | ${(run.seconds / bare.seconds).toFixed(1)}x |`,
     );
   }
-  console.log(`\nBudget: at least 2,000 rows/s through the procedures: ${Math.round(rate(procedures)).toLocaleString("en")} rows/s (${rate(procedures) >= 2_000 ? "met" : "MISSED"}).`);
+  console.log(
+    `\nBudget: at least 2,000 rows/s through the procedures: ${Math.round(rate(procedures)).toLocaleString("en")} rows/s (${rate(procedures) >= 2_000 ? "met" : "MISSED"}).`,
+  );
 } finally {
   await db.$disconnect();
   await redis.close();

@@ -138,7 +138,10 @@ export function ImportFlow() {
                   <TableRow key={`${index}-${row.cells[mapping.url] ?? ""}`} data-testid="preview-row">
                     <TableCell className="text-muted-foreground">{index + 1}</TableCell>
                     <TableCell className="max-w-56 truncate">{row.cells[mapping.url] ?? ""}</TableCell>
-                    <TableCell className="max-w-32 truncate">{mapping.slug ? (row.cells[mapping.slug] ?? "") : ""}</TableCell>
+                    {/* The slug as it will be asked for (dub's and Bitly's short links give theirs as the last path segment). */}
+                    <TableCell className="max-w-32 truncate">
+                      {"slug" in row.outcome ? (row.outcome.slug ?? "generated") : mapping.slug ? (row.cells[mapping.slug] ?? "") : ""}
+                    </TableCell>
                     <TableCell>
                       {row.outcome.action === "create" ? <Badge variant="success">Created</Badge> : null}
                       {row.outcome.action === "rename" ? <Badge variant="info">Slug taken: renamed</Badge> : null}
