@@ -195,8 +195,28 @@ describe("CSV imports", () => {
     expect(await waitForImport(privateAddress.id, 60_000)).toMatchObject({ status: "FAILED", error: expect.stringMatching(/not a public one/) });
   }, 240_000);
 
-  it("a worker SIGKILLed mid-import: another finishes it and every row creates exactly one link", async () => {
+  it("a worker SIGKILLed mid-import: another finishes it and every row creates exactly one link; progress is pushed on another instance", async () => {
     const api = client.api(cluster!.webs[0]!.url!);
+    // Progress on the other web (started on web 0): server-sent events from Redis pub/sub, before and after the kill.
+    expect((await fetch(`${cluster!.webs[1]!.url}/api/imports/events`)).status).toBe(401);
+    await api.auth.me.query();
+    const events = new AbortController();
+    const pushed: Array<{ importId: string; createdRows: number; status: string }> = [];
+    const stream = await fetch(`${cluster!.webs[1]!.url}/api/imports/events`, { headers: { cookie: `hop_session=${client.cookie}` }, signal: events.signal });
+    expect(stream.headers.get("content-type")).toContain("text/event-stream");
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^event: progress\ndata: (.*)$/m.exec(block)?.[1];
+          if (data) pushed.push(JSON.parse(data));
+        }
+      }
+    })().catch(() => undefined);
     const rows = 2_000;
     const content = csv([["url", "key"], ...Array.from({ length: rows }, (_, index) => [`https://kill.example/${index}`, `kill-${index}`])]);
     const started = await api.imports.start.mutate({
@@ -223,5 +243,11 @@ describe("CSV imports", () => {
     expect(new Set(links.map((link) => link.url)).size).toBe(rows);
     expect(links.every((link) => link.slug === `kill-${link.url.split("/").at(-1)}`)).toBe(true);
     expect(await db.importRow.count({ where: { importId: started.id, linkId: { not: null } } })).toBe(rows);
+
+    const mine = pushed.filter((event) => event.importId === started.id);
+    events.abort();
+    await reading;
+    expect(mine.some((event) => event.createdRows > 0 && event.createdRows < rows)).toBe(true);
+    expect(mine.at(-1)).toMatchObject({ status: "SUCCEEDED", createdRows: rows });
   }, 420_000);
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requireSignedInUser } from "~/server/require-user";
 import { PageHeader } from "../../_components/page-header";
+import { ApiImportCard } from "./_components/api-import-card";
 import { ImportFlow } from "./_components/import-flow";
 
 export const metadata: Metadata = {
@@ -17,6 +18,7 @@ export default async function ImportPage() {
         description="Upload a CSV export from dub, Shlink or Bitly (or any CSV with a URL column). You see what will happen to each row before anything is created."
       />
       <ImportFlow />
+      <ApiImportCard />
     </div>
   );
 }
