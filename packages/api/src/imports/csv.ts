@@ -88,14 +88,22 @@ export async function readCsvHead(content: string, limit: number): Promise<{ hea
   return { headers, records, total };
 }
 
-/** A short link (`https://dub.sh/abc`, `bit.ly/abc`) or a bare key: the slug is its last path segment. */
+/** A short link (`https://dub.sh/abc`, `bit.ly/abc`) or a bare key: the slug is the link's last path segment ("" for a bare host). */
 function slugOf(value: string): string {
   const trimmed = value.trim();
   if (!trimmed.includes("/")) return trimmed;
-  const withoutQuery = trimmed.split(/[?#]/)[0] ?? "";
-  const segments = withoutQuery.split("/").filter((segment) => segment.length > 0);
-  // A bare host (`https://dub.sh/`) has no slug.
-  return segments.length > 1 || !/^[a-z]+:$/i.test(segments[0] ?? "") ? (segments.at(-1) ?? "") : "";
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
+    return decodeURIComponent(
+      url.pathname
+        .split("/")
+        .filter((segment) => segment.length > 0)
+        .at(-1) ?? "",
+    );
+  } catch {
+    // Not a URL nor a key: links.create says what is wrong with it.
+    return trimmed;
+  }
 }
 
 /** Tags in one cell: separated by `|` (Shlink), `,` or `;`. */
