@@ -61,6 +61,7 @@ try {
     }
   });
 
+  console.log(`bare batched insert: ${rowCount} rows in ${bare.seconds.toFixed(1)} s`);
   const created = await db.import.create({
     data: {
       userId: user.id,
@@ -78,9 +79,16 @@ try {
     },
   });
   let outcome: Awaited<ReturnType<typeof runImport>> | undefined;
+  // A line every 10 s, so a slow machine's run says how far it got.
+  const progress = setInterval(() => {
+    void db.import
+      .findUnique({ where: { id: created.id }, select: { createdRows: true } })
+      .then((row) => console.log(`... ${row?.createdRows ?? 0} rows imported`));
+  }, 10_000);
   const procedures = await timed(async () => {
     outcome = await runImport({ db, redis: redis.redis, instanceId: "bench", concurrency }, created.id);
   });
+  clearInterval(progress);
   if (outcome?.created !== rowCount) throw new Error(`expected ${rowCount} links, the import created ${JSON.stringify(outcome)}`);
 
   const rate = (run: { seconds: number }) => rowCount / run.seconds;
