@@ -243,7 +243,7 @@ describe("the analytics page", () => {
     await page.getByRole("button", { name: "Show range" }).click();
     await expect.poll(() => Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ period: "custom", from, to: today });
     await expect.poll(() => text("total-clicks")).toBe("6");
-    expect(await page.getByTestId("timeseries-chart").getAttribute("aria-label")).toMatch(/over 3 days/);
+    await expect.poll(() => page.getByTestId("timeseries-chart").getAttribute("aria-label")).toMatch(/over 3 days/);
     // An impossible range cannot be asked for.
     await page.getByLabel("From").fill(today);
     await page.getByLabel("To (included)").fill(from);
@@ -278,8 +278,9 @@ describe("the analytics page", () => {
     restartedWeb = await startHopProcess("web", { ...cluster.env, PORT: port });
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 20_000 });
     await expect.poll(() => text("total-clicks"), { timeout: 10_000 }).toBe("8");
-    // And it is live again.
+    // And it is live again (the 2 s budget is the first test's; a freshly started instance answers its first queries slower).
     await visit({ slug: "spring", ip: addresses.de, userAgent: agents.chromeAndroid });
-    await expect.poll(() => text("total-clicks"), { timeout: 2_000, interval: 50 }).toBe("9");
-  });
+    await expect.poll(() => text("total-clicks"), { timeout: 10_000, interval: 50 }).toBe("9");
+    // A stop, a cold start and a reconnect: on a shared 2-core machine that takes longer than vitest's default 30 s.
+  }, 90_000);
 });

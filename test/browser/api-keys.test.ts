@@ -104,4 +104,22 @@ describe("the API keys card", () => {
     const refused = await listLinks(key);
     expect(refused.status).toBe(401);
   });
+
+  it("the API reference at /docs/api renders the OpenAPI document with nothing fetched from another origin", async () => {
+    const reference = await context.newPage();
+    const foreign: string[] = [];
+    reference.on("request", (request) => {
+      if (!request.url().startsWith(webUrl(1)) && !request.url().startsWith("data:") && !request.url().startsWith("blob:")) foreign.push(request.url());
+    });
+    await reference.goto(`${webUrl(1)}/docs/api`);
+    await reference.getByText("Hop API").first().waitFor({ state: "visible", timeout: 30_000 });
+    // The operations are listed by their summaries (from the procedures' meta); the first group is open.
+    await reference.getByText("Clicks per hour, day or month on the viewer's clock").first().waitFor({ state: "visible" });
+    await reference.getByText("Open Group - links").first().waitFor({ state: "attached" });
+    // Scalar's hosted extras are configured off.
+    expect(await reference.getByText("Ask AI").count()).toBe(0);
+    await saveScreenshot(reference, "api-reference");
+    expect(foreign).toEqual([]);
+    await reference.close();
+  }, 60_000);
 });

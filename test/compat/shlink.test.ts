@@ -160,6 +160,10 @@ describe("Shlink REST API v3 through @shlinkio/shlink-js-sdk", () => {
       type: "https://shlink.io/api/error/invalid-api-key",
       status: 401,
     });
+    const noKey = await fetch(`${cluster.webs[1]!.url}/rest/v3/short-urls`);
+    expect(noKey.status).toBe(401);
+    expect(noKey.headers.get("content-type")).toBe("application/problem+json");
+    expect(await noKey.json()).toMatchObject({ type: "https://shlink.io/api/error/missing-authentication", status: 401 });
     const owner = keyOwner(cluster, "shlink-user@example.com");
     const doomed = await owner.create(["links:read"]);
     expect((await client(1, doomed.key).listShortUrls()).pagination.totalItems).toBeGreaterThan(0);

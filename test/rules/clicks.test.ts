@@ -105,6 +105,22 @@ describe("rule 6: a worker killed mid-batch loses no click and counts none twice
       ) rolled USING ("linkId", bucket, country)
       WHERE raw.clicks IS DISTINCT FROM rolled.clicks`;
     expect(Number(mismatch?.count)).toBe(0);
+    // And the per-account rollups: clicks per dimension value and UTC day, and visitors per day, each counted once.
+    const [accountMismatch] = await db.$queryRaw<{ count: bigint }[]>`
+      SELECT count(*) AS count FROM (
+        SELECT l."userId", c."occurredAt"::date AS day, c."isBot", coalesce(c.country, '') AS value, count(*)::int AS clicks
+        FROM "Click" c JOIN "Link" l ON l.id = c."linkId" GROUP BY 1, 2, 3, 4
+      ) raw FULL JOIN (SELECT "userId", day, "isBot", value, clicks FROM "AccountDimensionDay" WHERE dimension = 'country') rolled
+        USING ("userId", day, "isBot", value)
+      WHERE raw.clicks IS DISTINCT FROM rolled.clicks`;
+    expect(Number(accountMismatch?.count)).toBe(0);
+    const [visitorMismatch] = await db.$queryRaw<{ count: bigint }[]>`
+      SELECT count(*) AS count FROM (
+        SELECT l."userId", c."occurredAt"::date AS day, count(DISTINCT c."visitorHash")::int AS visitors
+        FROM "Click" c JOIN "Link" l ON l.id = c."linkId" GROUP BY 1, 2
+      ) raw FULL JOIN (SELECT "userId", day, visitors FROM "AccountDailyUniques" WHERE kind = 'all') rolled USING ("userId", day)
+      WHERE raw.visitors IS DISTINCT FROM rolled.visitors`;
+    expect(Number(visitorMismatch?.count)).toBe(0);
     // Unique visitors per link and day equal a recount of the raw rows.
     const recount = await db.$queryRaw<{ linkId: string; day: Date; uniques: bigint }[]>`
       SELECT "linkId", "occurredAt"::date AS day, count(DISTINCT "visitorHash") AS uniques FROM "Click" GROUP BY 1, 2 ORDER BY 1, 2`;

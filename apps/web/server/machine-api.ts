@@ -33,11 +33,12 @@ const document = JSON.stringify(apiDocument(restPrefix));
 // Scalar's prebuilt browser bundle, from the installed package (its exports do not name the file, so it is found beside the entry).
 const scalarBundle = join(dirname(createRequire(import.meta.url).resolve("@scalar/api-reference")), "browser", "standalone.js");
 
+// Scalar's own fonts, telemetry, hosted AI agent and developer tools are off: the page needs nothing but this server.
 const docsPage = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Hop API reference</title></head>
 <body>
-<script id="api-reference" data-url="${documentPath}" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false}'></script>
+<script id="api-reference" data-url="${documentPath}" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false,"showDeveloperTools":"never","agent":{"disabled":true}}'></script>
 <script src="${docsScriptPath}"></script>
 </body>
 </html>`;

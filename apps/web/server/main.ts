@@ -14,9 +14,9 @@ import { startHeartbeat } from "@hop/presence";
 import next from "next";
 import { getWebServices } from "../src/server/services";
 import { clientAddress, clientIpHeader } from "./client-address";
-import { answerCompatApi, isCompatApiPath } from "./compat";
-import { importProgressPath, startImportProgress } from "./import-progress";
 import { liveClicksPath, startLiveClicks } from "./live-clicks";
+import { importProgressPath, startImportProgress } from "./import-progress";
+import { answerCompatApi, isCompatApiPath } from "./compat";
 import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
@@ -46,9 +46,9 @@ await nextApp.prepare();
 
 let stopping = false;
 const inFlight = createInFlight();
-const answerMachineApi = createMachineApi(services);
 const liveClicks = startLiveClicks(services);
 const importProgress = startImportProgress(services);
+const answerMachineApi = createMachineApi(services);
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const payload = JSON.stringify(body);
@@ -92,6 +92,8 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     );
     return;
   }
+  if (path === liveClicksPath) return liveClicks.answer(request, response);
+  if (path === importProgressPath) return importProgress.answer(request, response);
   if (path && answerMachineApi(request, response, path)) return;
   // Shlink's and dub's APIs, answered here like the redirect (see compat.ts).
   if (path && isCompatApiPath(path)) {
@@ -103,8 +105,6 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     });
     return;
   }
-  if (path === liveClicksPath) return liveClicks.answer(request, response);
-  if (path === importProgressPath) return importProgress.answer(request, response);
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.
   const method = request.method;
   if ((method === "GET" || method === "HEAD" || method === "POST") && path && path.indexOf("/", 1) === -1 && isSlugShaped(path.slice(1))) {
@@ -162,6 +162,7 @@ const stop = async (signal: string) => {
   await heartbeat.stop();
   // Still serving, answering not-ready: the load balancer stops sending new connections before the listener closes.
   if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
+  // Open live streams end now (their browsers reconnect to another instance); they would hold the listener open.
   await liveClicks.close();
   await importProgress.close();
   await new Promise<void>((resolve) => {

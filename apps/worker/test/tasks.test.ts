@@ -107,12 +107,13 @@ describe("clicks.deleteOld", () => {
     }));
     await ingestClickEvents(db, events);
     const rollupsBefore = await db.linkDailyStat.findMany({ orderBy: { day: "asc" } });
-    expect(await deleteOldClicks(db, 30, now)).toEqual({ clicks: 3, visitorDays: 3 });
+    expect(await deleteOldClicks(db, 30, now)).toEqual({ clicks: 3, visitorDays: 3, accountVisitorDays: 6 });
+    expect(await db.accountDailyUniques.count()).toBe(8);
     expect((await db.click.findMany({ orderBy: { eventId: "asc" } })).map((click) => click.eventId)).toEqual(["e3", "e4"]);
     expect(await db.linkDailyStat.findMany({ orderBy: { day: "asc" } })).toEqual(rollupsBefore);
     expect(rollupsBefore.reduce((sum, row) => sum + row.clicks, 0)).toBe(5);
     expect((await db.link.findUniqueOrThrow({ where: { id: link.id } })).totalClicks).toBe(5n);
-    expect(await deleteOldClicks(db, 30, now)).toEqual({ clicks: 0, visitorDays: 0 });
+    expect(await deleteOldClicks(db, 30, now)).toEqual({ clicks: 0, visitorDays: 0, accountVisitorDays: 0 });
   });
 });
 

@@ -38,6 +38,9 @@ export async function purgeAccount(deps: PurgeDeps, userId: string, now: Date): 
   // Soft-deleted links too: their slugs may still have entries ("no such link" markers).
   const slugs = (await deps.db.link.findMany({ where: { userId }, select: { slug: true } })).map((link) => link.slug);
   if (slugs.length > 0) await deps.redis.del(...slugs.map((slug) => redisKeys.link(slug)));
+  // The API keys' cached owners go too: a key of a deleted account is then looked up in PostgreSQL, where it is gone.
+  const keys = await deps.db.apiToken.findMany({ where: { userId }, select: { tokenHash: true } });
+  if (keys.length > 0) await deps.redis.del(...keys.flatMap((key) => [redisKeys.apiKey(key.tokenHash), redisKeys.apiKeyUsed(key.tokenHash)]));
   await forgetUserSessions(deps.redis, userId);
   const { count } = await deps.db.user.deleteMany({ where: { id: userId, deletionScheduledFor: { lte: now } } });
   return count === 0 ? { purged: false, links: 0 } : { purged: true, links: slugs.length };

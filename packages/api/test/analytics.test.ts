@@ -88,10 +88,24 @@ beforeAll(async () => {
     trigger: pick.qr ? "qr" : "link",
   }));
   for (let offset = 0; offset < events.length; offset += 100) await ingestClickEvents(db, events.slice(offset, offset + 100));
+  // A deleted link's clicks vanish from every answer: the per-account rollups hold them, the answers subtract them.
+  const gone = await owner.caller.links.create({ url: "https://example.com/gone", slug: "an-gone", tags: ["red"] });
+  await ingestClickEvents(
+    db,
+    // Within the first six hours only, so periods after them are answered from the account's rows alone.
+    events.slice(0, 80).map((event, index) => ({
+      ...event,
+      eventId: `analytics-gone-${index}`,
+      linkId: gone.id,
+      occurredAt: new Date(seedFrom + index * 270_000),
+      visitorHash: `visitor-gone-${index % 7}-${new Date(seedFrom).toISOString().slice(0, 10)}`,
+    })),
+  );
+  await owner.caller.links.delete({ id: gone.id });
 
   const rows = await db.click.findMany({ include: { link: { include: { tags: { include: { tag: true } } } } } });
   raw = rows
-    .filter((row) => row.link.userId === owner.userId)
+    .filter((row) => row.link.userId === owner.userId && row.link.deletedAt === null)
     .map((row) => ({
       linkId: row.linkId,
       tags: row.link.tags.map((linkTag) => linkTag.tag.name),

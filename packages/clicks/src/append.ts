@@ -1,6 +1,6 @@
 import type { Database } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
-import { type ClickEvent, clickEventToStreamFields, clickStreamFieldOrder } from "./event";
+import { type ClickEvent, clickEventToStreamFields, clickStreamFieldOrder, clickStreamFieldValues } from "./event";
 import { ingestClickEvents } from "./ingest";
 
 /**
@@ -32,9 +32,10 @@ export function countedVisitLua(link: string, now: string): string {
  * (the script takes it from the cached link): the ARGV a script passes to
  * clickStreamXaddLua's XADD.
  */
+const draftFieldOrder = clickStreamFieldOrder.filter((key) => key !== "linkId");
 export function clickDraftArgs(draft: ClickDraft): string[] {
-  const fields = clickEventToStreamFields({ ...draft, linkId: "" });
-  return clickStreamFieldOrder.filter((key) => key !== "linkId").map((key) => fields[key]);
+  const fields = clickStreamFieldValues({ ...draft, linkId: "" });
+  return draftFieldOrder.map((key) => fields[key]);
 }
 
 /**

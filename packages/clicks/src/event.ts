@@ -81,8 +81,9 @@ export const clickStreamFieldOrder = [
   "trigger",
 ] as const satisfies readonly (keyof ClickStreamFields)[];
 
-export function clickEventToStreamFields(event: ClickEvent): ClickStreamFields {
-  const fields: ClickStreamFields = {
+/** The stream fields of an event, in no particular key order (the redirect's hot path reads them by clickStreamFieldOrder). */
+export function clickStreamFieldValues(event: ClickEvent): ClickStreamFields {
+  return {
     eventId: event.eventId,
     linkId: event.linkId,
     occurredAt: String(event.occurredAt.getTime()),
@@ -93,6 +94,10 @@ export function clickEventToStreamFields(event: ClickEvent): ClickStreamFields {
     ip: event.ip ?? "",
     trigger: event.trigger ?? "link",
   };
+}
+
+export function clickEventToStreamFields(event: ClickEvent): ClickStreamFields {
+  const fields = clickStreamFieldValues(event);
   // Built in clickStreamFieldOrder (object keys keep insertion order; XADD sends them in it).
   return Object.fromEntries(clickStreamFieldOrder.map((key) => [key, fields[key]])) as ClickStreamFields;
 }

@@ -23,6 +23,7 @@ export {
   type ClickEvent,
   type ClickStreamFields,
 } from "./event";
+export { accountRollupCtes, accountRollupDimensions, quarterHourSql } from "./account-rollups";
 export { ingestClickEvents, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";
 export {

@@ -1,4 +1,5 @@
 import type { Database } from "@hop/db";
+import { accountRollupCtes } from "./account-rollups";
 import type { ClickEvent } from "./event";
 import { type ClickUtm, destinationUtm, type EnrichOptions, enrichClicks, type EnrichedClick } from "./enrich";
 
@@ -17,7 +18,7 @@ export interface IngestResult {
  * Click rows (idempotent by event id), the 15-minute ClickRollup rows of
  * every dimension (bots included, flagged), the per-day rollups (clicks and
  * unique visitors without bots, bot clicks apart) and each link's total
- * (without bots). Only rows inserted now feed the rollups, so a replay adds
+ * (without bots), and the per-account rollups (account-rollups.ts). Only rows inserted now feed the rollups, so a replay adds
  * nothing to them. A replayed event changes nothing; a failure commits
  * nothing. The worker calls this for each batch from the stream, and the
  * redirect for a single click when Redis is down.
@@ -81,6 +82,10 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
       DO UPDATE SET "clicks" = "ClickRollup"."clicks" + excluded."clicks"
       RETURNING 1
     ),
+    owned AS (
+      SELECT i.*, o.user_id FROM inserted i JOIN (SELECT DISTINCT link_id, user_id FROM live) o ON o.link_id = i."linkId"
+    ),
+    ${accountRollupCtes("owned")},
     new_visitors AS (
       INSERT INTO "LinkDailyVisitor" ("linkId", "day", "visitorHash")
       SELECT DISTINCT "linkId", day, "visitorHash" FROM inserted WHERE NOT "isBot" ORDER BY 1, 2, 3
@@ -116,6 +121,7 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
       (SELECT count(*) FROM batch) - (SELECT count(*) FROM live) AS orphaned,
       (SELECT count(*) FROM rollups) AS rollups,
       (SELECT count(*) FROM dimension_rollups) AS dimension_rollups,
+      (SELECT count(*) FROM account_buckets) + (SELECT count(*) FROM account_dimension_buckets) + (SELECT count(*) FROM account_dimension_days) + (SELECT count(*) FROM account_uniques) AS account_rollups,
       (SELECT count(*) FROM totals) AS totals`;
   const inserted = Number(result?.inserted ?? 0);
   const orphaned = Number(result?.orphaned ?? 0);

@@ -192,4 +192,80 @@ describe("rollups", () => {
     ]);
     expect(new Set(rows.map((row) => `${row.userId}|${row.referrerHost}|${row.country}`))).toEqual(new Set([`${userId}|t.co|NL`]));
   });
+  it("per account: every dimension's quarter hours and UTC days, and the totals, equal the per-link rows summed, visitors per day a recount; a replay adds nothing", async () => {
+    const link = (await db.link.create({ data: { slug: "rolled-account", url: "https://example.com/ra?utm_source=mail", userId } })).id;
+    const batch = [
+      click({ linkId: link, ip: null, country: "DE", referrer: null, occurredAt: new Date("2026-11-25T23:50:00Z") }),
+      click({ linkId: link, ip: null, country: "DE", referrer: "https://t.co/y", occurredAt: new Date("2026-11-26T00:05:00Z"), userAgent: agents.iphone }),
+      click({ linkId: link, ip: null, country: null, referrer: null, occurredAt: new Date("2026-11-26T00:06:00Z"), userAgent: agents.googlebot }),
+    ];
+    await ingestClickEvents(db, batch);
+    await ingestClickEvents(db, batch);
+    const mismatches = await db.$queryRaw<{ dimension: string; value: string }[]>`
+      WITH per_link AS (
+        SELECT r."userId", d.dimension, r.bucket, r."isBot", d.value, sum(r.clicks)::int AS clicks
+        FROM "ClickRollup" r CROSS JOIN LATERAL (VALUES ('country', r.country), ('region', r.region), ('city', r.city), ('device', r.device),
+          ('browser', r.browser), ('os', r.os), ('referrer', r."referrerHost"), ('utmSource', r."utmSource"), ('utmMedium', r."utmMedium"),
+          ('utmCampaign', r."utmCampaign"), ('trigger', r.trigger), ('link', r."linkId")) AS d(dimension, value)
+        GROUP BY 1, 2, 3, 4, 5
+      ),
+      per_day AS (SELECT "userId", dimension, bucket::date AS day, "isBot", value, sum(clicks)::int AS clicks FROM per_link GROUP BY 1, 2, 3, 4, 5)
+      SELECT dimension, value FROM per_link FULL JOIN "AccountDimensionBucket" a USING ("userId", dimension, bucket, "isBot", value)
+        WHERE per_link.clicks IS DISTINCT FROM a.clicks
+      UNION ALL
+      SELECT dimension, value FROM per_day FULL JOIN "AccountDimensionDay" a USING ("userId", dimension, day, "isBot", value)
+        WHERE per_day.clicks IS DISTINCT FROM a.clicks`;
+    expect(mismatches).toEqual([]);
+    const [totals] = await db.$queryRaw<{ mismatches: bigint }[]>`
+      SELECT count(*) AS mismatches FROM (SELECT "userId", bucket, "isBot", sum(clicks)::int AS clicks FROM "ClickRollup" GROUP BY 1, 2, 3) r
+        FULL JOIN "AccountClickBucket" a USING ("userId", bucket, "isBot") WHERE r.clicks IS DISTINCT FROM a.clicks`;
+    expect(Number(totals?.mismatches)).toBe(0);
+    // Visitors per account, UTC day and kind equal a recount of the raw rows' distinct hashes.
+    const [visitors] = await db.$queryRaw<{ mismatches: bigint }[]>`
+      SELECT count(*) AS mismatches FROM (
+        SELECT l."userId", c."occurredAt"::date AS day, k.kind, count(DISTINCT c."visitorHash")::int AS visitors
+        FROM "Click" c JOIN "Link" l ON l.id = c."linkId" CROSS JOIN LATERAL (VALUES ('all'), ('human')) AS k(kind)
+        WHERE k.kind = 'all' OR NOT c."isBot" GROUP BY 1, 2, 3
+      ) raw FULL JOIN "AccountDailyUniques" u USING ("userId", day, kind) WHERE raw.visitors IS DISTINCT FROM u.visitors`;
+    expect(Number(visitors?.mismatches)).toBe(0);
+    const days = await db.accountDimensionDay.findMany({ where: { userId, dimension: "link", value: link }, orderBy: [{ day: "asc" }, { isBot: "asc" }] });
+    expect(days.map((row) => [row.day.toISOString().slice(0, 10), row.isBot, row.clicks])).toEqual([
+      ["2026-11-25", false, 1],
+      ["2026-11-26", false, 1],
+      ["2026-11-26", true, 1],
+    ]);
+  });
+  it("the migrations' backfill of the per-account rollups writes what ingestion wrote", async () => {
+    const tables = ["AccountClickBucket", "AccountDimensionBucket", "AccountDimensionDay", "AccountDailyVisitor", "AccountDailyUniques"];
+    const snapshot = async (query: (sql: string) => Promise<unknown[]>) =>
+      Promise.all(
+        tables.map((table) =>
+          query(`SELECT * FROM "${table}" ORDER BY 1, 2, 3, 4${table.startsWith("AccountDimension") || table === "AccountDailyVisitor" ? ", 5" : ""}`),
+        ),
+      );
+    const before = await snapshot((sql) => db.$queryRawUnsafe(sql));
+    expect(before.every((rows) => rows.length > 0)).toBe(true);
+    // Each migration's statements after its "-- Backfill" line, run over the rows ingestion left, in a transaction rolled back.
+    const backfill = ["20261202050000_account_rollups", "20261202050100_account_visitors"].flatMap((name) => {
+      const text = readFileSync(new URL(`../../db/prisma/migrations/${name}/migration.sql`, import.meta.url), "utf8");
+      return (text.split("-- Backfill")[1] ?? "")
+        .split(";")
+        .map((statement) => statement.replace(/^.*\n/, "").trim())
+        .filter(Boolean);
+    });
+    expect(backfill.length).toBe(5);
+    const rolledBack = new Error("rolled back");
+    let after: unknown[][] = [];
+    await db
+      .$transaction(async (tx) => {
+        for (const table of tables) await tx.$executeRawUnsafe(`DELETE FROM "${table}"`);
+        for (const statement of backfill) await tx.$executeRawUnsafe(statement);
+        after = await snapshot((sql) => tx.$queryRawUnsafe(sql));
+        throw rolledBack;
+      })
+      .catch((error: unknown) => {
+        if (error !== rolledBack) throw error;
+      });
+    expect(after).toEqual(before);
+  });
 });

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { visitorHash } from "../src";
 
@@ -9,6 +10,25 @@ const ip = "203.0.113.5";
 const agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0";
 
 describe("visitorHash", () => {
+  it("is HMAC(HMAC(secret, day), address + agent), the day key reused only for its own secret and day", () => {
+    const expected = (key: string, at: string) => {
+      const daily = createHmac("sha256", key)
+        .update(`visitor-day:${at.slice(0, 10)}`)
+        .digest();
+      return createHmac("sha256", daily).update(`${ip}\n${agent}`).digest("base64url");
+    };
+    // Alternating secrets and days: the memo of the day key must never answer for another one.
+    for (const [key, at] of [
+      [secret, "2026-11-30T10:00:00.000Z"],
+      ["another-visitor-hash-secret-0123456789", "2026-11-30T10:00:00.000Z"],
+      [secret, "2026-11-30T11:00:00.000Z"],
+      [secret, "2026-12-01T00:00:00.000Z"],
+      ["another-visitor-hash-secret-0123456789", "2026-12-01T00:00:00.000Z"],
+    ] as const) {
+      expect(visitorHash(key, ip, agent, new Date(at))).toBe(expected(key, at));
+    }
+  });
+
   it("is equal for the same visitor all through one UTC day", () => {
     const first = visitorHash(secret, ip, agent, new Date("2026-11-30T00:00:00.000Z"));
     expect(visitorHash(secret, ip, agent, new Date("2026-11-30T12:34:56.000Z"))).toBe(first);

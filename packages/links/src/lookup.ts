@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { clickDraftArgs, clickStreamXaddLua, countedVisitLua, type ClickDraft } from "@hop/clicks";
 import type { Database, Prisma } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
@@ -27,14 +28,16 @@ if ${countedVisitLua("link", "now")} then
 end
 return cached`;
 
-const scripts = new WeakMap<Redis, ReturnType<Redis["createScript"]>>();
-function lookUpAndRecord(redis: Redis) {
-  let script = scripts.get(redis);
-  if (!script) {
-    script = redis.createScript(lookUpAndRecordScript);
-    scripts.set(redis, script);
+// Named once, at load, with the SHA1 Redis gives it: every visit sends EVALSHA straight away (no per-call
+// digest or init promise, as @upstash/redis's Script has), and the text only when Redis answers NOSCRIPT.
+const lookUpAndRecordSha = createHash("sha1").update(lookUpAndRecordScript).digest("hex");
+async function lookUpAndRecord(redis: Redis, keys: string[], args: string[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(lookUpAndRecordSha, keys, args);
+  } catch (error) {
+    if (!(error instanceof Error) || !/NOSCRIPT/i.test(error.message)) throw error;
+    return redis.eval(lookUpAndRecordScript, keys, args);
   }
-  return script;
 }
 
 function parseCached(value: unknown): CachedLink | null | undefined {
@@ -68,7 +71,7 @@ export async function lookUpLink(deps: { db: Database; redis: Redis }, slug: str
   try {
     if (click) {
       const args = clickDraftArgs(click);
-      cached = parseCached(await lookUpAndRecord(deps.redis).exec([redisKeys.link(slug), redisKeys.clickStream()], args));
+      cached = parseCached(await lookUpAndRecord(deps.redis, [redisKeys.link(slug), redisKeys.clickStream()], args));
     } else {
       cached = parseCached(await deps.redis.get(redisKeys.link(slug)));
     }

@@ -60,6 +60,21 @@ describe("lookUpLink", () => {
     expect(await streamEvents()).toEqual([{ ...click, linkId: link.id }]);
   });
 
+  it("records the click after Redis forgot the script (a restart or SCRIPT FLUSH): EVALSHA's NOSCRIPT sends the text once", async () => {
+    const link = await db.link.create({ data: { slug: "flushed", url: "https://example.com/f", userId } });
+    await cacheLink(redis.redis, "flushed", toCachedLink(link));
+    const before = draft();
+    expect((await lookUpLink(deps(), "flushed", before)).clickRecorded).toBe(true);
+    await redis.redis.scriptFlush();
+    const after = draft();
+    const lookup = await lookUpLink(deps(), "flushed", after);
+    expect(lookup).toMatchObject({ link: { id: link.id }, clickRecorded: true, redisAvailable: true });
+    expect(await streamEvents()).toEqual([
+      { ...before, linkId: link.id },
+      { ...after, linkId: link.id },
+    ]);
+  });
+
   it("does not record HEAD (no click), locked or expired links in the script", async () => {
     const locked = await db.link.create({ data: { slug: "locked", url: "https://example.com/l", userId, passwordHash: "$argon2id$fake" } });
     const expired = await db.link.create({ data: { slug: "old", url: "https://example.com/o", userId, expiresAt: new Date(Date.now() - 1000) } });

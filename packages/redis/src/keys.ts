@@ -29,12 +29,12 @@ export const redisKeys = {
   rateLimit: (limiter: string) => `${prefix}:ratelimit:${limiter}`,
   /** What happened to a job-pipeline probe sent from /system (a list of events). */
   probe: (probeId: string) => `${prefix}:probe:${probeId}`,
+  /** The pub/sub channel workers publish counted clicks on; each web instance listens once and tells its open dashboards. (A channel, not a key.) */
+  liveClicksChannel: () => `${prefix}:live-clicks`,
   /** An API key's owner and scopes by the key's SHA-256 (a cache of PostgreSQL), or the mark of a revoked key. */
   apiKey: (tokenHash: string) => `${prefix}:api-key:${tokenHash}`,
   /** Present while an API key's last-used time was written within the last minute (so it is written at most once a minute). */
-  apiKeyUsed: (tokenId: string) => `${prefix}:api-key-used:${tokenId}`,
-  /** The pub/sub channel workers publish counted clicks on; each web instance listens once and tells its open dashboards. (A channel, not a key.) */
-  liveClicksChannel: () => `${prefix}:live-clicks`,
+  apiKeyUsed: (tokenHash: string) => `${prefix}:api-key-used:${tokenHash}`,
   /** The pub/sub channel import workers publish progress on; each web instance pushes it to the importer's open pages. (A channel, not a key.) */
   importProgressChannel: () => `${prefix}:import-progress`,
   /** A lock that one process of the cluster holds at a time. */

@@ -1,4 +1,4 @@
-import { answerRestRequest, restEndpointOf, RestError, type RedisExecutor, type SubscriptionKind } from "@hop/redis-protocol";
+import { answerRestRequest, restEndpointOf, RestError, type RedisExecutor, type RestEndpoint, type SubscriptionKind } from "@hop/redis-protocol";
 import { errors, type Requester, type UpstashRequest, type UpstashResponse } from "@upstash/redis";
 
 /**
@@ -10,16 +10,27 @@ import { errors, type Requester, type UpstashRequest, type UpstashResponse } fro
 export class TcpRequester implements Requester {
   constructor(private readonly executor: RedisExecutor) {}
 
-  async request<TResult = unknown>(request: UpstashRequest): Promise<UpstashResponse<TResult>> {
-    const [first, ...rest] = request.path ?? [];
+  // Not async itself: single commands (every redirect's) carry no path and go straight to the command endpoint, one promise layer fewer.
+  request<TResult = unknown>(request: UpstashRequest): Promise<UpstashResponse<TResult>> {
+    const path = request.path;
+    if (path === undefined || path.length === 0) return this.#answer<TResult>("command", request.body);
+    return this.#route<TResult>(request, path);
+  }
+
+  async #route<TResult>(request: UpstashRequest, path: string[]): Promise<UpstashResponse<TResult>> {
+    const [first, ...rest] = path;
     if ((first === "subscribe" || first === "psubscribe") && request.onMessage) {
       return (await this.#subscribe(first, rest.join("/"), request.onMessage, request.signal)) as UpstashResponse<TResult>;
     }
-    const endpoint = restEndpointOf((request.path ?? []).join("/"));
-    if (!endpoint) throw new errors.UpstashError(`the TCP transport has no endpoint /${(request.path ?? []).join("/")}`);
-    const response = await answerRestRequest(this.executor, endpoint, request.body, "utf8");
+    const endpoint = restEndpointOf(path.join("/"));
+    if (!endpoint) throw new errors.UpstashError(`the TCP transport has no endpoint /${path.join("/")}`);
+    return this.#answer<TResult>(endpoint, request.body);
+  }
+
+  async #answer<TResult>(endpoint: RestEndpoint, body: unknown): Promise<UpstashResponse<TResult>> {
+    const response = await answerRestRequest(this.executor, endpoint, body, "utf8");
     if (response.status !== 200 && !Array.isArray(response.body) && "error" in response.body) {
-      throw new errors.UpstashError(`${response.body.error}, command was: ${JSON.stringify(request.body)}`);
+      throw new errors.UpstashError(`${response.body.error}, command was: ${JSON.stringify(body)}`);
     }
     // A pipeline's answer is a list of results; @upstash/redis types both as one.
     return response.body as UpstashResponse<TResult>;

@@ -28,7 +28,7 @@ export interface HopProcess {
  * Starts a web or worker process from the production build (`pnpm build`),
  * as operators run it, and resolves when it reports itself ready.
  */
-export async function startHopProcess(kind: HopProcessKind, env: Record<string, string>, timeoutMs = 60_000): Promise<HopProcess> {
+export async function startHopProcess(kind: HopProcessKind, env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<HopProcess> {
   const entry = `${repoRoot}apps/${kind}/dist/main.js`;
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`pnpm build\` (pnpm test does) first`);
   const port = kind === "web" ? String(env.PORT ?? (await freePort())) : undefined;
@@ -43,7 +43,8 @@ export async function startHopProcess(kind: HopProcessKind, env: Record<string, 
     ...env,
     ...(port ? { PORT: port } : {}),
   };
-  const child = spawn(process.execPath, [entry], {
+  // nodeArgs: flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS may not carry).
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: repoRoot,
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],

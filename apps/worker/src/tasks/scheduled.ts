@@ -45,7 +45,11 @@ const deleteChunk = 10_000;
  * no transaction grows large. LinkDailyStat, the rollups every count comes
  * from, and Link.totalClicks are never touched.
  */
-export async function deleteOldClicks(db: Database, retentionDays: number, now = new Date()): Promise<{ clicks: number; visitorDays: number }> {
+export async function deleteOldClicks(
+  db: Database,
+  retentionDays: number,
+  now = new Date(),
+): Promise<{ clicks: number; visitorDays: number; accountVisitorDays: number }> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   let clicks = 0;
   for (;;) {
@@ -62,7 +66,15 @@ export async function deleteOldClicks(db: Database, retentionDays: number, now =
     visitorDays += deleted;
     if (deleted < deleteChunk) break;
   }
-  return { clicks, visitorDays };
+  // The account's visitor days go too; AccountDailyUniques, their counts, stay like the other rollups.
+  let accountVisitorDays = 0;
+  for (;;) {
+    const deleted = await db.$executeRaw`
+      DELETE FROM "AccountDailyVisitor" WHERE ctid IN (SELECT ctid FROM "AccountDailyVisitor" WHERE "day" < ${cutoffDay}::date LIMIT ${deleteChunk})`;
+    accountVisitorDays += deleted;
+    if (deleted < deleteChunk) break;
+  }
+  return { clicks, visitorDays, accountVisitorDays };
 }
 
 /** Consumers (workers gone) with nothing pending are forgotten after an hour of silence. */

@@ -17,7 +17,7 @@ function invalidElements(error: TRPCError): string[] {
 }
 
 /** A refusal as Shlink answers it: RFC 7807 problem details with Shlink's type URIs. */
-export function shlinkProblem(error: TRPCError, subject: ShlinkSubject): CompatResponse {
+export function shlinkProblem(error: TRPCError, subject: ShlinkSubject, keyGiven: boolean): CompatResponse {
   const { status, retryAfterSeconds } = httpStatusOf(error);
   const headers: Record<string, string> = { "content-type": "application/problem+json" };
   if (retryAfterSeconds !== null) headers["retry-after"] = String(retryAfterSeconds);
@@ -31,6 +31,11 @@ export function shlinkProblem(error: TRPCError, subject: ShlinkSubject): CompatR
     case "BAD_REQUEST":
       return problem(type("invalid-data"), "Invalid data", { invalidElements: invalidElements(error) });
     case "UNAUTHORIZED":
+      // No key at all is Shlink's "missing-authentication", with its own words; a wrong one "invalid-api-key".
+      if (!keyGiven) {
+        const detail = 'Expected one of the following authentication headers, ["X-Api-Key"], but none were provided';
+        return { status, headers, body: { type: type("missing-authentication"), title: "Invalid authorization", detail, status } };
+      }
       return problem(type("invalid-api-key"), "Invalid API key");
     case "FORBIDDEN":
       return subject === "tag" ? problem(type("forbidden-tag-operation"), "Forbidden tag operation") : problem(type("invalid-api-key"), "Forbidden");

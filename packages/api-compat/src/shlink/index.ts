@@ -106,6 +106,6 @@ export async function handleShlinkRequest(request: CompatRequest, options: Shlin
     return withCors(await found.run());
   } catch (error) {
     const trpcError: TRPCError = asTRPCError(error);
-    return withCors(shlinkProblem(trpcError, found.subject));
+    return withCors(shlinkProblem(trpcError, found.subject, request.headers.has(shlinkKeyHeader)));
   }
 }

@@ -33,8 +33,11 @@ const unauthorized = (message: string) => new TRPCError({ code: "UNAUTHORIZED", 
 /** The key's principal from the cache, else from PostgreSQL (then cached unless a revocation marked it first); null when unknown, revoked or expired. */
 export async function resolveApiKey(deps: { db: Database; redis: Redis }, key: string): Promise<ApiKeyPrincipal | null> {
   const tokenHash = hashApiKey(key);
-  const cacheKey = redisKeys.apiKey(tokenHash);
-  const cached = await deps.redis.get<unknown>(cacheKey);
+  return principalOf(deps, tokenHash, await deps.redis.get<unknown>(redisKeys.apiKey(tokenHash)));
+}
+
+/** The principal from what the cache held for the key's hash (`cached`), reading PostgreSQL and filling the cache on a miss. */
+async function principalOf(deps: { db: Database; redis: Redis }, tokenHash: string, cached: unknown): Promise<ApiKeyPrincipal | null> {
   let entry: CachedPrincipal | null;
   if (cached === revokedMark) return null;
   const parsed = cachedPrincipalSchema.safeParse(cached);
@@ -53,7 +56,7 @@ export async function resolveApiKey(deps: { db: Database; redis: Redis }, key: s
       expiresAt: row.expiresAt?.getTime() ?? null,
     };
     // NX: a revocation's mark written since the read above wins over this older view.
-    await deps.redis.set(cacheKey, entry, { nx: true, ex: apiKeyCacheTtlSeconds });
+    await deps.redis.set(redisKeys.apiKey(tokenHash), entry, { nx: true, ex: apiKeyCacheTtlSeconds });
   }
   if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return null;
   return { id: entry.id, userId: entry.userId, scopes: entry.scopes };
@@ -62,12 +65,6 @@ export async function resolveApiKey(deps: { db: Database; redis: Redis }, key: s
 /** Makes every instance refuse the key from now on (call before the row is marked revoked, see the revoke procedure). */
 export async function markApiKeyRevoked(redis: Redis, tokenHash: string): Promise<void> {
   await redis.set(redisKeys.apiKey(tokenHash), revokedMark, { ex: revokedMarkTtlSeconds });
-}
-
-/** Records that the key was used: one PostgreSQL write per key per minute at most, whatever the request rate and the number of instances. */
-async function touchApiKey(deps: { db: Database; redis: Redis }, tokenId: string): Promise<void> {
-  const first = await deps.redis.set(redisKeys.apiKeyUsed(tokenId), 1, { nx: true, ex: apiKeyLastUsedIntervalSeconds });
-  if (first === "OK") await deps.db.apiToken.update({ where: { id: tokenId }, data: { lastUsedAt: new Date() } });
 }
 
 /** The RateLimit-* headers (IETF draft) of an outcome, and Retry-After when it is a refusal. */
@@ -98,21 +95,24 @@ export async function createApiKeyContext(options: ApiKeyContextOptions): Promis
   if (!key) throw unauthorized("Send an API key: Authorization: Bearer hop_...");
   if (!looksLikeApiKey(key)) throw unauthorized("This is not a Hop API key (they start with hop_)");
   const deps = { db: options.db, redis: options.redis };
-  let principal: ApiKeyPrincipal | null;
-  try {
-    principal = await resolveApiKey(deps, key);
-  } catch (error) {
-    throw isRedisUnavailableError(error) ? redisUnavailable(error) : error;
-  }
-  if (!principal) throw unauthorized("This API key is unknown, revoked or expired");
+  const tokenHash = hashApiKey(key);
   const rule = options.apiKeyRateLimit ?? rateLimitRules.apiKeyRequests;
-  const [outcome] = await Promise.all([createRateLimiter(options.redis, "apiKeyRequests", rule).consume(principal.id), touchApiKey(deps, principal.id)]).catch(
-    (error: unknown) => {
-      throw isRedisUnavailableError(error) ? redisUnavailable(error) : error;
-    },
-  );
+  // One Redis round trip (the client pipelines calls made together): the cached principal, the key's limiter (by the
+  // key's hash, so it needs no lookup first) and the last-used throttle, which lets one write through per key a minute.
+  const [cached, outcome, firstUseThisMinute] = await Promise.all([
+    deps.redis.get<unknown>(redisKeys.apiKey(tokenHash)),
+    createRateLimiter(deps.redis, "apiKeyRequests", rule).consume(tokenHash),
+    deps.redis.set(redisKeys.apiKeyUsed(tokenHash), 1, { nx: true, ex: apiKeyLastUsedIntervalSeconds }),
+  ]).catch((error: unknown) => {
+    throw isRedisUnavailableError(error) ? redisUnavailable(error) : error;
+  });
+  const principal = await principalOf(deps, tokenHash, cached).catch((error: unknown) => {
+    throw isRedisUnavailableError(error) ? redisUnavailable(error) : error;
+  });
+  if (!principal) throw unauthorized("This API key is unknown, revoked or expired");
   for (const [name, value] of Object.entries(rateLimitHeaders(outcome))) options.responseHeaders.set(name, value);
   if (!outcome.allowed) throw rateLimited(outcome.retryAfterSeconds);
+  if (firstUseThisMinute === "OK") await deps.db.apiToken.update({ where: { id: principal.id }, data: { lastUsedAt: new Date() } });
   const context = createTRPCContext(options);
   return { ...context, apiKey: principal, getSession: () => Promise.resolve(null) };
 }

@@ -322,7 +322,6 @@ export const authRouter = {
           { maxAttempts: 5 },
         );
       });
-      // API keys: protectedProcedure refuses an account scheduled for deletion, keys included (one read per call).
     } catch (error) {
       await publishLinkCache(
         ctx.redis,

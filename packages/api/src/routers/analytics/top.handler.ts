@@ -2,6 +2,7 @@ import { Prisma } from "@hop/db";
 import type { AnalyticsDimension, analyticsTopInput } from "@hop/validators";
 import type { z } from "zod";
 import type { ProtectedContext } from "../../trpc";
+import { accountDimensionSql, usesAccountRollups } from "./account";
 import { resolvePeriod, type ResolvedPeriod } from "./period";
 import { dimensionSql, resolveScope, rollupRangeSql, scopeSql } from "./scope";
 
@@ -24,14 +25,22 @@ export interface AnalyticsTop {
 /**
  * The top values of one dimension in the period, from the rollups. A link
  * with two tags counts under both tags (tags overlap; their sum can pass
- * the total).
+ * the total). Without filters the per-account rollups answer (account.ts).
  */
 export async function analyticsTopHandler({ ctx, input }: { ctx: ProtectedContext; input: z.output<typeof analyticsTopInput> }): Promise<AnalyticsTop> {
   const scope = await resolveScope(ctx, input);
   const period = await resolvePeriod(ctx, input.period, input.timezone);
   const where = Prisma.sql`${scopeSql(scope, "rollup")} AND ${rollupRangeSql(period.from, period.to)}`;
-  const rows =
-    input.dimension === "tag"
+  const rows = usesAccountRollups(scope)
+    ? await ctx.db.$queryRaw<{ value: string; clicks: bigint }[]>(
+        input.dimension === "tag"
+          ? Prisma.sql`SELECT t.name AS value, sum(x.clicks)::bigint AS clicks
+              FROM (${accountDimensionSql(scope, "link", period.from, period.to)}) x JOIN "LinkTag" lt ON lt."linkId" = x.value JOIN "Tag" t ON t.id = lt."tagId"
+              GROUP BY 1 HAVING sum(x.clicks) > 0 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`
+          : Prisma.sql`SELECT x.value, sum(x.clicks)::bigint AS clicks FROM (${accountDimensionSql(scope, input.dimension, period.from, period.to)}) x
+              GROUP BY 1 HAVING sum(x.clicks) > 0 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`,
+      )
+    : input.dimension === "tag"
       ? await ctx.db.$queryRaw<{ value: string; clicks: bigint }[]>`
           SELECT t.name AS value, sum(r.clicks)::bigint AS clicks
           FROM "ClickRollup" r JOIN "LinkTag" lt ON lt."linkId" = r."linkId" JOIN "Tag" t ON t.id = lt."tagId"

@@ -1,6 +1,9 @@
 import type { analyticsQueryInput } from "@hop/validators";
 import type { z } from "zod";
 import type { ProtectedContext } from "../../trpc";
+import { Prisma } from "@hop/db";
+import { accountBucketsSql, usesAccountRollups } from "./account";
+import { accountUniqueVisitors } from "./uniques";
 import { resolvePeriod, type ResolvedPeriod } from "./period";
 import { rawRangeSql, rollupRangeSql, scopeSql, type ClickScope, resolveScope } from "./scope";
 
@@ -10,13 +13,21 @@ export interface PeriodTotals {
   uniqueVisitors: number;
 }
 
-/** Clicks from the rollups; unique visitors from the raw clicks' daily hashes (exact, for any filter and zone). */
+/** Clicks from the rollups (the account's own without filters); unique visitors from the account's visitor days where exact (uniques.ts), else the raw clicks' daily hashes. */
 export async function periodTotals(ctx: ProtectedContext, scope: ClickScope, from: Date, to: Date): Promise<PeriodTotals> {
-  const [clicks] = await ctx.db.$queryRaw<{ clicks: bigint | null }[]>`
-    SELECT sum(r.clicks)::bigint AS clicks FROM "ClickRollup" r WHERE ${scopeSql(scope, "rollup")} AND ${rollupRangeSql(from, to)}`;
+  const rows = usesAccountRollups(scope)
+    ? accountBucketsSql(scope, from, to)
+    : Prisma.sql`SELECT r.clicks FROM "ClickRollup" r WHERE ${scopeSql(scope, "rollup")} AND ${rollupRangeSql(from, to)}`;
+  const [clicks] = await ctx.db.$queryRaw<{ clicks: bigint | null }[]>`SELECT sum(x.clicks)::bigint AS clicks FROM (${rows}) x`;
+  const uniqueVisitors = (await accountUniqueVisitors(ctx, scope, from, to)) ?? (await rawUniqueVisitors(ctx, scope, from, to));
+  return { clicks: Number(clicks?.clicks ?? 0), uniqueVisitors };
+}
+
+/** Distinct visitor hashes of the period's raw clicks: exact for any filter, and as slow as the clicks are many. */
+async function rawUniqueVisitors(ctx: ProtectedContext, scope: ClickScope, from: Date, to: Date): Promise<number> {
   const [visitors] = await ctx.db.$queryRaw<{ visitors: bigint }[]>`
     SELECT count(DISTINCT c."visitorHash")::bigint AS visitors FROM "Click" c WHERE ${scopeSql(scope, "raw")} AND ${rawRangeSql(from, to)}`;
-  return { clicks: Number(clicks?.clicks ?? 0), uniqueVisitors: Number(visitors?.visitors ?? 0) };
+  return Number(visitors?.visitors ?? 0);
 }
 
 export interface AnalyticsTotals extends PeriodTotals {

@@ -1,0 +1,120 @@
+/**
+ * The load generator of bench:system: wrk (https://github.com/wg/wrk), a C
+ * program in a process of its own, so the load costs the measured processes
+ * nothing but the requests themselves. A Lua script counts the requests each
+ * thread sent (answered or not) and prints the summary as JSON: a click is
+ * appended before its answer, so a request cut off when the run ends may be
+ * counted without having been answered, never the other way round.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const marker = "HOPBENCH ";
+// wrk answers 0 for the 100th percentile: the maximum is added from latency.max.
+const levels = [...Array.from({ length: 99 }, (_, i) => i + 1), 99.5, 99.9, 99.99];
+
+const script = `
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function(args) sent = 0 end
+request = function()
+  sent = sent + 1
+  return wrk.format()
+end
+done = function(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("sent") end
+  local e = summary.errors
+  io.write("${marker}{\\"answered\\":", summary.requests, ",\\"sent\\":", total, ",\\"durationUs\\":", summary.duration,
+    ",\\"errors\\":{\\"connect\\":", e.connect, ",\\"read\\":", e.read, ",\\"write\\":", e.write, ",\\"status\\":", e.status, ",\\"timeout\\":", e.timeout, "}",
+    ",\\"percentiles\\":[")
+  local levels = {${levels.join(",")}}
+  for i, level in ipairs(levels) do
+    io.write("[", level, ",", latency:percentile(level), "],")
+  end
+  io.write("[100,", latency.max, "]]}\\n")
+end
+`;
+
+export interface WrkResult {
+  /** Responses read (any status). */
+  answered: number;
+  /** Requests written, including those still in flight when the run ended. */
+  sent: number;
+  durationUs: number;
+  errors: { connect: number; read: number; write: number; status: number; timeout: number };
+  /** [percentile, latency µs]. */
+  percentiles: Array<[number, number]>;
+}
+
+export interface WrkRun {
+  child: ChildProcess;
+  result: Promise<WrkResult>;
+}
+
+export function wrkInstalled(): boolean {
+  return !spawnSync("wrk", ["-v"]).error;
+}
+
+const scriptDir = mkdtempSync(join(tmpdir(), "hop-wrk-"));
+const scriptPath = join(scriptDir, "count.lua");
+writeFileSync(scriptPath, script);
+export const removeWrkScript = () => rmSync(scriptDir, { recursive: true, force: true });
+
+/** `track`: the harness's trackChild, so that a bench that dies takes wrk with it. */
+export function startWrk(
+  track: (child: ChildProcess, signal: NodeJS.Signals) => void,
+  options: { url: string; connections: number; threads: number; seconds: number; headers: Record<string, string> },
+): WrkRun {
+  const args = ["-t", String(options.threads), "-c", String(options.connections), "-d", `${options.seconds}s`, "--timeout", "5s", "-s", scriptPath];
+  for (const [name, value] of Object.entries(options.headers)) args.push("-H", `${name}: ${value}`);
+  args.push(options.url);
+  const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
+  track(child, "SIGKILL");
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  const result = new Promise<WrkResult>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      const line = output.split("\n").find((candidate) => candidate.startsWith(marker));
+      if (code !== 0 || !line) reject(new Error(`wrk exited with code ${code}:\n${output}`));
+      else resolve(JSON.parse(line.slice(marker.length)) as WrkResult);
+    });
+  });
+  return { child, result };
+}
+
+/**
+ * The q-th percentile (µs) of several runs' latencies together: each run's
+ * distribution is known at fixed percentiles, so the mixture's CDF (weighted
+ * by the run's responses) is interpolated and inverted by bisection.
+ */
+export function mergedPercentile(runs: WrkResult[], q: number): number {
+  const cdf = (run: WrkResult, x: number): number => {
+    const points = run.percentiles;
+    if (x <= (points[0]?.[1] ?? 0)) return 0;
+    for (let i = 1; i < points.length; i++) {
+      const [p0, v0] = points[i - 1]!;
+      const [p1, v1] = points[i]!;
+      if (x <= v1) return v1 === v0 ? p1 : p0 + ((p1 - p0) * (x - v0)) / (v1 - v0);
+    }
+    return 100;
+  };
+  const total = runs.reduce((sum, run) => sum + run.answered, 0);
+  const combined = (x: number) => runs.reduce((sum, run) => sum + (cdf(run, x) * run.answered) / total, 0);
+  let low = 0;
+  let high = Math.max(...runs.map((run) => run.percentiles.at(-1)?.[1] ?? 0));
+  for (let i = 0; i < 60; i++) {
+    const middle = (low + high) / 2;
+    if (combined(middle) < q) low = middle;
+    else high = middle;
+  }
+  return high;
+}
