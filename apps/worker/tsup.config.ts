@@ -6,4 +6,9 @@ import { bundleProcess } from "@hop/tsup-config";
 const fromClicks = createRequire(createRequire(import.meta.url).resolve("@hop/clicks/package.json"));
 const countryDatabase = fromClicks.resolve("@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb");
 
-export default bundleProcess({ entry: ["src/main.ts"], onSuccess: () => copyFile(countryDatabase, "dist/geo-whois-asn-country.mmdb") });
+// argon2 (a native addon, reached through @hop/api -> @hop/auth for imports) loads from node_modules, as in web.
+export default bundleProcess({
+  entry: ["src/main.ts"],
+  external: ["@node-rs/argon2"],
+  onSuccess: () => copyFile(countryDatabase, "dist/geo-whois-asn-country.mmdb"),
+});

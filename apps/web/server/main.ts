@@ -15,6 +15,7 @@ import next from "next";
 import { getWebServices } from "../src/server/services";
 import { clientAddress, clientIpHeader } from "./client-address";
 import { liveClicksPath, startLiveClicks } from "./live-clicks";
+import { importProgressPath, startImportProgress } from "./import-progress";
 import { answerCompatApi, isCompatApiPath } from "./compat";
 import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
@@ -46,6 +47,7 @@ await nextApp.prepare();
 let stopping = false;
 const inFlight = createInFlight();
 const liveClicks = startLiveClicks(services);
+const importProgress = startImportProgress(services);
 const answerMachineApi = createMachineApi(services);
 
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -91,6 +93,7 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     return;
   }
   if (path === liveClicksPath) return liveClicks.answer(request, response);
+  if (path === importProgressPath) return importProgress.answer(request, response);
   if (path && answerMachineApi(request, response, path)) return;
   // Shlink's and dub's APIs, answered here like the redirect (see compat.ts).
   if (path && isCompatApiPath(path)) {
@@ -161,6 +164,7 @@ const stop = async (signal: string) => {
   if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
   // Open live streams end now (their browsers reconnect to another instance); they would hold the listener open.
   await liveClicks.close();
+  await importProgress.close();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

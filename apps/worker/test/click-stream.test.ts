@@ -31,7 +31,16 @@ beforeAll(async () => {
   redisServer = await startRedisServer();
   const port = await freePort();
   gateway = spawn(process.execPath, [gatewayEntry], {
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", REDIS_URL: redisServer.url, REDIS_HTTP_TOKEN: token, PORT: String(port), HOST: "127.0.0.1" },
+    // NODE_ENV: the worker now sees @hop/api, whose type graph includes Next's ProcessEnv (NODE_ENV required).
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      REDIS_URL: redisServer.url,
+      REDIS_HTTP_TOKEN: token,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    },
     stdio: "ignore",
   });
   await waitForPort(port, 10_000);

@@ -65,6 +65,20 @@ export interface TRPCContext {
   apiKey: ApiKeyPrincipal | null;
   setSessionCookie(sealed: string): void;
   clearSessionCookie(): void;
+  /** Set only by an import's worker: the file row this call creates a link for (see imports/run.ts). */
+  importRow?: ImportRowContext | undefined;
+}
+
+/**
+ * The row of an import a links.create call is for: recorded with the link in
+ * the link's own transaction, so a row handled twice (a worker killed after
+ * the commit) can never create a second link.
+ */
+export interface ImportRowContext {
+  importId: string;
+  rowIndex: number;
+  /** The creation date the file gives, kept on the link. */
+  createdAt: Date | null;
 }
 
 export function createTRPCContext(options: CreateContextOptions): TRPCContext {

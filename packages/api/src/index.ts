@@ -9,9 +9,11 @@ export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 export { appRouter, type AppRouter };
-export { createTRPCContext, type ApiKeyPrincipal, type CreateContextOptions, type SessionUser, type TRPCContext } from "./context";
+export { createTRPCContext, type ApiKeyPrincipal, type CreateContextOptions, type ImportRowContext, type SessionUser, type TRPCContext } from "./context";
 export { createApiKeyContext, rateLimitHeaders, type ApiKeyContextOptions } from "./api-keys/authenticate";
 export { apiDocument } from "./openapi";
 export { operatorProcedure, protectedProcedure, publicProcedure, createTRPCRouter } from "./trpc";
 export { isOperatorEmail, operatorEmailsSchema } from "./operators";
 export { FieldError, retryAfterSecondsOf, SlugTakenError } from "./errors";
+export { runImport, importProgressSchema, ImportSourceError, type ImportProgress, type ImportRunDeps } from "./imports/run";
+export type { FetchJson } from "./imports/api-source";

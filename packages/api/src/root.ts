@@ -1,6 +1,7 @@
 import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
+import { importsRouter } from "./routers/imports";
 import { linksRouter } from "./routers/links";
 import { exportsRouter } from "./routers/exports";
 import { systemRouter } from "./routers/system";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   analytics: analyticsRouter,
   apiKeys: apiKeysRouter,
   auth: authRouter,
+  imports: importsRouter,
   links: linksRouter,
   system: systemRouter,
   exports: exportsRouter,

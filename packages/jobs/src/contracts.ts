@@ -88,6 +88,13 @@ export const jobContracts = {
   "webhook.deliver": z.object({ deliveryId: z.string().min(1).max(64) }),
   /** Send an endpoint's pending clicks as one link.clicked delivery; keyed per endpoint, so clicks of one second share one. */
   "webhook.sendClicks": z.object({ endpointId: z.string().min(1).max(64) }),
+  /**
+   * Create the links of an import (issue 17): every row of its stored file
+   * through links.create in the importer's context. Enqueued with the import's
+   * row; a run cut short (worker killed) is run again and skips the rows it
+   * recorded, so each row creates at most one link.
+   */
+  "links.import": z.object({ importId: z.string().min(1).max(64) }),
   /** Scheduled (crontab, every 10 minutes): delete the accounts whose deletion date has passed. */
   "accounts.purgeDue": cronPayload,
   /** Scheduled (crontab, every minute): mark links whose expiry passed. */

@@ -35,6 +35,8 @@ export const redisKeys = {
   apiKey: (tokenHash: string) => `${prefix}:api-key:${tokenHash}`,
   /** Present while an API key's last-used time was written within the last minute (so it is written at most once a minute). */
   apiKeyUsed: (tokenHash: string) => `${prefix}:api-key-used:${tokenHash}`,
+  /** The pub/sub channel import workers publish progress on; each web instance pushes it to the importer's open pages. (A channel, not a key.) */
+  importProgressChannel: () => `${prefix}:import-progress`,
   /** A lock that one process of the cluster holds at a time. */
   lock: (name: string) => `${prefix}:lock:${name}`,
 } as const;

@@ -9,3 +9,4 @@ export * from "./analytics";
 export * from "./api-keys";
 export * from "./webhooks";
 export * from "./exports";
+export * from "./imports";

@@ -33,6 +33,8 @@ export interface SafeFetchOptions {
   maxRedirects?: number;
   /** Where the temp folder is made; the OS temp dir by default. */
   tempDir?: string;
+  /** Request headers added to the defaults (an API import's key: use with maxRedirects 0, so it goes to that server only). */
+  headers?: Record<string, string>;
 }
 
 export interface FetchedPage {
@@ -117,7 +119,11 @@ export function checkUrl(url: URL, allowLoopback: boolean): void {
   if (refusal) throw new PageFetchError(`refused: ${refusal}`, true, reasons.notPublic);
 }
 
-function request(url: URL, options: Required<Pick<SafeFetchOptions, "resolve" | "allowLoopback">>, signal: AbortSignal): Promise<IncomingMessage> {
+function request(
+  url: URL,
+  options: Required<Pick<SafeFetchOptions, "resolve" | "allowLoopback">> & Pick<SafeFetchOptions, "headers">,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   return new Promise((resolvePromise, reject) => {
     const client = url.protocol === "https:" ? https : http;
     const req = client.request(url, {
@@ -130,6 +136,7 @@ function request(url: URL, options: Required<Pick<SafeFetchOptions, "resolve" | 
         "user-agent": "Mozilla/5.0 (compatible; HopLinkPreview/1.0)",
         accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
         "accept-encoding": "gzip, deflate, br",
+        ...options.headers,
       },
     });
     req.once("response", resolvePromise);
@@ -185,7 +192,7 @@ async function saveBody(response: IncomingMessage, file: string, maxBytes: numbe
  * while `use` runs and is deleted after it, whether it succeeds or throws.
  */
 export async function withFetchedPage<T>(target: string, options: SafeFetchOptions, use: (page: FetchedPage) => Promise<T>): Promise<T> {
-  const settings = { resolve: options.resolve ?? systemResolver, allowLoopback: options.allowLoopback ?? false };
+  const settings = { resolve: options.resolve ?? systemResolver, allowLoopback: options.allowLoopback ?? false, headers: options.headers };
   const maxRedirects = options.maxRedirects ?? 3;
   const signal = AbortSignal.timeout(options.timeoutMs);
   const folder = await mkdtemp(join(options.tempDir ?? tmpdir(), "hop-metadata-"));

@@ -11,6 +11,7 @@ import { deleteOldClicks, markExpiredLinks, trimClickStream } from "./scheduled"
 import { purgeDueAccounts } from "@hop/accounts";
 import { sendPendingClicks } from "@hop/webhooks";
 import { deliverWebhook, type WebhookDeliverySettings } from "../webhooks/deliver";
+import { runLinkImport } from "./link-import";
 
 export { cronItems } from "./scheduled";
 
@@ -51,6 +52,8 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
         { db: deps.db, fetch: deps.metadataFetch, log: deps.log },
         { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts },
       ),
+    "links.import": (payload: unknown, helpers: JobHelpers) =>
+      runLinkImport(parseJobPayload("links.import", payload), { ...deps, signal: helpers.abortSignal ?? new AbortController().signal }),
     // A failed send throws, so graphile-worker retries it (up to the job's attempts) with backoff.
     "mail.passwordReset": (payload: unknown) => deps.mailer.send(passwordResetMail(parseJobPayload("mail.passwordReset", payload))),
     "mail.emailChange": (payload: unknown) => deps.mailer.send(emailChangeMail(parseJobPayload("mail.emailChange", payload))),

@@ -16,7 +16,9 @@ export async function createLinkHandler({ ctx, input }: { ctx: ProtectedContext;
   const userId = ctx.session.userId;
   refuseOwnHost(ctx, "url", input.url);
   refuseOwnHost(ctx, "expiredUrl", input.expiredUrl);
-  await enforceRateLimit(ctx, "linkCreatePerUser", userId);
+  // An import's rows are paced by its one job (one import at a time per account), not by the interactive limiter.
+  if (!ctx.importRow) await enforceRateLimit(ctx, "linkCreatePerUser", userId);
+  const importRow = ctx.importRow;
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const customSlug = input.slug || null;
 
@@ -39,9 +41,12 @@ export async function createLinkHandler({ ctx, input }: { ctx: ProtectedContext;
             redirectStatus: redirectStatusFromCode(input.redirectStatus ?? 302),
             ...utmToColumns(input.utm ?? {}),
             tags: { create: tags.map((tag) => ({ tagId: tag.id })) },
+            ...(importRow?.createdAt ? { createdAt: importRow.createdAt } : {}),
           },
           include: linkWithTags,
         });
+        // An imported row is marked done with its link: both or neither, so no row is created twice.
+        if (importRow) await tx.importRow.create({ data: { importId: importRow.importId, rowIndex: importRow.rowIndex, linkId: created.id } });
         // In the same transaction: the metadata fetch exists if and only if the link does.
         await enqueueJob(tx, "link.fetchMetadata", { linkId: created.id, url: created.url }, { jobKey: linkMetadataJobKey(created.id) });
         await emitWebhookEvent(tx, userId, "link.created", toLinkView(created, ctx.shortLinkBaseUrl));

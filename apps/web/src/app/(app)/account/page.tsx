@@ -24,7 +24,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Acco
     <div className="flex flex-col gap-6 sm:gap-8">
       <PageHeader
         title="Account"
-        description="Your profile, the devices signed in to your account, your password and your API keys."
+        description="Your profile, the devices signed in to your account, and your password and your API keys."
         actions={<SignOutButton />}
       />
       <ProfileCard

@@ -1,7 +1,8 @@
 "use client";
 
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { Link2, Plus, SearchX, TriangleAlert } from "lucide-react";
+import { Link2, Plus, SearchX, TriangleAlert, Upload } from "lucide-react";
+import NextLink from "next/link";
 import { useRef, useState } from "react";
 import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -81,12 +82,21 @@ function LinksView({ shortLinkOrigin }: { shortLinkOrigin: string }) {
         title="Links"
         description="Your short links: where they go, how often they are clicked, and their QR codes."
         actions={
-          empty ? undefined : (
-            <div className="flex flex-wrap items-center gap-2">
-              <ExportLinks />
-              {createButton}
-            </div>
-          )
+          <div className="flex flex-wrap items-center gap-2">
+            {/* Import is offered in an empty account too: it is how people arrive with their links. */}
+            <Button variant="outline" asChild>
+              <NextLink href="/links/import">
+                <Upload aria-hidden="true" />
+                Import
+              </NextLink>
+            </Button>
+            {empty ? null : (
+              <>
+                <ExportLinks />
+                {createButton}
+              </>
+            )}
+          </div>
         }
       />
 
