@@ -94,6 +94,19 @@ const ownedThings: Array<{ matches: (path: string, field: string) => boolean; ma
     },
   },
   {
+    matches: (path, field) => path.startsWith("imports.") && field === "id",
+    make: async (owner) => {
+      // Made in the database (a started import would also queue its job): one still running, one done with a failed row.
+      const file = { source: "csv", fileName: "links.csv", content: "url\nhttps://example.com/imported\n", totalRows: 1 };
+      const running = await db.import.create({ data: { ...file, userId: owner.userId, status: "RUNNING", startedAt: new Date() } });
+      const done = await db.import.create({ data: { ...file, userId: owner.userId, status: "SUCCEEDED", failedRows: 1, finishedAt: new Date() } });
+      return [
+        { state: "a running import", id: running.id, read: async () => null },
+        { state: "a finished import", id: done.id, read: async () => null },
+      ];
+    },
+  },
+  {
     matches: (path, field) => path.startsWith("auth.") && field === "sessionId",
     make: async (owner) => [{ state: "a live session", id: owner.sessionId, read: () => redis.redis.hgetall(redisKeys.session(owner.sessionId)) }],
   },
