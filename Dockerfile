@@ -35,14 +35,15 @@ COPY --from=prune /prune/full/ ./
 RUN pnpm exec turbo run build --filter=@hop/web --filter=@hop/worker --filter=@hop/release --filter=@hop/redis-http \
  && rm -rf apps/web/.next/cache
 
-# --- deps: production dependencies of the web app only ----------------------------
-# worker, release and redis-http are single bundled files that need only Node;
-# web loads Next, React, Prisma's runtime and argon2 from node_modules. The same
+# --- deps: production dependencies of the web app and the worker -------------------
+# release and redis-http are single bundled files that need only Node; the
+# worker's bundle needs argon2 from node_modules; web loads Next, React,
+# Prisma's runtime and argon2 from node_modules. The same
 # lockfile in the same folder gives the same paths the build linked .next to.
 FROM base AS deps
 COPY --from=prune /prune/json/ ./
 RUN --mount=type=cache,id=hop-pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --prod --ignore-scripts --filter-prod "@hop/web..."
+    pnpm install --frozen-lockfile --prod --ignore-scripts --filter-prod "@hop/web..." --filter-prod "@hop/worker..."
 
 # --- runtime ---------------------------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
@@ -56,6 +57,8 @@ COPY --from=build /app/apps/web/package.json /app/apps/web/next.config.ts ./apps
 COPY --from=build /app/apps/web/dist ./apps/web/dist
 COPY --from=build /app/apps/web/.next ./apps/web/.next
 COPY --from=build /app/apps/worker/package.json ./apps/worker/
+# The worker's bundle keeps one native addon (argon2, for imports run through the API's procedures) in node_modules.
+COPY --from=deps /app/apps/worker/node_modules ./apps/worker/node_modules
 COPY --from=build /app/apps/worker/dist ./apps/worker/dist
 COPY --from=build /app/apps/release/package.json ./apps/release/
 COPY --from=build /app/apps/release/dist ./apps/release/dist
