@@ -1,159 +1,27 @@
 /**
- * GET /api/live: server-sent events that tell a signed-in user's open
- * dashboards, on whichever instance they are, that clicks of their links have
- * been counted.
- *
- * Where the events come from: the worker publishes on one Redis channel after
- * each committed batch (so a dashboard that refetches sees the clicks in the
- * rollups). Each web instance subscribes once, whatever the number of open
- * dashboards, and hands each message to the streams of the users it names.
- * Nothing is kept here but the open responses themselves: a browser whose
- * instance goes away reconnects (EventSource does) to any other and is sent
- * a `hello` event first, and asks for its cards again.
+ * GET /api/live: tells a signed-in user's open dashboards, on whichever
+ * instance they are, that clicks of their links have been counted. The worker
+ * publishes on one Redis channel after each committed batch (so a dashboard
+ * that refetches sees the clicks in the rollups); user-event-streams.ts fans
+ * each message out to the users it names.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { resolveSession, sessionCookieName } from "@hop/auth";
 import { liveBatchSchema, type LiveUpdate } from "@hop/clicks";
 import { redisKeys } from "@hop/redis";
-import { parse as parseCookies } from "cookie";
 import type { WebServices } from "../src/server/services";
+import { startUserEventStreams, type UserEventStreams } from "./user-event-streams";
 
 export const liveClicksPath = "/api/live";
 
-/** A comment line now and then keeps proxies from closing an idle stream; the session is checked again at the same time. */
-const keepAliveMs = 15_000;
-/** After Redis refused or dropped the subscription, the next try. */
-const resubscribeMs = 1_000;
-/** How soon a browser reconnects after the stream ended (EventSource's `retry`). */
-const reconnectMs = 1_000;
-
-interface Stream {
-  response: ServerResponse;
-  userId: string;
-}
-
-export interface LiveClicks {
-  answer(request: IncomingMessage, response: ServerResponse): void;
-  /** Ends every open stream (their browsers reconnect elsewhere) and the subscription. */
-  close(): Promise<void>;
-}
-
-export function startLiveClicks(services: WebServices): LiveClicks {
-  const { redis, log, sessionConfig } = services;
-  const streams = new Map<string, Set<Stream>>();
-  let closed = false;
-  let subscriber: ReturnType<typeof redis.redis.subscribe> | null = null;
-
-  const send = (stream: Stream, event: string, data: unknown, id?: string) => {
-    stream.response.write(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  };
-
-  const deliver = (message: unknown) => {
-    const parsed = liveBatchSchema.safeParse(typeof message === "string" ? JSON.parse(message) : message);
-    if (!parsed.success) {
-      log.warn({ err: parsed.error.message.slice(0, 300) }, "ignored a malformed live clicks message");
-      return;
-    }
-    for (const [userId, update] of Object.entries(parsed.data.users)) {
-      const open = streams.get(userId);
-      if (!open) continue;
-      const event: LiveUpdate = { at: parsed.data.at, ...update };
-      for (const stream of open) send(stream, "clicks", event, String(parsed.data.at));
-    }
-  };
-
-  const subscribe = () => {
-    if (closed) return;
-    const current = redis.redis.subscribe<unknown>([redisKeys.liveClicksChannel()]);
-    subscriber = current;
-    current.on("message", ({ message }) => {
-      try {
-        deliver(message);
-      } catch (error) {
-        log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not deliver live clicks");
-      }
-    });
-    current.on("error", (error) => {
-      log.warn({ err: error.message }, "live clicks subscription failed; subscribing again");
-      current.removeAllListeners();
-      void current.unsubscribe().catch(() => undefined);
-      if (subscriber === current) subscriber = null;
-      setTimeout(subscribe, resubscribeMs).unref();
-    });
-  };
-  subscribe();
-
-  const end = (stream: Stream) => {
-    const open = streams.get(stream.userId);
-    open?.delete(stream);
-    if (open?.size === 0) streams.delete(stream.userId);
-    if (!stream.response.writableEnded) stream.response.end();
-  };
-
-  const refuse = (response: ServerResponse, status: number, code: string, message: string) => {
-    const body = JSON.stringify({ error: { code, message } });
-    response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
-    response.end(body);
-  };
-
-  async function open(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method !== "GET") return refuse(response, 405, "METHOD_NOT_ALLOWED", "Use GET");
-    if (closed) return refuse(response, 503, "STOPPING", "This instance is stopping; try again");
-    const cookieValue = parseCookies(request.headers.cookie ?? "")[sessionCookieName];
-    let session: Awaited<ReturnType<typeof resolveSession>>;
-    try {
-      session = await resolveSession(redis.redis, sessionConfig, cookieValue);
-    } catch {
-      return refuse(response, 503, "SESSIONS_UNAVAILABLE", "Sessions cannot be checked right now");
-    }
-    if (!session) return refuse(response, 401, "UNAUTHORIZED", "Sign in to follow your clicks live");
-    const { userId } = session;
-
-    response.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store",
-      "x-accel-buffering": "no",
-      "x-content-type-options": "nosniff",
-    });
-    response.write(`retry: ${reconnectMs}\n\n`);
-    const stream: Stream = { response, userId };
-    const open = streams.get(userId) ?? new Set<Stream>();
-    open.add(stream);
-    streams.set(userId, open);
-    const keepAlive = setInterval(() => {
-      response.write(": keep-alive\n\n");
-      // A session ended elsewhere (sign-out, password change) ends its streams too.
-      void resolveSession(redis.redis, sessionConfig, cookieValue).then(
-        (still) => {
-          if (!still) end(stream);
-        },
-        () => undefined,
-      );
-    }, keepAliveMs);
-    // The response closes when the browser goes away (or the stream was ended here).
-    response.on("close", () => {
-      clearInterval(keepAlive);
-      end(stream);
-    });
-    // The browser asks for its cards again on every hello: what was counted while it was away is in their answers.
-    send(stream, "hello", { at: Date.now(), instanceId: services.instance.id });
-  }
-
-  return {
-    answer(request, response) {
-      open(request, response).catch((error: unknown) => {
-        log.error({ err: error instanceof Error ? error.message : String(error) }, "live clicks stream failed");
-        if (!response.headersSent) refuse(response, 500, "INTERNAL", "The live stream could not start");
-        else response.end();
-      });
+export function startLiveClicks(services: WebServices): UserEventStreams {
+  return startUserEventStreams(services, {
+    name: "live clicks",
+    channel: redisKeys.liveClicksChannel(),
+    unauthorizedMessage: "Sign in to follow your clicks live",
+    eventsOf(message) {
+      const parsed = liveBatchSchema.safeParse(message);
+      if (!parsed.success) return null;
+      const { at, users } = parsed.data;
+      return Object.entries(users).map(([userId, update]) => ({ userId, event: "clicks", data: { at, ...update } satisfies LiveUpdate, id: String(at) }));
     },
-    async close() {
-      closed = true;
-      for (const open of [...streams.values()]) for (const stream of [...open]) end(stream);
-      const current = subscriber;
-      subscriber = null;
-      current?.removeAllListeners();
-      await current?.unsubscribe().catch(() => undefined);
-    },
-  };
+  });
 }
