@@ -59,8 +59,8 @@ function quarterHourOf(at: Date): string {
 }
 
 /** Compares key tuples column by column (strings by code unit, false before true), the order every worker uses. */
-function compareKeys(a: readonly (string | boolean | number)[], b: readonly (string | boolean | number)[]): number {
-  for (let i = 0; i < a.length; i++) {
+function compareKeys(a: readonly (string | boolean | number)[], b: readonly (string | boolean | number)[], width = a.length): number {
+  for (let i = 0; i < width; i++) {
     const x = a[i] as string | boolean | number;
     const y = b[i] as string | boolean | number;
     if (x !== y) return x < y ? -1 : 1;
@@ -88,9 +88,7 @@ class Counter<K extends (string | boolean)[]> {
  */
 export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: ReadonlyMap<string, string>): RollupDeltas {
   const clickRollups = new Counter<[string, string, string, boolean, ...string[]]>();
-  const accountBuckets = new Counter<[string, string, boolean]>();
-  const accountDimensionBuckets = new Counter<[string, string, string, boolean, string]>();
-  const accountDimensionDays = new Counter<[string, string, string, boolean, string]>();
+  const dimensionGroups = new Map<string, { userId: string; bucket: string; isBot: boolean; clicks: number; values: Map<string, number>[] }>();
   const accountVisitors = new Map<string, { key: [string, string, string, string]; firstAt: number; lastAt: number }>();
   const linkVisitors = new Map<string, [string, string, string]>();
   const linkDays = new Map<string, { linkId: string; day: string; clicks: number; bots: number }>();
@@ -119,12 +117,18 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
       click.trigger,
     ];
     clickRollups.add(`${click.linkId}\u0000${bucket}\u0000${bot}\u0000${dims.join("\u0000")}`, () => [click.linkId, userId, bucket, click.isBot, ...dims]);
-    accountBuckets.add(`${userId}\u0000${bucket}\u0000${bot}`, () => [userId, bucket, click.isBot]);
-    for (const [dimension, valueOf] of dimensions) {
-      const value = valueOf(click);
-      const id = `${userId}\u0000${dimension}\u0000${bot}\u0000${value}`;
-      accountDimensionBuckets.add(`${id}\u0000${bucket}`, () => [userId, dimension, bucket, click.isBot, value]);
-      accountDimensionDays.add(`${id}\u0000${day}`, () => [userId, dimension, day, click.isBot, value]);
+    // One group per (owner, quarter hour, bot) and in it one count per dimension value: no key built per dimension.
+    const groupId = `${userId}\u0000${bucket}\u0000${bot}`;
+    let group = dimensionGroups.get(groupId);
+    if (!group) {
+      group = { userId, bucket, isBot: click.isBot, clicks: 0, values: dimensions.map(() => new Map<string, number>()) };
+      dimensionGroups.set(groupId, group);
+    }
+    group.clicks++;
+    for (let index = 0; index < dimensions.length; index++) {
+      const value = (dimensions[index] as (typeof dimensions)[number])[1](click);
+      const counts = group.values[index] as Map<string, number>;
+      counts.set(value, (counts.get(value) ?? 0) + 1);
     }
     for (const kind of click.isBot ? ["all"] : ["all", "human"]) {
       const id = `${userId}\u0000${day}\u0000${kind}\u0000${visitor}`;
@@ -146,12 +150,31 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
     }
   }
 
+  const accountBuckets: (string | boolean | number)[][] = [];
+  const accountDimensionBuckets: (string | boolean | number)[][] = [];
+  const days = new Map<string, { key: [string, string, string, boolean, string]; clicks: number }>();
+  for (const { userId, bucket, isBot, clicks: groupClicks, values } of dimensionGroups.values()) {
+    accountBuckets.push([userId, bucket, isBot, groupClicks]);
+    const day = bucket.slice(0, 10);
+    for (let index = 0; index < dimensions.length; index++) {
+      const dimension = (dimensions[index] as (typeof dimensions)[number])[0];
+      for (const [value, count] of values[index] as Map<string, number>) {
+        accountDimensionBuckets.push([userId, dimension, bucket, isBot, value, count]);
+        // A day's rows are the sum of its quarter hours' (a few hundred per batch, not a row per click and value).
+        const dayId = `${userId}\u0000${dimension}\u0000${day}\u0000${isBot ? "1" : "0"}\u0000${value}`;
+        const row = days.get(dayId);
+        if (row) row.clicks += count;
+        else days.set(dayId, { key: [userId, dimension, day, isBot, value], clicks: count });
+      }
+    }
+  }
+  const byKey = (width: number) => (a: readonly (string | boolean | number)[], b: readonly (string | boolean | number)[]) => compareKeys(a, b, width);
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     clickRollups: clickRollups.sorted(),
-    accountBuckets: accountBuckets.sorted(),
-    accountDimensionBuckets: accountDimensionBuckets.sorted(),
-    accountDimensionDays: accountDimensionDays.sorted(),
+    accountBuckets: accountBuckets.sort(byKey(3)),
+    accountDimensionBuckets: accountDimensionBuckets.sort(byKey(5)),
+    accountDimensionDays: [...days.values()].sort((a, b) => compareKeys(a.key, b.key)).map((row) => [...row.key, row.clicks]),
     accountVisitors: [...accountVisitors.values()]
       .sort((a, b) => compareKeys(a.key, b.key))
       .map(({ key, firstAt, lastAt }) => [...key, iso(firstAt), iso(lastAt)]),
