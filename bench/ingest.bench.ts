@@ -98,7 +98,7 @@ try {
       `TRUNCATE "Click", "ClickRollup", "LinkDailyStat", "LinkDailyVisitor", "AccountClickBucket", "AccountDimensionBucket", "AccountDimensionDay", "AccountDailyVisitor", "AccountDailyUniques"; UPDATE "Link" SET "totalClicks" = 0`,
     );
   type Run = { seconds: number; nodeMs: number; postgresMs: number };
-  const results: Array<{ batch: number; ingest: Run; baseline: Run }> = [];
+  const results: Array<{ batch: number; ingest: Run; withoutClickRollup: Run; baseline: Run }> = [];
 
   for (const batch of batchSizes) {
     const events = makeEvents(batch);
@@ -131,42 +131,60 @@ try {
       }
     });
 
-    // Hop: the stream, filled beforehand, drained by the worker's ingestion loop.
-    await reset();
-    await redis.redis.del(redisKeys.clickStream());
-    for (let offset = 0; offset < events.length; offset += 5_000) {
-      const pipeline = redis.redis.pipeline();
-      for (const event of events.slice(offset, offset + 5_000)) pipeline.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event));
-      await pipeline.exec();
-    }
-    let ingestion: ReturnType<typeof startClickIngestion> | undefined;
-    const ingest = await measured(async () => {
-      ingestion = startClickIngestion({
-        db,
-        redis: redis.redis,
-        consumer: `bench-${batch}`,
-        batchSize: batch,
-        claimIdleMs: 60_000,
-        idleBackoffMs: 5,
-        log,
-        visitorHashSecret: "bench-visitor-hash-secret-0123456789abcdef",
-      });
-      for (;;) {
-        const lag = await readClickStreamLag(redis.redis);
-        if (lag.pending === 0 && lag.unread === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 5));
+    // Hop: the stream, filled beforehand, drained by the worker's ingestion loop; then again without the per-link ClickRollup.
+    const drain = async (clickRollup: boolean): Promise<Run> => {
+      await reset();
+      await redis.redis.del(redisKeys.clickStream());
+      for (let offset = 0; offset < events.length; offset += 5_000) {
+        const pipeline = redis.redis.pipeline();
+        for (const event of events.slice(offset, offset + 5_000)) pipeline.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event));
+        await pipeline.exec();
       }
-    });
-    await ingestion?.stop();
+      let ingestion: ReturnType<typeof startClickIngestion> | undefined;
+      const ingest = await measured(async () => {
+        ingestion = startClickIngestion({
+          db,
+          redis: redis.redis,
+          consumer: `bench-${batch}`,
+          batchSize: batch,
+          claimIdleMs: 60_000,
+          idleBackoffMs: 5,
+          log,
+          visitorHashSecret: "bench-visitor-hash-secret-0123456789abcdef",
+          clickRollup,
+        });
+        let progressAt = performance.now();
+        let left = Number.POSITIVE_INFINITY;
+        for (;;) {
+          const lag = await readClickStreamLag(redis.redis);
+          if (lag.pending === 0 && lag.unread === 0) break;
+          // The loop retries a failing batch forever (as the worker must): a bench that stops moving says so instead.
+          if (lag.pending + lag.unread < left) [left, progressAt] = [lag.pending + lag.unread, performance.now()];
+          else if (performance.now() - progressAt > 60_000) throw new Error(`batch ${batch}: no progress for 60 s (BENCH_LOG=warn shows why)`);
+          // Polled every 20 ms: the poll's own CPU counts as the bench process's, so not more often.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      });
+      await ingestion?.stop();
 
-    const check = await raw.query<{ rows: string; rolled: string; total: string }>(
-      `SELECT (SELECT count(*) FROM "Click") AS rows, (SELECT sum(clicks + "botClicks") FROM "LinkDailyStat") AS rolled, (SELECT sum("totalClicks") + (SELECT sum("botClicks") FROM "LinkDailyStat") FROM "Link") AS total`,
-    );
-    const counted = check.rows[0]!;
-    if (Number(counted.rows) !== clickCount || Number(counted.rolled) !== clickCount || Number(counted.total) !== clickCount) {
-      throw new Error(`batch ${batch}: counted ${JSON.stringify(counted)}, expected ${clickCount} everywhere`);
-    }
-    results.push({ batch, ingest, baseline });
+      const check = await raw.query<{ rows: string; rolled: string; total: string; account: string; perLink: string | null }>(
+        `SELECT (SELECT count(*) FROM "Click") AS rows, (SELECT sum(clicks + "botClicks") FROM "LinkDailyStat") AS rolled,
+          (SELECT sum("totalClicks") + (SELECT sum("botClicks") FROM "LinkDailyStat") FROM "Link") AS total,
+          (SELECT sum(clicks) FROM "AccountClickBucket") AS account, (SELECT sum(clicks) FROM "ClickRollup") AS "perLink"`,
+      );
+      const counted = check.rows[0]!;
+      const perLink = Number(counted.perLink ?? 0);
+      if (
+        [counted.rows, counted.rolled, counted.total, counted.account].some((count) => Number(count) !== clickCount) ||
+        perLink !== (clickRollup ? clickCount : 0)
+      ) {
+        throw new Error(`batch ${batch}: counted ${JSON.stringify(counted)}, expected ${clickCount} everywhere`);
+      }
+      return ingest;
+    };
+    const ingest = await drain(true);
+    const withoutClickRollup = await drain(false);
+    results.push({ batch, ingest, withoutClickRollup, baseline });
   }
 
   console.log(
@@ -174,13 +192,15 @@ try {
   );
   const rate = (run: Run) => clickCount / run.seconds;
   const perClick = (ms: number) => `${((ms * 1000) / clickCount).toFixed(1)}`;
+  const cpu = (run: Run) => `${perClick(run.nodeMs)} + ${perClick(run.postgresMs)}`;
+  const ratio = (run: Run, baseline: Run) => `${Math.round((rate(run) / rate(baseline)) * 100)} %`;
   console.log(
-    "| batch size | stream -> rows + rollups (clicks/s) | baseline: bare multi-row INSERT (rows/s) | ratio | CPU µs/click: node + PostgreSQL, ingestion | baseline |",
+    "| batch size | stream -> rows + rollups (clicks/s) | the same without ClickRollup | baseline: bare multi-row INSERT (rows/s) | ratios | CPU µs/click (bench process + PostgreSQL): ingestion | without ClickRollup | baseline |",
   );
-  console.log("| ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const { batch, ingest, baseline } of results) {
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const { batch, ingest, withoutClickRollup, baseline } of results) {
     console.log(
-      `| ${batch.toLocaleString("en")} | ${Math.round(rate(ingest)).toLocaleString("en")} | ${Math.round(rate(baseline)).toLocaleString("en")} | ${Math.round((rate(ingest) / rate(baseline)) * 100)} % | ${perClick(ingest.nodeMs)} + ${perClick(ingest.postgresMs)} | ${perClick(baseline.nodeMs)} + ${perClick(baseline.postgresMs)} |`,
+      `| ${batch.toLocaleString("en")} | ${Math.round(rate(ingest)).toLocaleString("en")} | ${Math.round(rate(withoutClickRollup)).toLocaleString("en")} | ${Math.round(rate(baseline)).toLocaleString("en")} | ${ratio(ingest, baseline)}, ${ratio(withoutClickRollup, baseline)} | ${cpu(ingest)} | ${cpu(withoutClickRollup)} | ${cpu(baseline)} |`,
     );
   }
 } finally {

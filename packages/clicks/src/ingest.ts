@@ -31,6 +31,11 @@ export interface IngestResult {
 export interface IngestOptions extends Pick<EnrichOptions, "countries"> {
   /** VISITOR_HASH_SECRET: hashes the visitor of every event that comes without a hash (the redirect's, since the hash moved here). */
   visitorHashSecret?: string;
+  /**
+   * For `pnpm bench:ingest` only, to price the per-link ClickRollup (about a row per click; it may become unread once
+   * the compacted tiers serve the filtered views): false leaves it unwritten. Every process writes it (the default).
+   */
+  clickRollup?: boolean;
 }
 
 /** Each event with its visitor hash: its own, or computed for the click's own UTC day (not the ingestion's). */
@@ -131,6 +136,7 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
     const deltas = rollupDeltas(
       clicks.filter((click) => storedIds.has(click.eventId)),
       ownerOf,
+      { clickRollup: options.clickRollup ?? true },
     );
     if (storedIds.size > 0) await addRollups(tx, deltas);
     return { stored: storedIds.size, joined: Number(insert?.joined ?? 0) };

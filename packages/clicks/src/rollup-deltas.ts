@@ -86,7 +86,7 @@ class Counter<K extends (string | boolean)[]> {
  * The rollup deltas of `clicks`, which must be the batch's clicks stored
  * just now (a replayed click must not reach here), with each link's owner.
  */
-export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: ReadonlyMap<string, string>): RollupDeltas {
+export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: ReadonlyMap<string, string>, options = { clickRollup: true }): RollupDeltas {
   const clickRollups = new Counter<[string, string, string, boolean, ...string[]]>();
   const dimensionGroups = new Map<string, { userId: string; bucket: string; isBot: boolean; clicks: number; values: Map<string, number>[] }>();
   const accountVisitors = new Map<string, { key: [string, string, string, string]; firstAt: number; lastAt: number }>();
@@ -103,20 +103,22 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
     const day = bucket.slice(0, 10);
     const at = click.occurredAt.getTime();
     const bot = click.isBot ? "1" : "0";
-    const dims = [
-      click.country ?? "",
-      click.region ?? "",
-      click.city ?? "",
-      click.device ?? "",
-      click.browser ?? "",
-      click.os ?? "",
-      click.referrerHost ?? "direct",
-      click.utmSource ?? "",
-      click.utmMedium ?? "",
-      click.utmCampaign ?? "",
-      click.trigger,
-    ];
-    clickRollups.add(`${click.linkId}\u0000${bucket}\u0000${bot}\u0000${dims.join("\u0000")}`, () => [click.linkId, userId, bucket, click.isBot, ...dims]);
+    if (options.clickRollup) {
+      const dims = [
+        click.country ?? "",
+        click.region ?? "",
+        click.city ?? "",
+        click.device ?? "",
+        click.browser ?? "",
+        click.os ?? "",
+        click.referrerHost ?? "direct",
+        click.utmSource ?? "",
+        click.utmMedium ?? "",
+        click.utmCampaign ?? "",
+        click.trigger,
+      ];
+      clickRollups.add(`${click.linkId}\u0000${bucket}\u0000${bot}\u0000${dims.join("\u0000")}`, () => [click.linkId, userId, bucket, click.isBot, ...dims]);
+    }
     // One group per (owner, quarter hour, bot) and in it one count per dimension value: no key built per dimension.
     const groupId = `${userId}\u0000${bucket}\u0000${bot}`;
     let group = dimensionGroups.get(groupId);
