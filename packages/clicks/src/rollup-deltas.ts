@@ -54,8 +54,15 @@ const dimensions = Object.entries(accountDimensionValues) as [Dimension, (click:
 const quarterHourMs = 15 * 60_000;
 
 /** The UTC quarter hour a click falls in (date_bin('15 minutes', ..., '2000-01-01'): quarter hours since the epoch line up with it). */
-function quarterHourOf(at: Date): string {
-  return new Date(Math.floor(at.getTime() / quarterHourMs) * quarterHourMs).toISOString();
+function quarterHourOf(at: Date, known: Map<number, string>): string {
+  const start = Math.floor(at.getTime() / quarterHourMs) * quarterHourMs;
+  let bucket = known.get(start);
+  if (bucket === undefined) {
+    // A batch spans a few quarter hours: each formatted once.
+    bucket = new Date(start).toISOString();
+    known.set(start, bucket);
+  }
+  return bucket;
 }
 
 /** Compares key tuples column by column (strings by code unit, false before true), the order every worker uses. */
@@ -68,6 +75,14 @@ function compareKeys(a: readonly (string | boolean | number)[], b: readonly (str
   return 0;
 }
 
+/**
+ * Orders [id, row] entries by id: an id is its key's values in key order joined by NUL (booleans as "0"/"1"), and
+ * NUL sorts before every character a value can hold, so this is the key's order, without comparing tuples.
+ */
+function byId(a: readonly [string, unknown], b: readonly [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
 /** Adds up clicks by key; the key's values joined by NUL are the map key (no value holds a NUL: PostgreSQL text cannot). */
 class Counter<K extends (string | boolean)[]> {
   readonly #rows = new Map<string, { key: K; clicks: number }>();
@@ -76,9 +91,9 @@ class Counter<K extends (string | boolean)[]> {
     if (row) row.clicks++;
     else this.#rows.set(id, { key: key(), clicks: 1 });
   }
-  /** [...key, clicks], sorted by key. */
+  /** [...key, clicks], sorted by key (by id: see byId). */
   sorted(): (string | boolean | number)[][] {
-    return [...this.#rows.values()].sort((a, b) => compareKeys(a.key, b.key)).map((row) => [...row.key, row.clicks]);
+    return [...this.#rows.entries()].sort(byId).map(([, row]) => [...row.key, row.clicks]);
   }
 }
 
@@ -93,13 +108,14 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
   const linkVisitors = new Map<string, [string, string, string]>();
   const linkDays = new Map<string, { linkId: string; day: string; clicks: number; bots: number }>();
   const linkTotals = new Map<string, number>();
+  const quarterHours = new Map<number, string>();
 
   for (const click of clicks) {
     const userId = ownerOf.get(click.linkId);
     if (userId === undefined) throw new Error(`click ${click.eventId}: its link ${click.linkId} has no owner in this batch`);
     const visitor = click.visitorHash;
     if (!visitor) throw new Error(`click ${click.eventId} has no visitor hash`);
-    const bucket = quarterHourOf(click.occurredAt);
+    const bucket = quarterHourOf(click.occurredAt, quarterHours);
     const day = bucket.slice(0, 10);
     const at = click.occurredAt.getTime();
     const bot = click.isBot ? "1" : "0";
@@ -153,7 +169,7 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
   }
 
   const accountBuckets: (string | boolean | number)[][] = [];
-  const accountDimensionBuckets: (string | boolean | number)[][] = [];
+  const accountDimensionBuckets: [string, (string | boolean | number)[]][] = [];
   const days = new Map<string, { key: [string, string, string, boolean, string]; clicks: number }>();
   for (const { userId, bucket, isBot, clicks: groupClicks, values } of dimensionGroups.values()) {
     accountBuckets.push([userId, bucket, isBot, groupClicks]);
@@ -161,9 +177,13 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
     for (let index = 0; index < dimensions.length; index++) {
       const dimension = (dimensions[index] as (typeof dimensions)[number])[0];
       for (const [value, count] of values[index] as Map<string, number>) {
-        accountDimensionBuckets.push([userId, dimension, bucket, isBot, value, count]);
+        const bot = isBot ? "1" : "0";
+        accountDimensionBuckets.push([
+          `${userId}\u0000${dimension}\u0000${bucket}\u0000${bot}\u0000${value}`,
+          [userId, dimension, bucket, isBot, value, count],
+        ]);
         // A day's rows are the sum of its quarter hours' (a few hundred per batch, not a row per click and value).
-        const dayId = `${userId}\u0000${dimension}\u0000${day}\u0000${isBot ? "1" : "0"}\u0000${value}`;
+        const dayId = `${userId}\u0000${dimension}\u0000${day}\u0000${bot}\u0000${value}`;
         const row = days.get(dayId);
         if (row) row.clicks += count;
         else days.set(dayId, { key: [userId, dimension, day, isBot, value], clicks: count });
@@ -175,15 +195,11 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
   return {
     clickRollups: clickRollups.sorted(),
     accountBuckets: accountBuckets.sort(byKey(3)),
-    accountDimensionBuckets: accountDimensionBuckets.sort(byKey(5)),
-    accountDimensionDays: [...days.values()].sort((a, b) => compareKeys(a.key, b.key)).map((row) => [...row.key, row.clicks]),
-    accountVisitors: [...accountVisitors.values()]
-      .sort((a, b) => compareKeys(a.key, b.key))
-      .map(({ key, firstAt, lastAt }) => [...key, iso(firstAt), iso(lastAt)]),
-    linkVisitors: [...linkVisitors.values()].sort(compareKeys),
-    linkDays: [...linkDays.values()]
-      .sort((a, b) => compareKeys([a.linkId, a.day], [b.linkId, b.day]))
-      .map((row) => [row.linkId, row.day, row.clicks, row.bots]),
+    accountDimensionBuckets: accountDimensionBuckets.sort(byId).map(([, row]) => row),
+    accountDimensionDays: [...days.entries()].sort(byId).map(([, row]) => [...row.key, row.clicks]),
+    accountVisitors: [...accountVisitors.entries()].sort(byId).map(([, { key, firstAt, lastAt }]) => [...key, iso(firstAt), iso(lastAt)]),
+    linkVisitors: [...linkVisitors.entries()].sort(byId).map(([, row]) => row),
+    linkDays: [...linkDays.entries()].sort(byId).map(([, row]) => [row.linkId, row.day, row.clicks, row.bots]),
     linkTotals: [...linkTotals.entries()].sort((a, b) => compareKeys(a, b)).map(([linkId, clicks]) => [linkId, clicks]),
   };
 }
