@@ -39,7 +39,7 @@ export function ExportsCard() {
             downloaded for a while, then it is deleted.
           </CardDescription>
         </div>
-        <div className="flex flex-wrap gap-2 self-start">
+        <div className="flex shrink-0 flex-wrap gap-2 self-start">
           <Button variant="outline" size="sm" loading={create.isPending} onClick={() => create.mutate({ kind: "links", format: "csv" })}>
             <FileDown aria-hidden="true" />
             Prepare links CSV
