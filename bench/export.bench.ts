@@ -12,7 +12,7 @@
  * straight from PostgreSQL by this process, no HTTP, no tRPC, no CSV. Budget
  * (issue 17): the exporting process under 200 MB.
  *
- *   pnpm build && pnpm bench:export [-- --clicks 1000000 --direct false]
+ *   pnpm build && pnpm bench:export [-- --clicks 1000000 --direct false --worker-heap-mb 96]
  */
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -27,7 +27,7 @@ import { createCookieClient } from "../test/support/http-session";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: { clicks: { type: "string", default: "1000000" }, direct: { type: "string", default: "true" } },
+  options: { clicks: { type: "string", default: "1000000" }, direct: { type: "string", default: "true" }, "worker-heap-mb": { type: "string", default: "" } },
 });
 const clickCount = Number(values.clicks);
 
@@ -111,7 +111,9 @@ try {
   };
   const web = await startHopProcess("web", processEnv);
   cleanup.defer(() => web.kill());
-  const worker = await startHopProcess("worker", { ...processEnv, WORKER_CONCURRENCY: "1" });
+  // `--worker-heap-mb 96`: the worker's V8 old space capped, as an operator can (NODE_OPTIONS=--max-old-space-size=96).
+  const workerNodeArgs = values["worker-heap-mb"] ? [`--max-old-space-size=${values["worker-heap-mb"]}`] : [];
+  const worker = await startHopProcess("worker", { ...processEnv, WORKER_CONCURRENCY: "1" }, 60_000, workerNodeArgs);
   cleanup.defer(() => worker.kill());
   const webPid = web.child.pid!;
   const workerPid = worker.child.pid!;
@@ -154,7 +156,9 @@ try {
   const downloadSeconds = (performance.now() - downloadStarted) / 1000;
   const downloadPeak = downloadMemory.stop();
 
-  console.log(`bench:export, ${clickCount} clicks, production build (load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`);
+  console.log(
+    `bench:export, ${clickCount} clicks, production build${workerNodeArgs.length > 0 ? `, worker run with ${workerNodeArgs.join(" ")}` : ""} (load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`,
+  );
   console.log(`  baseline, keyset pages straight from PostgreSQL: ${baselineRows} rows in ${baselineSeconds.toFixed(1)} s, ${Math.round(baselineRate)} rows/s`);
   console.log(
     `  export job (worker):   ${state.rows} rows in ${jobSeconds.toFixed(1)} s, ${Math.round(state.rows / jobSeconds)} rows/s (${(state.rows / jobSeconds / baselineRate).toFixed(2)}x the baseline), ${(state.bytes / 1e6).toFixed(1)} MB gzip, worker CPU ${((workerCpu * 1e6) / state.rows).toFixed(1)} µs/row`,

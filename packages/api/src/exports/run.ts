@@ -96,7 +96,12 @@ function formatOf(kind: string, format: string): PagedFileFormat<never> {
 }
 
 /** The file's text, a page at a time, counting rows as they go by. */
-async function* fileText(pages: Pages, format: PagedFileFormat<never>, counter: { rows: number }, signal?: AbortSignal): AsyncGenerator<string> {
+async function* fileText(
+  pages: Pages,
+  format: PagedFileFormat<never>,
+  counter: { rows: number; onPage(): Promise<void> },
+  signal?: AbortSignal,
+): AsyncGenerator<string> {
   let empty = true;
   if (format.start) yield format.start;
   for await (const items of pages) {
@@ -105,6 +110,7 @@ async function* fileText(pages: Pages, format: PagedFileFormat<never>, counter: 
     if (items.length > 0) empty = false;
     counter.rows += items.length;
     if (text) yield text;
+    await counter.onPage();
   }
   const end = format.end(empty);
   if (end) yield end;
@@ -135,10 +141,18 @@ export async function runExport(deps: ExportRunDeps, exportId: string): Promise<
   await deps.db.exportChunk.deleteMany({ where: { exportId, runId: { not: runId } } });
 
   const chunkBytes = deps.chunkBytes ?? 1024 * 1024;
-  const counter = { rows: 0 };
   let seq = 0;
   let bytes = 0;
   let lastProgress = Date.now();
+  // Progress (rows so far) is recorded about every second, after a page: the page shows it, and the clean-up sees the run alive.
+  const counter = {
+    rows: 0,
+    onPage: async () => {
+      if (Date.now() - lastProgress < progressEveryMs) return;
+      lastProgress = Date.now();
+      await deps.db.export.updateMany({ where: { id: exportId, runId }, data: { rows: counter.rows, bytes, progressAt: new Date() } });
+    },
+  };
   const storeChunk = async (data: Buffer, tx: Pick<Database, "$executeRaw"> = deps.db) => {
     // Only while this run is the export's run: a superseded run's chunk is refused, not mixed in.
     const stored = await tx.$executeRaw`
@@ -164,10 +178,6 @@ export async function runExport(deps: ExportRunDeps, exportId: string): Promise<
           await storeChunk(Buffer.concat(pending, pendingBytes));
           pending = [];
           pendingBytes = 0;
-          if (Date.now() - lastProgress >= progressEveryMs) {
-            lastProgress = Date.now();
-            await deps.db.export.updateMany({ where: { id: exportId, runId }, data: { rows: counter.rows, bytes, progressAt: new Date() } });
-          }
         }
       },
     );
