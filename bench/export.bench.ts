@@ -113,7 +113,9 @@ try {
   cleanup.defer(() => web.kill());
   // `--worker-heap-mb 96`: the worker's V8 old space capped, as an operator can (NODE_OPTIONS=--max-old-space-size=96).
   const workerNodeArgs = values["worker-heap-mb"] ? [`--max-old-space-size=${values["worker-heap-mb"]}`] : [];
-  const worker = await startHopProcess("worker", { ...processEnv, WORKER_CONCURRENCY: "1" }, 60_000, workerNodeArgs);
+  // MALLOC_ARENA_MAX, when set for the bench, is handed to the worker too (glibc's per-thread arenas: zlib runs on libuv's threads).
+  const mallocArenas: Record<string, string> = process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {};
+  const worker = await startHopProcess("worker", { ...processEnv, ...mallocArenas, WORKER_CONCURRENCY: "1" }, 60_000, workerNodeArgs);
   cleanup.defer(() => worker.kill());
   const webPid = web.child.pid!;
   const workerPid = worker.child.pid!;
@@ -157,7 +159,7 @@ try {
   const downloadPeak = downloadMemory.stop();
 
   console.log(
-    `bench:export, ${clickCount} clicks, production build${workerNodeArgs.length > 0 ? `, worker run with ${workerNodeArgs.join(" ")}` : ""} (load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`,
+    `bench:export, ${clickCount} clicks, production build${workerNodeArgs.length > 0 ? `, worker run with ${workerNodeArgs.join(" ")}` : ""}${process.env.MALLOC_ARENA_MAX ? `, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : ""} (load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`,
   );
   console.log(`  baseline, keyset pages straight from PostgreSQL: ${baselineRows} rows in ${baselineSeconds.toFixed(1)} s, ${Math.round(baselineRate)} rows/s`);
   console.log(
