@@ -95,6 +95,15 @@ export const jobContracts = {
    * recorded, so each row creates at most one link.
    */
   "links.import": z.object({ importId: z.string().min(1).max(64) }),
+  /**
+   * Write an export's file (issue 17): its rows a page at a time through the
+   * owner's procedures, gzip-compressed into ExportChunk rows. Enqueued with
+   * the export's row; a run cut short (worker killed) is run again from the
+   * start under a new run id, so a file is never a mix of two runs.
+   */
+  "exports.run": z.object({ exportId: z.string().min(1).max(64) }),
+  /** Scheduled (crontab, every 10 minutes): delete expired exports and fail stalled ones. */
+  "exports.cleanUp": cronPayload,
   /** Scheduled (crontab, every 10 minutes): delete the accounts whose deletion date has passed. */
   "accounts.purgeDue": cronPayload,
   /** Scheduled (crontab, every minute): mark links whose expiry passed. */

@@ -12,6 +12,8 @@ import { purgeDueAccounts } from "@hop/accounts";
 import { sendPendingClicks } from "@hop/webhooks";
 import { deliverWebhook, type WebhookDeliverySettings } from "../webhooks/deliver";
 import { runLinkImport } from "./link-import";
+import { cleanUpExports } from "@hop/api";
+import { runExportJob } from "./export";
 
 export { cronItems } from "./scheduled";
 
@@ -26,6 +28,8 @@ export interface TaskDeps {
   mailer: Mailer;
   metadataFetch: SafeFetchOptions;
   webhooks: WebhookDeliverySettings;
+  /** Hours an export's file is kept once ready (EXPORT_RETENTION_HOURS). */
+  exportRetentionHours: number;
 }
 
 /**
@@ -36,7 +40,7 @@ export interface TaskDeps {
 export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
   // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
   const scheduled = async (
-    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue",
+    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue" | "exports.cleanUp",
     payload: unknown,
     work: () => Promise<Record<string, number>>,
   ) => {
@@ -54,6 +58,14 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
       ),
     "links.import": (payload: unknown, helpers: JobHelpers) =>
       runLinkImport(parseJobPayload("links.import", payload), { ...deps, signal: helpers.abortSignal ?? new AbortController().signal }),
+    "exports.run": (payload: unknown, helpers: JobHelpers) =>
+      runExportJob(
+        parseJobPayload("exports.run", payload),
+        { ...deps, signal: helpers.abortSignal ?? new AbortController().signal },
+        { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts },
+      ),
+    "exports.cleanUp": (payload: unknown) =>
+      scheduled("exports.cleanUp", payload, () => cleanUpExports({ db: deps.db, retentionHours: deps.exportRetentionHours })),
     // A failed send throws, so graphile-worker retries it (up to the job's attempts) with backoff.
     "mail.passwordReset": (payload: unknown) => deps.mailer.send(passwordResetMail(parseJobPayload("mail.passwordReset", payload))),
     "mail.emailChange": (payload: unknown) => deps.mailer.send(emailChangeMail(parseJobPayload("mail.emailChange", payload))),

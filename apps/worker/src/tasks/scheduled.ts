@@ -21,6 +21,8 @@ export const cronItems = parseCronItems(
       { match: "17 * * * *", task: "clicks.deleteOld" },
       // Every 10 minutes: accounts past their deletion date are deleted with everything of theirs.
       { match: "*/10 * * * *", task: "accounts.purgeDue" },
+      // Every 10 minutes: expired exports go with their files; a stalled one is failed.
+      { match: "*/10 * * * *", task: "exports.cleanUp" },
     ] satisfies Array<{ match: string; task: JobName }>
   ).map((item) => ({ ...item, identifier: item.task })),
 );
