@@ -12,10 +12,12 @@
  * the run (API_KEY_RATE_LIMIT_PER_MINUTE). Also printed: the web process's CPU
  * milliseconds per answered request, the figure a loaded machine disturbs least.
  *
- *   pnpm bench:compat   (after pnpm build)
+ *   pnpm bench:compat   (after pnpm build)   [--seconds 5] [--concurrency 50] [--profile <dir>]
  */
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { migrateDatabase } from "@hop/db/migrate";
 import { migrateJobQueue } from "@hop/jobs";
@@ -23,25 +25,33 @@ import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/tes
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "50" } },
+  options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "50" }, profile: { type: "string" } },
 });
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
+// --profile <dir>: a CPU profile of the web process per measured row (window-1 = the first row measured, ...), for `pnpm bench:profile`.
+const profileDir = values.profile === undefined ? undefined : resolve(values.profile);
 
 const postgres = await startPostgresServer({ ephemeral: true });
 const redisServer = await startRedisServer();
 const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
 await migrateJobQueue(databaseUrl);
-const web = await startHopProcess("web", {
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redisServer.url,
-  SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
-  VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
-  API_KEY_RATE_LIMIT_PER_MINUTE: "1000000",
-  API_BENCH_NEXT_ROUTE: "1",
-  LOG_LEVEL: "info",
-});
+const web = await startHopProcess(
+  "web",
+  {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisServer.url,
+    SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
+    VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
+    API_KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+    API_BENCH_NEXT_ROUTE: "1",
+    LOG_LEVEL: "info",
+    ...(profileDir ? { HOP_CPU_PROFILE_DIR: profileDir } : {}),
+  },
+  60_000,
+  profileDir ? ["--import", fileURLToPath(new URL("./cpu-profile-on-signal.mjs", import.meta.url))] : [],
+);
 const url = new URL(web.url!);
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
@@ -89,11 +99,13 @@ async function measure(path: string, headers: Record<string, string>) {
   };
   await run(1_000, () => undefined);
   const latencies: number[] = [];
+  if (profileDir) web.child.kill("SIGUSR2");
   const cpuBefore = webCpuSeconds();
   const started = performance.now();
   await run(seconds * 1_000, (ms) => latencies.push(ms));
   const elapsed = (performance.now() - started) / 1_000;
   const cpuAfter = webCpuSeconds();
+  if (profileDir) web.child.kill("SIGUSR2");
   latencies.sort((a, b) => a - b);
   return {
     failures,
