@@ -30,7 +30,7 @@ export async function readOwnLink(db: Database, userId: string, key: OwnLinkKey,
   const deleted = options.deleted ? Prisma.sql`l."deletedAt" IS NOT NULL` : Prisma.sql`l."deletedAt" IS NULL`;
   const rows = await db.$queryRaw<RawLinkRow[]>`
     SELECT l.*, COALESCE(
-      (SELECT json_agg(json_build_object('tag', json_build_object('name', t.name, 'color', t.color)))
+      (SELECT json_agg(json_build_object('tag', json_build_object('id', t.id, 'name', t.name, 'color', t.color)))
          FROM "LinkTag" lt JOIN "Tag" t ON t.id = lt."tagId" WHERE lt."linkId" = l.id),
       '[]'::json) AS tags
     FROM "Link" l
