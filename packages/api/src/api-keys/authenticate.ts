@@ -145,11 +145,11 @@ export function rateLimitHeaders(outcome: RateLimitOutcome): Record<string, stri
 // REST read's CPU. It holds no state of its own: the counts live in Redis.
 const limiters = new WeakMap<Redis, Map<string, RateLimiter>>();
 function apiKeyLimiter(redis: Redis, rule: RateLimitRule): RateLimiter {
-  let byRule = limiters.get(redis);
-  if (!byRule) limiters.set(redis, (byRule = new Map()));
+  const byRule = limiters.get(redis) ?? new Map<string, RateLimiter>();
+  limiters.set(redis, byRule);
   const name = `${rule.limit}/${rule.windowSeconds}`;
-  let limiter = byRule.get(name);
-  if (!limiter) byRule.set(name, (limiter = createRateLimiter(redis, "apiKeyRequests", rule)));
+  const limiter = byRule.get(name) ?? createRateLimiter(redis, "apiKeyRequests", rule);
+  byRule.set(name, limiter);
   return limiter;
 }
 
