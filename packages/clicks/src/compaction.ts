@@ -62,8 +62,16 @@ function staleAccountDaysSql(since: string, until: string): Prisma.Sql {
 
 /** Recomputes the compacted rows of `userIds` for one UTC day from the raw clicks (the caller holds the day's lock). */
 async function compactAccountDay(tx: Prisma.TransactionClient, day: string, userIds: string[]): Promise<void> {
+  // The day's old pair rows by their key ranges: the values the day had (its value rows) x the paired dimensions,
+  // so a recompaction reads that day's rows only, not all of the account's. Then the value rows (by their day index).
+  const pairedList = Prisma.join(pairedDimensions.map((dimension) => Prisma.sql`(${dimension})`));
+  await tx.$executeRaw`
+    DELETE FROM "AccountPairDay" p
+    USING (SELECT DISTINCT v."userId", v.dimension, v.value FROM "AccountValueDay" v
+             WHERE v."userId" = ANY(${userIds}::text[]) AND v.day = ${day}::date AND v.kind = 'all') a,
+          (VALUES ${pairedList}) AS b(dimension)
+    WHERE p."userId" = a."userId" AND p."dimensionA" = a.dimension AND p."valueA" = a.value AND p."dimensionB" = b.dimension AND p.day = ${day}::date`;
   await tx.$executeRaw`DELETE FROM "AccountValueDay" WHERE "userId" = ANY(${userIds}::text[]) AND day = ${day}::date`;
-  await tx.$executeRaw`DELETE FROM "AccountPairDay" WHERE "userId" = ANY(${userIds}::text[]) AND day = ${day}::date`;
   const all = values(accountRollupDimensions.map(([dimension]) => dimension));
   const paired = values(pairedDimensions);
   // One statement, so one snapshot: the rows and the count they were made from agree.

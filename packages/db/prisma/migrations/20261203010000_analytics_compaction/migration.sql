@@ -41,6 +41,9 @@ CREATE TABLE "AccountCompactedDay" (
     CONSTRAINT "AccountCompactedDay_pkey" PRIMARY KEY ("userId","day")
 );
 
+-- CreateIndex
+CREATE INDEX "AccountValueDay_userId_day_idx" ON "AccountValueDay"("userId", "day");
+
 -- AddForeignKey
 ALTER TABLE "AccountValueDay" ADD CONSTRAINT "AccountValueDay_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
