@@ -107,6 +107,9 @@ try {
     [clickCount],
   );
   const clicksSeconds = (performance.now() - loadStarted) / 1000;
+  // Progress on stderr: at 10 M the seeding alone takes a while.
+  const progress = (what: string) => console.error(`${new Date().toISOString()} ${what} (load average ${loadavg()[0]?.toFixed(1)})`);
+  progress(`clicks seeded in ${clicksSeconds.toFixed(0)} s`);
   await raw.query(
     `INSERT INTO "ClickRollup" ("linkId", "userId", "bucket", "isBot", "country", "region", "city", "device", "browser", "os", "referrerHost",
        "utmSource", "utmMedium", "utmCampaign", "trigger", "clicks")
@@ -148,10 +151,12 @@ try {
      SELECT "userId", day, kind, count(*) FROM "AccountDailyVisitor" GROUP BY 1, 2, 3`,
   );
   const accountSeconds = (performance.now() - accountStarted) / 1000;
+  progress(`per-account rollups in ${accountSeconds.toFixed(0)} s`);
   // The compacted tiers by the worker's own job (analytics.compact), every closed UTC day; today stays the open tail.
   const compactionStarted = performance.now();
   const compaction = await compactClosedDays(db, { retentionDays: 365 });
   const compactionSeconds = (performance.now() - compactionStarted) / 1000;
+  progress(`compacted ${compaction.days} days in ${compactionSeconds.toFixed(0)} s`);
   for (const table of [
     "Click",
     "ClickRollup",
@@ -294,9 +299,11 @@ try {
     }
   }
   const checkSeconds = (performance.now() - checkStarted) / 1000;
+  progress(`answers checked against the raw clicks in ${checkSeconds.toFixed(0)} s`);
 
   const rows: Array<{ what: string; p50: number; p99: number }> = [];
   for (const { name, filters } of filterSets) {
+    progress(`timing ${name}`);
     const query = { ...base, filters };
     rows.push({
       what: `totals + previous period, ${name}`,
