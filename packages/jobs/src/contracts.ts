@@ -112,6 +112,8 @@ export const jobContracts = {
   "clicks.trimStream": cronPayload,
   /** Scheduled (crontab, hourly): delete raw clicks past the retention period; rollups stay. */
   "clicks.deleteOld": cronPayload,
+  /** Scheduled (crontab, every 10 minutes): compact closed UTC days of clicks into the tiers filtered dashboards read. */
+  "analytics.compact": cronPayload,
 } as const;
 
 export type JobName = keyof typeof jobContracts;

@@ -9,6 +9,7 @@ import { fetchLinkMetadata } from "./fetch-link-metadata";
 import { runProbe } from "./probe";
 import { deleteOldClicks, markExpiredLinks, trimClickStream } from "./scheduled";
 import { purgeDueAccounts } from "@hop/accounts";
+import { compactClosedDays } from "@hop/clicks";
 import { sendPendingClicks } from "@hop/webhooks";
 import { deliverWebhook, type WebhookDeliverySettings } from "../webhooks/deliver";
 import { runLinkImport } from "./link-import";
@@ -40,7 +41,7 @@ export interface TaskDeps {
 export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
   // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
   const scheduled = async (
-    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue" | "exports.cleanUp",
+    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue" | "exports.cleanUp" | "analytics.compact",
     payload: unknown,
     work: () => Promise<Record<string, number>>,
   ) => {
@@ -81,6 +82,8 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
     "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),
+    "analytics.compact": (payload: unknown) =>
+      scheduled("analytics.compact", payload, () => compactClosedDays(deps.db, { retentionDays: deps.clickRetentionDays })),
   } satisfies Record<JobName, (payload: unknown, helpers: JobHelpers) => Promise<void>>;
   return handlers;
 }
