@@ -21,7 +21,6 @@ import { checkReadiness } from "./readiness";
 import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
 import { securityHeaders } from "./security-headers";
-import { createInFlight } from "./in-flight";
 import { isSlugShaped } from "@hop/validators";
 import { createMachineApi } from "./machine-api";
 import { answerExportDownload, exportDownloadId } from "./export-download";
@@ -46,7 +45,7 @@ const handleWithNext = nextApp.getRequestHandler();
 await nextApp.prepare();
 
 let stopping = false;
-const inFlight = createInFlight();
+const inFlight = services.inFlight;
 const liveClicks = startLiveClicks(services);
 const importProgress = startImportProgress(services);
 const answerMachineApi = createMachineApi(services);
@@ -179,7 +178,7 @@ const stop = async (signal: string) => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
-  await inFlight.settled();
+  await inFlight.close();
   await nextApp.close();
   await Promise.allSettled([services.db.$disconnect(), services.redis.close()]);
   log.info("stopped");

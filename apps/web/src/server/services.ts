@@ -6,6 +6,7 @@ import { createDatabase, type Database } from "@hop/db";
 import { createLogger, type Logger } from "@hop/logger";
 import { createRedisClient, type RedisClient } from "@hop/redis";
 import { webEnvSchema, type WebEnv } from "./env";
+import { createInFlight, type InFlight } from "./in-flight";
 
 /**
  * The connections one web process holds (database pool, Redis client) and
@@ -21,6 +22,8 @@ export interface WebServices {
   redis: RedisClient;
   sessionConfig: SessionConfig;
   instance: { id: string; host: string; startedAt: string };
+  /** What this process is still answering: a stop waits for it before closing the connections above. */
+  inFlight: InFlight;
 }
 
 const servicesKey = Symbol.for("hop.web.services");
@@ -42,6 +45,7 @@ export function getWebServices(): WebServices {
       }),
       sessionConfig: { secrets: env.SESSION_SECRETS, ttlSeconds: env.SESSION_TTL_SECONDS },
       instance: { id: `web-${randomUUID().slice(0, 8)}`, host: hostname(), startedAt: new Date().toISOString() },
+      inFlight: createInFlight(),
     };
   }
   return holder[servicesKey];

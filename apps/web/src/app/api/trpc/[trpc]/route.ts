@@ -13,38 +13,43 @@ const handler = (request: Request) => {
   // Our own host is the one our server computed (server/request-origin.ts), never a header the client chose.
   if (request.method === "POST" && isCrossOriginRequest(request.headers, hostOfOrigin(request.headers.get("x-hop-origin")))) return crossOrigin();
   const services = getWebServices();
-  return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    router: appRouter,
-    req: request,
-    maxBatchSize,
-    createContext: ({ resHeaders }) => {
-      // Answers depend on the session and change at any time (a device signed in elsewhere): no browser or proxy may keep one.
-      resHeaders.set("cache-control", "private, no-store");
-      return createTRPCContext({
-        db: services.db,
-        redis: services.redis.redis,
-        instanceId: services.instance.id,
-        request,
-        responseHeaders: resHeaders,
-        sessionConfig: services.sessionConfig,
-        clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
-        // The origin the browser used (set by our own server, see server/request-origin.ts), unless the operator fixed one.
-        shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? request.headers.get("x-hop-origin") ?? undefined,
-        appBaseUrl: services.env.PUBLIC_URL ?? request.headers.get("x-hop-origin") ?? undefined,
-        accountDeletionGraceDays: services.env.ACCOUNT_DELETION_GRACE_DAYS,
-        operatorEmails: services.env.OPERATOR_EMAILS,
-      });
-    },
-    // 429 and 503 say when to come back, in the header clients and proxies read.
-    responseMeta: ({ errors }) => {
-      const waits = errors.map(retryAfterSecondsOf).filter((seconds) => seconds !== null);
-      return waits.length > 0 ? { headers: { "retry-after": String(Math.max(...waits)) } } : {};
-    },
-    onError: ({ path, error }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") services.log.error({ path, err: error.message }, "tRPC procedure failed");
-    },
-  });
+  // This process is closing its connections: the client retries, reaching another instance.
+  if (services.inFlight.closed)
+    return Response.json({ error: { message: "This instance is stopping", code: "SERVICE_UNAVAILABLE" } }, { status: 503, headers: { "retry-after": "1" } });
+  return services.inFlight.track(
+    fetchRequestHandler({
+      endpoint: "/api/trpc",
+      router: appRouter,
+      req: request,
+      maxBatchSize,
+      createContext: ({ resHeaders }) => {
+        // Answers depend on the session and change at any time (a device signed in elsewhere): no browser or proxy may keep one.
+        resHeaders.set("cache-control", "private, no-store");
+        return createTRPCContext({
+          db: services.db,
+          redis: services.redis.redis,
+          instanceId: services.instance.id,
+          request,
+          responseHeaders: resHeaders,
+          sessionConfig: services.sessionConfig,
+          clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
+          // The origin the browser used (set by our own server, see server/request-origin.ts), unless the operator fixed one.
+          shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? request.headers.get("x-hop-origin") ?? undefined,
+          appBaseUrl: services.env.PUBLIC_URL ?? request.headers.get("x-hop-origin") ?? undefined,
+          accountDeletionGraceDays: services.env.ACCOUNT_DELETION_GRACE_DAYS,
+          operatorEmails: services.env.OPERATOR_EMAILS,
+        });
+      },
+      // 429 and 503 say when to come back, in the header clients and proxies read.
+      responseMeta: ({ errors }) => {
+        const waits = errors.map(retryAfterSecondsOf).filter((seconds) => seconds !== null);
+        return waits.length > 0 ? { headers: { "retry-after": String(Math.max(...waits)) } } : {};
+      },
+      onError: ({ path, error }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") services.log.error({ path, err: error.message }, "tRPC procedure failed");
+      },
+    }),
+  );
 };
 
 export const dynamic = "force-dynamic";
