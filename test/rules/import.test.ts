@@ -217,7 +217,8 @@ describe("CSV imports", () => {
         }
       }
     })().catch(() => undefined);
-    const rows = 2_000;
+    // Enough rows that the kill lands mid-import at the batch path's speed (thousands of rows a second on a quiet machine).
+    const rows = 5_000;
     const content = csv([["url", "key"], ...Array.from({ length: rows }, (_, index) => [`https://kill.example/${index}`, `kill-${index}`])]);
     const started = await api.imports.start.mutate({
       fileName: "kill.csv",

@@ -9,7 +9,7 @@ export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 export { appRouter, type AppRouter };
-export { createTRPCContext, type ApiKeyPrincipal, type CreateContextOptions, type ImportRowContext, type SessionUser, type TRPCContext } from "./context";
+export { createTRPCContext, type ApiKeyPrincipal, type CreateContextOptions, type ImportRowsContext, type SessionUser, type TRPCContext } from "./context";
 export { createApiKeyContext, rateLimitHeaders, type ApiKeyContextOptions } from "./api-keys/authenticate";
 export { apiDocument } from "./openapi";
 export { operatorProcedure, protectedProcedure, publicProcedure, createTRPCRouter } from "./trpc";

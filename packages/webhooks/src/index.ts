@@ -1,3 +1,3 @@
 export { clickBatchWindowMs, maxClicksPerDelivery, queueClickWebhooks, sendPendingClicks } from "./clicks";
-export { emitWebhookEvent, queueDelivery } from "./emit";
+export { emitWebhookEvent, emitWebhookEvents, queueDelivery } from "./emit";
 export { newWebhookSecret, secretRotationGraceMs, signedHeaders, signingSecrets } from "./secret";

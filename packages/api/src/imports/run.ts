@@ -1,10 +1,16 @@
 import type { Database } from "@hop/db";
 import { type Redis, redisKeys } from "@hop/redis";
-import { importApiSources, importMappingSchema, importSlugTakenSchema, maxImportRows, type CreateLinkInput } from "@hop/validators";
-import { TRPCError } from "@trpc/server";
+import {
+  createLinkInput,
+  importApiSources,
+  importMappingSchema,
+  importSlugTakenSchema,
+  maxBulkLinks,
+  maxImportRows,
+  type CreateLinkInput,
+} from "@hop/validators";
 import { ZodError, z } from "zod";
-import type { ImportRowContext, TRPCContext } from "../context";
-import { SlugTakenError } from "../errors";
+import type { ImportRowsContext, TRPCContext } from "../context";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
 import { apiLinksToCsv, type FetchJson, fetchApiLinks } from "./api-source";
@@ -42,7 +48,7 @@ export interface ImportRunDeps {
   db: Database;
   redis: Redis;
   instanceId: string;
-  /** Rows created at once (each its own links.create and transaction). */
+  /** links.createMany calls in flight at once (each up to maxBulkLinks rows in one transaction). */
   concurrency?: number;
   signal?: AbortSignal;
   /** The guarded HTTP client API imports read through (the worker's: public addresses only). */
@@ -52,8 +58,8 @@ export interface ImportRunDeps {
 const createCaller = createCallerFactory(appRouter);
 
 /** The importing user's context, as if they had called links.create themselves; no cookie session, the user is fixed. */
-function importContext(deps: ImportRunDeps, userId: string, options: ImportOptions, importRow: ImportRowContext): TRPCContext {
-  const session = Promise.resolve({ userId, sessionId: `import:${importRow.importId}` });
+function importContext(deps: ImportRunDeps, userId: string, options: ImportOptions, importRows: ImportRowsContext): TRPCContext {
+  const session = Promise.resolve({ userId, sessionId: `import:${importRows.importId}` });
   return {
     db: deps.db,
     redis: deps.redis,
@@ -71,43 +77,68 @@ function importContext(deps: ImportRunDeps, userId: string, options: ImportOptio
     apiKey: null,
     setSessionCookie: () => undefined,
     clearSessionCookie: () => undefined,
-    importRow,
+    importRows,
   };
 }
 
-type RowResult = { kind: "created" } | { kind: "failed"; reason: string } | { kind: "skipped"; reason: string } | { kind: "handled" };
+type RowResult = { kind: "created" } | { kind: "failed"; reason: string } | { kind: "skipped"; reason: string };
 
-/** A refusal of the row itself (invalid, slug taken): recorded with its reason. Anything else (Redis or PostgreSQL down) stops the run to be retried. */
-function rowRefusal(error: unknown): string | null {
-  if (!(error instanceof TRPCError) || (error.code !== "BAD_REQUEST" && error.code !== "CONFLICT" && error.code !== "FORBIDDEN")) return null;
-  if (error.cause instanceof ZodError) return firstIssue(error.cause);
-  return error.message;
+/** A row read from the file: its fields for links.create, and the date the file gives. */
+interface ImportedRow {
+  index: number;
+  input: CreateLinkInput;
+  createdAt: Date | null;
 }
 
-async function runRow(deps: ImportRunDeps, userId: string, options: ImportOptions, importId: string, rowIndex: number, record: CsvRecord): Promise<RowResult> {
-  const { input, createdAt } = rowToLink(record, options.mapping);
-  const create = (linkInput: CreateLinkInput) => createCaller(importContext(deps, userId, options, { importId, rowIndex, createdAt })).links.create(linkInput);
-  try {
-    await create(input);
-    return { kind: "created" };
-  } catch (error) {
-    // Another run recorded this row meanwhile (its transaction won): nothing to do.
-    if (await deps.db.importRow.findUnique({ where: { importId_rowIndex: { importId, rowIndex } }, select: { rowIndex: true } })) return { kind: "handled" };
-    if (error instanceof TRPCError && error.cause instanceof SlugTakenError) {
-      if (options.onSlugTaken === "skip") return { kind: "skipped", reason: error.message };
-      try {
-        await create({ ...input, slug: "" });
-        return { kind: "created" };
-      } catch (retryError) {
-        const reason = rowRefusal(retryError);
-        if (reason === null) throw retryError;
-        return { kind: "failed", reason };
-      }
+type CreateManyFailure = Awaited<ReturnType<ReturnType<typeof createCaller>["links"]["createMany"]>>["failed"][number];
+
+/** A refusal of the row itself (invalid, slug taken): recorded with its reason. Anything else (Redis or PostgreSQL down) stops the run to be retried. */
+function isRowRefusal(failure: CreateManyFailure): boolean {
+  return failure.code === "BAD_REQUEST" || failure.code === "CONFLICT" || failure.code === "FORBIDDEN";
+}
+
+class ImportBatchError extends Error {
+  override readonly name = "ImportBatchError";
+}
+
+/** Rows through links.createMany in the importer's context; each row's record is written in that call's transaction. */
+async function createBatch(deps: ImportRunDeps, userId: string, options: ImportOptions, importId: string, rows: readonly ImportedRow[]) {
+  const context = importContext(deps, userId, options, { importId, rows: rows.map((row) => ({ rowIndex: row.index, createdAt: row.createdAt })) });
+  return createCaller(context).links.createMany({ links: rows.map((row) => row.input) });
+}
+
+/**
+ * One batch of valid rows: created through links.createMany; a row whose slug
+ * is taken is skipped, or sent again with a generated slug (rename) in a
+ * second call. Returns each row's outcome by its index in the file.
+ */
+async function runBatch(
+  deps: ImportRunDeps,
+  userId: string,
+  options: ImportOptions,
+  importId: string,
+  rows: readonly ImportedRow[],
+): Promise<Map<number, RowResult>> {
+  const results = new Map<number, RowResult>();
+  const settle = (sent: readonly ImportedRow[], outcome: Awaited<ReturnType<typeof createBatch>>, onSlugTaken: "skip" | "rename" | "fail") => {
+    const renames: ImportedRow[] = [];
+    for (const created of outcome.created) {
+      const row = sent[created.index];
+      if (row) results.set(row.index, { kind: "created" });
     }
-    const reason = rowRefusal(error);
-    if (reason === null) throw error;
-    return { kind: "failed", reason };
-  }
+    for (const failure of outcome.failed) {
+      const row = sent[failure.index];
+      if (!row) continue;
+      if (!isRowRefusal(failure)) throw new ImportBatchError(`row ${row.index + 1}: ${failure.code} ${failure.message}`);
+      if (failure.slugTaken && onSlugTaken === "rename") renames.push({ ...row, input: { ...row.input, slug: "" } });
+      else if (failure.slugTaken && onSlugTaken === "skip") results.set(row.index, { kind: "skipped", reason: failure.message });
+      else results.set(row.index, { kind: "failed", reason: failure.message });
+    }
+    return renames;
+  };
+  const renames = settle(rows, await createBatch(deps, userId, options, importId, rows), options.onSlugTaken);
+  if (renames.length > 0) settle(renames, await createBatch(deps, userId, options, importId, renames), "fail");
+  return results;
 }
 
 async function publishProgress(deps: ImportRunDeps, progress: ImportProgress): Promise<void> {
@@ -127,10 +158,11 @@ const progressSelect = {
 } as const;
 
 /**
- * Runs an import to its end: each row of the stored file through links.create
- * in the importer's context, `concurrency` at a time. Rows already recorded
- * (a previous run killed midway) are skipped, and a row's record is written in
- * its link's transaction, so a row never creates two links. Counters are
+ * Runs an import to its end: the rows of the stored file through
+ * links.createMany in the importer's context, up to maxBulkLinks rows a call
+ * and `concurrency` calls at a time. Rows already recorded (a previous run
+ * killed midway) are skipped, and a row's record is written in its link's
+ * transaction, so a row never creates two links. Counters are
  * recomputed from the records at the start, then added to after each batch,
  * which is also when a cancel is noticed.
  */
@@ -156,35 +188,47 @@ export async function runImport(deps: ImportRunDeps, importId: string): Promise<
   const toProgress = (row: typeof started): ImportProgress => ({ ...row, importId: row.id, startedAt: row.startedAt?.toISOString() ?? null, at: Date.now() });
   await publishProgress(deps, toProgress(started));
 
-  const concurrency = deps.concurrency ?? 16;
-  let batch: { index: number; record: CsvRecord }[] = [];
+  const concurrency = deps.concurrency ?? 4;
+  let chunk: { index: number; record: CsvRecord }[] = [];
   let cancelled = false;
   const flush = async () => {
-    const results = await Promise.all(batch.map((row) => runRow(deps, found.userId, options, importId, row.index, row.record)));
-    const refused = results.flatMap((result, position) =>
-      result.kind === "failed" || result.kind === "skipped"
-        ? [{ importId, rowIndex: batch[position]?.index ?? -1, error: result.reason, skipped: result.kind === "skipped" }]
-        : [],
+    // Invalid rows are told apart here with the same schema (createMany refuses a call with any invalid link as a whole).
+    const results = new Map<number, RowResult>();
+    const valid: ImportedRow[] = [];
+    for (const { index, record } of chunk) {
+      const { input, createdAt } = rowToLink(record, options.mapping);
+      const parsed = createLinkInput.safeParse(input);
+      if (parsed.success) valid.push({ index, input, createdAt });
+      else results.set(index, { kind: "failed", reason: firstIssue(parsed.error) });
+    }
+    const batches = Array.from({ length: Math.ceil(valid.length / maxBulkLinks) }, (_, position) =>
+      valid.slice(position * maxBulkLinks, (position + 1) * maxBulkLinks),
+    );
+    for (const outcome of await Promise.all(batches.map((rows) => runBatch(deps, found.userId, options, importId, rows)))) {
+      for (const [index, result] of outcome) results.set(index, result);
+    }
+    const refused = [...results].flatMap(([rowIndex, result]) =>
+      result.kind === "failed" || result.kind === "skipped" ? [{ importId, rowIndex, error: result.reason, skipped: result.kind === "skipped" }] : [],
     );
     // A refused row created nothing, so writing its record again after a restart is harmless (skipDuplicates).
     if (refused.length > 0) await deps.db.importRow.createMany({ data: refused, skipDuplicates: true });
-    const count = (kind: RowResult["kind"]) => results.filter((result) => result.kind === kind).length;
+    const count = (kind: RowResult["kind"]) => [...results.values()].filter((result) => result.kind === kind).length;
     const after = await deps.db.import.update({
       where: { id: importId },
       data: { createdRows: { increment: count("created") }, failedRows: { increment: count("failed") }, skippedRows: { increment: count("skipped") } },
       select: progressSelect,
     });
-    batch = [];
+    chunk = [];
     await publishProgress(deps, toProgress(after));
     if (after.status === "CANCELLED") cancelled = true;
   };
   for await (const item of readCsv(content ?? "")) {
     if ("headers" in item || handled.has(item.index)) continue;
-    batch.push(item);
-    if (batch.length >= concurrency) await flush();
+    chunk.push(item);
+    if (chunk.length >= concurrency * maxBulkLinks) await flush();
     if (cancelled || deps.signal?.aborted) break;
   }
-  if (!cancelled && !deps.signal?.aborted && batch.length > 0) await flush();
+  if (!cancelled && !deps.signal?.aborted && chunk.length > 0) await flush();
   if (deps.signal?.aborted && !cancelled) throw new Error("import interrupted by shutdown; it resumes where it stopped");
   if (!cancelled) await deps.db.import.updateMany({ where: { id: importId, status: "RUNNING" }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
   const final = await deps.db.import.findUniqueOrThrow({ where: { id: importId }, select: progressSelect });
