@@ -15,5 +15,5 @@ export { apiDocument } from "./openapi";
 export { operatorProcedure, protectedProcedure, publicProcedure, createTRPCRouter } from "./trpc";
 export { isOperatorEmail, operatorEmailsSchema } from "./operators";
 export { FieldError, retryAfterSecondsOf, SlugTakenError } from "./errors";
-export { runImport, importProgressSchema, ImportSourceError, type ImportProgress, type ImportRunDeps } from "./imports/run";
+export { failAbandonedImports, failImport, runImport, importProgressSchema, ImportSourceError, type ImportProgress, type ImportRunDeps } from "./imports/run";
 export type { FetchJson } from "./imports/api-source";

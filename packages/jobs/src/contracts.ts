@@ -97,6 +97,8 @@ export const jobContracts = {
   "links.import": z.object({ importId: z.string().min(1).max(64) }),
   /** Scheduled (crontab, every 10 minutes): delete the accounts whose deletion date has passed. */
   "accounts.purgeDue": cronPayload,
+  /** Scheduled (crontab, every 10 minutes): mark FAILED the imports whose job used up its attempts (a worker killed in the last one). */
+  "imports.failAbandoned": cronPayload,
   /** Scheduled (crontab, every minute): mark links whose expiry passed. */
   "links.markExpired": cronPayload,
   /** Scheduled (crontab, every minute): trim acknowledged entries off the clicks stream. */

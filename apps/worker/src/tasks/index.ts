@@ -12,6 +12,7 @@ import { purgeDueAccounts } from "@hop/accounts";
 import { sendPendingClicks } from "@hop/webhooks";
 import { deliverWebhook, type WebhookDeliverySettings } from "../webhooks/deliver";
 import { runLinkImport } from "./link-import";
+import { failAbandonedImports } from "@hop/api";
 
 export { cronItems } from "./scheduled";
 
@@ -36,7 +37,7 @@ export interface TaskDeps {
 export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
   // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
   const scheduled = async (
-    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue",
+    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue" | "imports.failAbandoned",
     payload: unknown,
     work: () => Promise<Record<string, number>>,
   ) => {
@@ -53,7 +54,11 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
         { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts },
       ),
     "links.import": (payload: unknown, helpers: JobHelpers) =>
-      runLinkImport(parseJobPayload("links.import", payload), { ...deps, signal: helpers.abortSignal ?? new AbortController().signal }),
+      runLinkImport(
+        parseJobPayload("links.import", payload),
+        { ...deps, signal: helpers.abortSignal ?? new AbortController().signal },
+        { attempts: helpers.job.attempts, maxAttempts: helpers.job.max_attempts },
+      ),
     // A failed send throws, so graphile-worker retries it (up to the job's attempts) with backoff.
     "mail.passwordReset": (payload: unknown) => deps.mailer.send(passwordResetMail(parseJobPayload("mail.passwordReset", payload))),
     "mail.emailChange": (payload: unknown) => deps.mailer.send(emailChangeMail(parseJobPayload("mail.emailChange", payload))),
@@ -66,6 +71,8 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
       await sendPendingClicks(deps.db, parseJobPayload("webhook.sendClicks", payload).endpointId);
     },
     "accounts.purgeDue": (payload: unknown) => scheduled("accounts.purgeDue", payload, () => purgeDueAccounts({ db: deps.db, redis: deps.redis })),
+    "imports.failAbandoned": (payload: unknown) =>
+      scheduled("imports.failAbandoned", payload, async () => ({ failed: await failAbandonedImports({ db: deps.db, redis: deps.redis }) })),
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
     "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),

@@ -40,6 +40,8 @@ export const importProgressSchema = z.object({
   failedRows: z.number(),
   skippedRows: z.number(),
   startedAt: z.string().nullable(),
+  /** Why a FAILED import stopped (the other server unreadable, the job's attempts used up). */
+  error: z.string().nullable(),
   at: z.number(),
 });
 export type ImportProgress = z.infer<typeof importProgressSchema>;
@@ -141,7 +143,7 @@ async function runBatch(
   return results;
 }
 
-async function publishProgress(deps: ImportRunDeps, progress: ImportProgress): Promise<void> {
+async function publishProgress(deps: Pick<ImportRunDeps, "redis">, progress: ImportProgress): Promise<void> {
   // Best effort: the numbers are in PostgreSQL; a page that missed a message reads them on its next one or on load.
   await deps.redis.publish(redisKeys.importProgressChannel(), JSON.stringify(progress)).catch(() => undefined);
 }
@@ -155,6 +157,7 @@ const progressSelect = {
   failedRows: true,
   skippedRows: true,
   startedAt: true,
+  error: true,
 } as const;
 
 /**
@@ -234,6 +237,48 @@ export async function runImport(deps: ImportRunDeps, importId: string): Promise<
   const final = await deps.db.import.findUniqueOrThrow({ where: { id: importId }, select: progressSelect });
   await publishProgress(deps, toProgress(final));
   return { status: final.status, created: final.createdRows, failed: final.failedRows, skipped: final.skippedRows };
+}
+
+/**
+ * Marks an import that cannot go on as FAILED with the reason the user is
+ * shown (its job's attempts used up), unless it already ended; the rows it
+ * created stay, and the counters are the records'. Pushed like any progress.
+ */
+export async function failImport(deps: Pick<ImportRunDeps, "db" | "redis">, importId: string, reason: string): Promise<boolean> {
+  const changed = await deps.db.import.updateMany({
+    where: { id: importId, status: { in: ["QUEUED", "RUNNING"] } },
+    data: { status: "FAILED", error: reason.slice(0, 500), finishedAt: new Date() },
+  });
+  const row = await deps.db.import.findUnique({ where: { id: importId }, select: progressSelect });
+  if (row) await publishProgress(deps, { ...row, importId: row.id, startedAt: row.startedAt?.toISOString() ?? null, at: Date.now() });
+  return changed.count > 0;
+}
+
+/** How long graphile-worker leaves a job locked by a worker that died before another may take it (its default: 4 hours). */
+const jobLockTimeoutHours = 4;
+
+/**
+ * The scheduled sweep for imports nobody will run any more: still QUEUED or
+ * RUNNING while their job has used up its attempts and no live worker holds
+ * it (a worker killed during the last attempt), or the job is gone. Each is
+ * marked FAILED with the reason. Returns how many.
+ */
+export async function failAbandonedImports(deps: Pick<ImportRunDeps, "db" | "redis">): Promise<number> {
+  const abandoned = await deps.db.$queryRaw<{ id: string; attempts: number | null; lastError: string | null }[]>`
+    SELECT i.id, j.attempts, j.last_error AS "lastError"
+    FROM "Import" i
+    LEFT JOIN graphile_worker._private_jobs j ON j.key = 'links.import:' || i.id
+    WHERE i.status IN ('QUEUED', 'RUNNING')
+      AND (j.id IS NULL OR (j.attempts >= j.max_attempts AND (j.locked_at IS NULL OR j.locked_at < now() - make_interval(hours => ${jobLockTimeoutHours}))))`;
+  let failed = 0;
+  for (const row of abandoned) {
+    const reason =
+      row.attempts === null
+        ? "The import stopped: its job is gone from the queue"
+        : `The import stopped after ${row.attempts} attempts${row.lastError ? `: ${row.lastError.split("\n")[0]}` : " (its worker stopped during the last one)"}`;
+    if (await failImport(deps, row.id, reason)) failed++;
+  }
+  return failed;
 }
 
 /** An API import's first step: its links read from the other server and kept as the import's CSV; the key is then erased. */
