@@ -9,7 +9,7 @@ import { fetchLinkMetadata } from "./fetch-link-metadata";
 import { runProbe } from "./probe";
 import { deleteOldClicks, markExpiredLinks, trimClickStream } from "./scheduled";
 import { purgeDueAccounts } from "@hop/accounts";
-import { sendPendingClicks } from "@hop/webhooks";
+import { type DeliveryLogLimits, pruneWebhookDeliveries, sendPendingClicks } from "@hop/webhooks";
 import { deliverWebhook, type WebhookDeliverySettings } from "../webhooks/deliver";
 import { runLinkImport } from "./link-import";
 import { failAbandonedImports } from "@hop/api";
@@ -27,6 +27,7 @@ export interface TaskDeps {
   mailer: Mailer;
   metadataFetch: SafeFetchOptions;
   webhooks: WebhookDeliverySettings;
+  webhookLog: DeliveryLogLimits;
 }
 
 /**
@@ -37,7 +38,7 @@ export interface TaskDeps {
 export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
   // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
   const scheduled = async (
-    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue" | "imports.failAbandoned",
+    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue" | "imports.failAbandoned" | "webhook.pruneDeliveries",
     payload: unknown,
     work: () => Promise<Record<string, number>>,
   ) => {
@@ -71,6 +72,8 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
       await sendPendingClicks(deps.db, parseJobPayload("webhook.sendClicks", payload).endpointId);
     },
     "accounts.purgeDue": (payload: unknown) => scheduled("accounts.purgeDue", payload, () => purgeDueAccounts({ db: deps.db, redis: deps.redis })),
+    "webhook.pruneDeliveries": (payload: unknown) =>
+      scheduled("webhook.pruneDeliveries", payload, async () => ({ deleted: await pruneWebhookDeliveries(deps.db, deps.webhookLog) })),
     "imports.failAbandoned": (payload: unknown) =>
       scheduled("imports.failAbandoned", payload, async () => ({ failed: await failAbandonedImports({ db: deps.db, redis: deps.redis }) })),
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
