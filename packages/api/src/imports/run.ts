@@ -2,6 +2,7 @@ import type { Database } from "@hop/db";
 import { type Redis, redisKeys } from "@hop/redis";
 import {
   createLinkInput,
+  type ImportMapping,
   importApiSources,
   importMappingSchema,
   importSlugTakenSchema,
@@ -16,6 +17,7 @@ import { createCallerFactory } from "../trpc";
 import { apiLinksToCsv, type FetchJson, fetchApiLinks } from "./api-source";
 import { type CsvRecord, readCsv, rowToLink } from "./csv";
 import { firstIssue } from "./preview";
+import { importShlinkVisits } from "./visits";
 
 /** What an import keeps beside its file (Import.options): how to read the rows and as whom they are created. */
 export const importOptionsSchema = z.object({
@@ -233,6 +235,15 @@ export async function runImport(deps: ImportRunDeps, importId: string): Promise<
   }
   if (!cancelled && !deps.signal?.aborted && chunk.length > 0) await flush();
   if (deps.signal?.aborted && !cancelled) throw new Error("import interrupted by shutdown; it resumes where it stopped");
+  const api = options.api;
+  if (api?.apiKey) {
+    // Shlink's visits of the links created, as clicks (idempotent: a retried run counts each once); then the key is erased.
+    if (!cancelled && api.source === "shlink" && deps.fetchJson) {
+      const links = await createdShortCodes(deps.db, importId, content ?? "", options.mapping);
+      await importShlinkVisits({ db: deps.db, fetchJson: deps.fetchJson }, importId, { baseUrl: api.baseUrl, apiKey: api.apiKey }, links);
+    }
+    await deps.db.import.update({ where: { id: importId }, data: { options: { ...options, api: { ...api, apiKey: null } } } });
+  }
   if (!cancelled) await deps.db.import.updateMany({ where: { id: importId, status: "RUNNING" }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
   const final = await deps.db.import.findUniqueOrThrow({ where: { id: importId }, select: progressSelect });
   await publishProgress(deps, toProgress(final));
@@ -249,6 +260,8 @@ export async function failImport(deps: Pick<ImportRunDeps, "db" | "redis">, impo
     where: { id: importId, status: { in: ["QUEUED", "RUNNING"] } },
     data: { status: "FAILED", error: reason.slice(0, 500), finishedAt: new Date() },
   });
+  // An API import's key is not kept past the import's end.
+  await deps.db.$executeRaw`UPDATE "Import" SET options = jsonb_set(options, '{api,apiKey}', 'null') WHERE id = ${importId} AND options->'api' IS NOT NULL`;
   const row = await deps.db.import.findUnique({ where: { id: importId }, select: progressSelect });
   if (row) await publishProgress(deps, { ...row, importId: row.id, startedAt: row.startedAt?.toISOString() ?? null, at: Date.now() });
   return changed.count > 0;
@@ -281,6 +294,24 @@ export async function failAbandonedImports(deps: Pick<ImportRunDeps, "db" | "red
   return failed;
 }
 
+/** The short codes of the rows that created a link (the file's slug, before any rename), with their links. */
+async function createdShortCodes(db: Database, importId: string, content: string, mapping: ImportMapping): Promise<{ shortCode: string; linkId: string }[]> {
+  const created = new Map(
+    (await db.importRow.findMany({ where: { importId, linkId: { not: null } }, select: { rowIndex: true, linkId: true } })).map((row) => [
+      row.rowIndex,
+      row.linkId,
+    ]),
+  );
+  const links: { shortCode: string; linkId: string }[] = [];
+  for await (const item of readCsv(content)) {
+    if ("headers" in item) continue;
+    const linkId = created.get(item.index);
+    const shortCode = mapping.slug ? (item.record[mapping.slug] ?? "").trim() : "";
+    if (linkId && shortCode) links.push({ shortCode, linkId });
+  }
+  return links;
+}
+
 /** An API import's first step: its links read from the other server and kept as the import's CSV; the key is then erased. */
 async function fetchApiRows(deps: ImportRunDeps, importId: string, options: ImportOptions): Promise<{ content: string; options: ImportOptions }> {
   const api = options.api;
@@ -298,7 +329,8 @@ async function fetchApiRows(deps: ImportRunDeps, importId: string, options: Impo
     throw new ImportSourceError(reason);
   }
   const content = apiLinksToCsv(links.slice(0, maxImportRows));
-  const kept: ImportOptions = { ...options, api: { ...api, apiKey: null } };
+  // Shlink's key is kept until the created links' visits are read (the end of the run); Kutt's is done with now.
+  const kept: ImportOptions = { ...options, api: { ...api, apiKey: api.source === "shlink" ? api.apiKey : null } };
   await deps.db.import.update({ where: { id: importId }, data: { content, totalRows: Math.min(links.length, maxImportRows), options: kept } });
   return { content, options: kept };
 }
