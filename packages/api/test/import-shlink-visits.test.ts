@@ -120,6 +120,11 @@ describe("an import from Shlink's REST v3 with visits", () => {
       { day: new Date("2024-03-05T00:00:00Z"), clicks: 2, botClicks: 0 },
       { day: new Date("2024-03-06T00:00:00Z"), clicks: 0, botClicks: 1 },
     ]);
+    // The imported links' metadata fetches wait behind jobs of default priority (an interactive link's, the next import's).
+    const jobs = await database.$queryRaw<
+      { priority: number }[]
+    >`SELECT priority FROM graphile_worker._private_jobs WHERE key = ${`link.fetchMetadata:${alpha.id}`}`;
+    expect(jobs).toEqual([{ priority: 10 }]);
     const beta = await database.link.findUniqueOrThrow({ where: { slug: "beta" } });
     expect(await database.click.count({ where: { linkId: beta.id } })).toBe(0);
     // The key is not kept once the visits are read.

@@ -1,5 +1,6 @@
 import { hashPassword } from "@hop/auth";
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { LinkModel as Link, Prisma } from "@hop/db";
 import { enqueueJobs, linkMetadataJobKey } from "@hop/jobs";
 import { generateSlug, publishLinkCache, redirectStatusCode, redirectStatusFromCode, toCachedLink, utmToColumns } from "@hop/links";
@@ -13,6 +14,28 @@ import { type LinkView, type LinkWithTags, toLinkView } from "./link-view";
 import { holdSlugs, refuseOwnHost } from "./shared";
 
 type LinkInput = z.output<typeof createLinkInput>;
+
+// Link ids in the shape of Prisma's @default(cuid()) (cuid v1: "c", time, counter, host, random, in base 36), which
+// the SQL insert below cannot call: ids keep sorting by creation, as the lists' tie-breaks and cursors expect.
+let idCounter = 0;
+const idFingerprint = (
+  process.pid.toString(36).slice(-2) +
+  [...hostname()]
+    .reduce((sum, char) => sum + char.charCodeAt(0), 41)
+    .toString(36)
+    .slice(-2)
+).padStart(4, "0");
+function newLinkId(): string {
+  idCounter = (idCounter + 1) % 36 ** 4;
+  const random = BigInt(`0x${randomBytes(6).toString("hex")}`)
+    .toString(36)
+    .padStart(8, "0")
+    .slice(-8);
+  return `c${Date.now().toString(36).padStart(8, "0")}${idCounter.toString(36).padStart(4, "0")}${idFingerprint}${random}`;
+}
+
+/** graphile-worker priority of the metadata fetches of imported links: after every job of default priority (0). */
+const importMetadataPriority = 10;
 
 // A generated slug collides about once in billions; a few rounds make a failure practically impossible.
 const generatedSlugAttempts = 5;
@@ -117,7 +140,7 @@ async function insertBatch(ctx: ProtectedContext, userId: string, batch: readonl
       const now = new Date();
       const rows = batch.map(
         ({ input, slug, passwordHash, createdAt }): Link => ({
-          id: randomUUID(),
+          id: newLinkId(),
           slug,
           url: input.url,
           userId,
@@ -170,6 +193,8 @@ async function insertBatch(ctx: ProtectedContext, userId: string, batch: readonl
         tx,
         "link.fetchMetadata",
         created.map(({ link }) => ({ payload: { linkId: link.id, url: link.url }, jobKey: linkMetadataJobKey(link.id) })),
+        // An import's thousands of fetches wait behind interactive ones and behind the import's own job (lower runs first).
+        { priority: importRows ? importMetadataPriority : 0 },
       );
       const views = created.map(({ link }) => toLinkView(link, ctx.shortLinkBaseUrl));
       await emitWebhookEvents(tx, userId, "link.created", views);
