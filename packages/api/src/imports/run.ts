@@ -240,7 +240,17 @@ export async function runImport(deps: ImportRunDeps, importId: string): Promise<
     // Shlink's visits of the links created, as clicks (idempotent: a retried run counts each once); then the key is erased.
     if (!cancelled && api.source === "shlink" && deps.fetchJson) {
       const links = await createdShortCodes(deps.db, importId, content ?? "", options.mapping);
-      await importShlinkVisits({ db: deps.db, fetchJson: deps.fetchJson }, importId, { baseUrl: api.baseUrl, apiKey: api.apiKey }, links);
+      try {
+        await importShlinkVisits({ db: deps.db, fetchJson: deps.fetchJson }, importId, { baseUrl: api.baseUrl, apiKey: api.apiKey }, links);
+      } catch (error) {
+        // The links are in; visits the key may not read (a Hop key without analytics:read) or the server will not give
+        // are said on the import rather than failing it or retrying it forever.
+        const reason = error instanceof ZodError ? "the server's answer is not Shlink's" : error instanceof Error ? error.message : String(error);
+        await deps.db.import.update({
+          where: { id: importId },
+          data: { error: `The links were imported; their visits could not be read: ${reason}`.slice(0, 500) },
+        });
+      }
     }
     await deps.db.import.update({ where: { id: importId }, data: { options: { ...options, api: { ...api, apiKey: null } } } });
   }

@@ -96,9 +96,10 @@ export function ImportProgressCard({ importId }: { importId: string }) {
         >
           <div className="h-full bg-brand transition-[width]" style={{ width: `${percent}%` }} />
         </div>
-        {state.status === "FAILED" && state.error ? (
-          // Why the import stopped (the other server unreadable, its job's attempts used up): the rows created so far stay.
-          <Alert variant="destructive" data-testid="import-error">
+        {state.error ? (
+          // Why the import stopped (the other server unreadable, its job's attempts used up: the rows created so far stay),
+          // or what a finished one could not do (Shlink's visits unreadable with this key).
+          <Alert variant={state.status === "FAILED" ? "destructive" : "default"} data-testid="import-error">
             <AlertDescription>{state.error}</AlertDescription>
           </Alert>
         ) : null}
