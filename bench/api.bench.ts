@@ -5,109 +5,57 @@
  * the very same call through a Next route handler (/api/bench-next-v1, the
  * same procedure and key check), side by side in one web process of the
  * production build, at 50 concurrent keep-alive connections. Budget: >= 3x.
+ * Each row's seconds are cut into --rounds slices taken in turn (see
+ * side-by-side.ts), so a shared machine's changing load falls on all rows.
  *
- *   pnpm bench:api   (after pnpm build)   [--seconds 5] [--concurrency 50]
+ *   pnpm bench:api   (after pnpm build)   [--seconds 5] [--rounds 5] [--concurrency 50] [--profile <dir>]
  */
-import { readFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { migrateDatabase } from "@hop/db/migrate";
 import { migrateJobQueue } from "@hop/jobs";
 import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+import { measureSideBySide, sideBySideTable } from "./side-by-side";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "50" } },
+  options: {
+    seconds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "5" },
+    concurrency: { type: "string", default: "50" },
+    profile: { type: "string" },
+  },
 });
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
+const rounds = Number(values.rounds);
+// --profile <dir>: a CPU profile of the web process per measured slice (window-1, -2, ... in the order taken), for `pnpm bench:profile`.
+const profileDir = values.profile === undefined ? undefined : resolve(values.profile);
 
 const postgres = await startPostgresServer({ ephemeral: true });
 const redisServer = await startRedisServer();
 const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
 await migrateJobQueue(databaseUrl);
-const web = await startHopProcess("web", {
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redisServer.url,
-  SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
-  VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
-  LOG_LEVEL: "info",
-  // The limit is not what is measured: high enough never to refuse.
-  API_KEY_RATE_LIMIT_PER_MINUTE: "1000000",
-  API_BENCH_NEXT_ROUTE: "1",
-  // A loaded machine (2 shared cores) can hold a Redis reply past the 500 ms default; refusals are counted either way.
-  REDIS_COMMAND_TIMEOUT_MS: "2000",
-});
-const url = new URL(web.url!);
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-
-function get(path: string, key: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request({ host: url.hostname, port: url.port, path, agent, headers: { authorization: `Bearer ${key}` } }, (incoming) => {
-      let body = "";
-      incoming.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, body }));
-    });
-    outgoing.on("error", reject);
-    outgoing.end();
-  });
-}
-
-/**
- * CPU seconds the web process has used (Linux /proc; null elsewhere). CPU per
- * answered request is the figure a loaded machine disturbs least: throughput
- * on a saturated core is its inverse.
- */
-function webCpuSeconds(): number | null {
-  try {
-    const fields = readFileSync(`/proc/${web.child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-async function measure(path: string, key: string) {
-  let failures = 0;
-  let lastFailure = "";
-  const run = async (durationMs: number, record: (ms: number) => void) => {
-    const deadline = performance.now() + durationMs;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < deadline) {
-          const t0 = performance.now();
-          const response = await get(path, key);
-          // Only answers that did the work count; refusals (503 on a starved machine) are reported beside the figures.
-          if (response.status !== 200) {
-            failures++;
-            lastFailure = `${response.status} ${response.body.slice(0, 120)}`;
-            if (response.status !== 503) throw new Error(`unexpected ${lastFailure}`);
-            continue;
-          }
-          record(performance.now() - t0);
-        }
-      }),
-    );
-  };
-  await run(1_000, () => undefined);
-  const latencies: number[] = [];
-  const cpuBefore = webCpuSeconds();
-  const started = performance.now();
-  await run(seconds * 1_000, (ms) => latencies.push(ms));
-  const elapsed = (performance.now() - started) / 1_000;
-  const cpuAfter = webCpuSeconds();
-  latencies.sort((a, b) => a - b);
-  return {
-    failures,
-    lastFailure,
-    perSecond: latencies.length / elapsed,
-    cpuMsPerRequest: cpuBefore === null || cpuAfter === null ? NaN : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, latencies.length),
-    p50: latencies[Math.floor(latencies.length * 0.5)] ?? NaN,
-    p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
-  };
-}
-
+const web = await startHopProcess(
+  "web",
+  {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisServer.url,
+    SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
+    VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
+    LOG_LEVEL: "info",
+    ...(profileDir ? { HOP_CPU_PROFILE_DIR: profileDir } : {}),
+    // The limit is not what is measured: high enough never to refuse.
+    API_KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+    API_BENCH_NEXT_ROUTE: "1",
+    // A loaded machine (2 shared cores) can hold a Redis reply past the 500 ms default; refusals are counted either way.
+    REDIS_COMMAND_TIMEOUT_MS: "2000",
+  },
+  60_000,
+  profileDir ? ["--import", fileURLToPath(new URL("./cpu-profile-on-signal.mjs", import.meta.url))] : [],
+);
 /** A tRPC call over the session-cookie endpoint, JSON in superjson's envelope. */
 async function trpc(path: string, input: unknown, cookie?: string): Promise<{ body: unknown; cookie: string | undefined }> {
   const response = await fetch(`${web.url}/api/trpc/${path}`, {
@@ -136,22 +84,35 @@ try {
   const { id } = (await created.json()) as { id: string };
   if (!id) throw new Error(`could not create the link: ${created.status}`);
 
-  const hop = await measure(`/api/v1/links/${id}`, key);
-  const next = await measure(`/api/bench-next-v1/links/${id}`, key);
-  const hopAgain = await measure(`/api/v1/links/${id}`, key);
-  const best = hop.perSecond >= hopAgain.perSecond ? hop : hopAgain;
-  console.log(`\nGET /api/v1/links/{id} with an API key, ${concurrency} keep-alive connections, ${seconds} s each, node ${process.version}\n`);
-  console.log("| served by | requests/s | p50 ms | p99 ms | 503s | vs Next route handler | web CPU ms per request | CPU ratio (Next / this) |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  const line = (label: string, figures: typeof hop) =>
-    `| ${label} | ${Math.round(figures.perSecond).toLocaleString("en")} | ${figures.p50.toFixed(2)} | ${figures.p99.toFixed(2)} | ${figures.failures} | ${(figures.perSecond / next.perSecond).toFixed(2)}x | ${figures.cpuMsPerRequest.toFixed(3)} | ${(next.cpuMsPerRequest / figures.cpuMsPerRequest).toFixed(2)}x |`;
-  console.log(line("Next route handler (baseline)", next));
-  console.log(line("Hop's own server, before the baseline", hop));
-  console.log(line("Hop's own server, after the baseline", hopAgain));
-  for (const figures of [next, hop, hopAgain]) if (figures.lastFailure) console.log(`a refusal: ${figures.lastFailure}`);
-  console.log(`\nbudget >= 3x: ${best.perSecond / next.perSecond >= 3 ? "met" : "MISSED"} (${(best.perSecond / next.perSecond).toFixed(2)}x)`);
+  const headers = { authorization: `Bearer ${key}` };
+  const [hop, next, hopAgain] = await measureSideBySide(
+    [
+      { label: "Hop's own server (first of each round)", path: `/api/v1/links/${id}`, headers },
+      { label: "Next route handler (baseline)", path: `/api/bench-next-v1/links/${id}`, headers },
+      { label: "Hop's own server (last of each round)", path: `/api/v1/links/${id}`, headers },
+    ],
+    {
+      baseUrl: web.url!,
+      webPid: web.child.pid!,
+      concurrency,
+      seconds,
+      rounds,
+      onSlice: profileDir ? () => web.child.kill("SIGUSR2") : undefined,
+    },
+  );
+  if (!hop || !next || !hopAgain) throw new Error("a row was not measured");
+  // The verdict takes the slower of Hop's two rows (the same read, measured before and after the baseline in each round).
+  const worst = hop.perSecond <= hopAgain.perSecond ? hop : hopAgain;
+  console.log(
+    `\nGET /api/v1/links/{id} with an API key, ${concurrency} keep-alive connections, ${seconds} s per row in ${rounds} slices taken in turn, node ${process.version}\n`,
+  );
+  console.log(sideBySideTable([next, hop, hopAgain], next));
+  const ratio = worst.perSecond / next.perSecond;
+  const cpuRatio = next.cpuMsPerRequest / Math.max(hop.cpuMsPerRequest, hopAgain.cpuMsPerRequest);
+  console.log(
+    `\nbudget >= 3x: ${ratio >= 3 ? "met" : "MISSED"} by throughput (${ratio.toFixed(2)}x), ${cpuRatio >= 3 ? "met" : "MISSED"} by CPU per request (${cpuRatio.toFixed(2)}x)`,
+  );
 } finally {
-  agent.destroy();
   await web.stop();
   await redisServer.dispose();
   await postgres.stop();

@@ -15,16 +15,24 @@
 import { parseArgs } from "node:util";
 import { clickEventToStreamFields, enrichClick, readClickStreamLag, type ClickEvent } from "@hop/clicks";
 import { createDatabase } from "@hop/db";
+import { migrateJobQueue } from "@hop/jobs";
 import { migrateDatabase } from "@hop/db/migrate";
 import { createLogger } from "@hop/logger";
 import { createRedisClient, redisKeys } from "@hop/redis";
 import { startPostgresServer, startRedisServer } from "@hop/test-harness";
 import pg from "pg";
 import { startClickIngestion } from "../apps/worker/src/click-ingestion";
+import { ownCpuMs, parentOf, treeCpuMs } from "./process-cpu";
 
-const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== "--"), options: { clicks: { type: "string", default: "50000" } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: { clicks: { type: "string", default: "50000" }, batches: { type: "string", default: "100,500,1000" } },
+});
 const clickCount = Number(values.clicks);
-const batchSizes = [100, 500, 1_000];
+const batchSizes = values.batches.split(",").map(Number);
+if (!Number.isInteger(clickCount) || clickCount <= 0 || batchSizes.some((size) => !Number.isInteger(size) || size <= 0)) {
+  throw new Error("--clicks and --batches take positive whole numbers (--batches 100,500,1000)");
+}
 
 // 200 distinct browsers (a real stream repeats a few hundred user agents) and 2 % bots.
 const platforms = [
@@ -48,11 +56,23 @@ const postgres = await startPostgresServer();
 const redisServer = await startRedisServer();
 const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
+// Each batch also queues its link.clicked webhooks (graphile_worker.add_job): without the queue's schema every batch fails.
+await migrateJobQueue(databaseUrl);
 const db = createDatabase(databaseUrl, { maxConnections: 4 });
 const redis = createRedisClient({ REDIS_URL: redisServer.url }, { rawReplies: true });
 const raw = new pg.Client({ connectionString: databaseUrl });
 await raw.connect();
-const log = createLogger("bench", "silent");
+// The postmaster: its backends and helpers are what PostgreSQL spends on each side.
+const { rows: backend } = await raw.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+const postmaster = parentOf(backend[0]!.pid);
+/** Wall seconds and CPU ms of the bench process and of PostgreSQL over `work`. */
+async function measured(work: () => Promise<void>): Promise<{ seconds: number; nodeMs: number; postgresMs: number }> {
+  const [wall, node, postgresCpu] = [performance.now(), ownCpuMs(), treeCpuMs(postmaster)];
+  await work();
+  return { seconds: (performance.now() - wall) / 1000, nodeMs: ownCpuMs() - node, postgresMs: treeCpuMs(postmaster) - postgresCpu };
+}
+// BENCH_LOG=warn shows why a batch is retried (silent by default: the figures are the output).
+const log = createLogger("bench", process.env.BENCH_LOG === "warn" ? "warn" : "silent");
 
 try {
   const user = await db.user.create({ data: { email: "bench@example.com", passwordHash: "x" } });
@@ -73,8 +93,12 @@ try {
       trigger: i % 10 === 0 ? "qr" : "link",
     }));
 
-  const reset = () => raw.query(`TRUNCATE "Click", "ClickRollup", "LinkDailyStat", "LinkDailyVisitor"; UPDATE "Link" SET "totalClicks" = 0`);
-  const results: Array<{ batch: number; ingest: number; baseline: number }> = [];
+  const reset = () =>
+    raw.query(
+      `TRUNCATE "Click", "ClickRollup", "LinkDailyStat", "LinkDailyVisitor", "AccountClickBucket", "AccountDimensionBucket", "AccountDimensionDay", "AccountDailyVisitor", "AccountDailyUniques"; UPDATE "Link" SET "totalClicks" = 0`,
+    );
+  type Run = { seconds: number; nodeMs: number; postgresMs: number };
+  const results: Array<{ batch: number; ingest: Run; withoutClickRollup: Run; baseline: Run }> = [];
 
   for (const batch of batchSizes) {
     const events = makeEvents(batch);
@@ -85,73 +109,98 @@ try {
     const columns = ["eventId", "linkId", "occurredAt", "referrerHost", "country", "device", "browser", "os", "isBot", "visitorHash", "userAgent"] as const;
     const insertSql = (count: number) =>
       `INSERT INTO "Click" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: count }, (_, row) => `(${columns.map((_, column) => `$${row * columns.length + column + 1}`).join(", ")})`).join(", ")}`;
-    const t0 = performance.now();
-    for (let offset = 0; offset < rows.length; offset += batch) {
-      const slice = rows.slice(offset, offset + batch);
-      await raw.query(
-        insertSql(slice.length),
-        slice.flatMap((row) => [
-          row.eventId,
-          row.linkId,
-          row.occurredAt,
-          row.referrerHost,
-          row.country,
-          row.device,
-          row.browser,
-          row.os,
-          row.isBot,
-          row.visitorHash,
-          row.userAgent,
-        ]),
-      );
-    }
-    const baseline = clickCount / ((performance.now() - t0) / 1000);
-
-    // Hop: the stream, filled beforehand, drained by the worker's ingestion loop.
-    await reset();
-    await redis.redis.del(redisKeys.clickStream());
-    for (let offset = 0; offset < events.length; offset += 5_000) {
-      const pipeline = redis.redis.pipeline();
-      for (const event of events.slice(offset, offset + 5_000)) pipeline.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event));
-      await pipeline.exec();
-    }
-    const t1 = performance.now();
-    const ingestion = startClickIngestion({
-      db,
-      redis: redis.redis,
-      consumer: `bench-${batch}`,
-      batchSize: batch,
-      claimIdleMs: 60_000,
-      idleBackoffMs: 5,
-      log,
-      visitorHashSecret: "bench-visitor-hash-secret-0123456789abcdef",
+    const baseline = await measured(async () => {
+      for (let offset = 0; offset < rows.length; offset += batch) {
+        const slice = rows.slice(offset, offset + batch);
+        await raw.query(
+          insertSql(slice.length),
+          slice.flatMap((row) => [
+            row.eventId,
+            row.linkId,
+            row.occurredAt,
+            row.referrerHost,
+            row.country,
+            row.device,
+            row.browser,
+            row.os,
+            row.isBot,
+            row.visitorHash,
+            row.userAgent,
+          ]),
+        );
+      }
     });
-    for (;;) {
-      const lag = await readClickStreamLag(redis.redis);
-      if (lag.pending === 0 && lag.unread === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const ingest = clickCount / ((performance.now() - t1) / 1000);
-    await ingestion.stop();
 
-    const check = await raw.query<{ rows: string; rolled: string; total: string }>(
-      `SELECT (SELECT count(*) FROM "Click") AS rows, (SELECT sum(clicks + "botClicks") FROM "LinkDailyStat") AS rolled, (SELECT sum("totalClicks") + (SELECT sum("botClicks") FROM "LinkDailyStat") FROM "Link") AS total`,
-    );
-    const counted = check.rows[0]!;
-    if (Number(counted.rows) !== clickCount || Number(counted.rolled) !== clickCount || Number(counted.total) !== clickCount) {
-      throw new Error(`batch ${batch}: counted ${JSON.stringify(counted)}, expected ${clickCount} everywhere`);
-    }
-    results.push({ batch, ingest, baseline });
+    // Hop: the stream, filled beforehand, drained by the worker's ingestion loop; then again without the per-link ClickRollup.
+    const drain = async (clickRollup: boolean): Promise<Run> => {
+      await reset();
+      await redis.redis.del(redisKeys.clickStream());
+      for (let offset = 0; offset < events.length; offset += 5_000) {
+        const pipeline = redis.redis.pipeline();
+        for (const event of events.slice(offset, offset + 5_000)) pipeline.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event));
+        await pipeline.exec();
+      }
+      let ingestion: ReturnType<typeof startClickIngestion> | undefined;
+      const ingest = await measured(async () => {
+        ingestion = startClickIngestion({
+          db,
+          redis: redis.redis,
+          consumer: `bench-${batch}`,
+          batchSize: batch,
+          claimIdleMs: 60_000,
+          idleBackoffMs: 5,
+          log,
+          visitorHashSecret: "bench-visitor-hash-secret-0123456789abcdef",
+          clickRollup,
+        });
+        let progressAt = performance.now();
+        let left = Number.POSITIVE_INFINITY;
+        for (;;) {
+          const lag = await readClickStreamLag(redis.redis);
+          if (lag.pending === 0 && lag.unread === 0) break;
+          // The loop retries a failing batch forever (as the worker must): a bench that stops moving says so instead.
+          if (lag.pending + lag.unread < left) [left, progressAt] = [lag.pending + lag.unread, performance.now()];
+          else if (performance.now() - progressAt > 60_000) throw new Error(`batch ${batch}: no progress for 60 s (BENCH_LOG=warn shows why)`);
+          // Polled every 20 ms: the poll's own CPU counts as the bench process's, so not more often.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      });
+      await ingestion?.stop();
+
+      const check = await raw.query<{ rows: string; rolled: string; total: string; account: string; perLink: string | null }>(
+        `SELECT (SELECT count(*) FROM "Click") AS rows, (SELECT sum(clicks + "botClicks") FROM "LinkDailyStat") AS rolled,
+          (SELECT sum("totalClicks") + (SELECT sum("botClicks") FROM "LinkDailyStat") FROM "Link") AS total,
+          (SELECT sum(clicks) FROM "AccountClickBucket") AS account, (SELECT sum(clicks) FROM "ClickRollup") AS "perLink"`,
+      );
+      const counted = check.rows[0]!;
+      const perLink = Number(counted.perLink ?? 0);
+      if (
+        [counted.rows, counted.rolled, counted.total, counted.account].some((count) => Number(count) !== clickCount) ||
+        perLink !== (clickRollup ? clickCount : 0)
+      ) {
+        throw new Error(`batch ${batch}: counted ${JSON.stringify(counted)}, expected ${clickCount} everywhere`);
+      }
+      return ingest;
+    };
+    const ingest = await drain(true);
+    const withoutClickRollup = await drain(false);
+    results.push({ batch, ingest, withoutClickRollup, baseline });
   }
 
   console.log(
     `\nnode ${process.version}; ${clickCount.toLocaleString("en")} clicks per batch size, 100 links, ${browsers.length} browsers + 2 % bots, 5,000 visitors, durable PostgreSQL\n`,
   );
-  console.log("| batch size | stream -> rows + rollups (clicks/s) | baseline: bare multi-row INSERT (rows/s) | ratio |");
-  console.log("| ---: | ---: | ---: | ---: |");
-  for (const { batch, ingest, baseline } of results) {
+  const rate = (run: Run) => clickCount / run.seconds;
+  const perClick = (ms: number) => `${((ms * 1000) / clickCount).toFixed(1)}`;
+  const cpu = (run: Run) => `${perClick(run.nodeMs)} + ${perClick(run.postgresMs)}`;
+  const ratio = (run: Run, baseline: Run) => `${Math.round((rate(run) / rate(baseline)) * 100)} %`;
+  console.log(
+    "| batch size | stream -> rows + rollups (clicks/s) | the same without ClickRollup | baseline: bare multi-row INSERT (rows/s) | ratios | CPU µs/click (bench process + PostgreSQL): ingestion | without ClickRollup | baseline |",
+  );
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const { batch, ingest, withoutClickRollup, baseline } of results) {
     console.log(
-      `| ${batch.toLocaleString("en")} | ${Math.round(ingest).toLocaleString("en")} | ${Math.round(baseline).toLocaleString("en")} | ${Math.round((ingest / baseline) * 100)} % |`,
+      `| ${batch.toLocaleString("en")} | ${Math.round(rate(ingest)).toLocaleString("en")} | ${Math.round(rate(withoutClickRollup)).toLocaleString("en")} | ${Math.round(rate(baseline)).toLocaleString("en")} | ${ratio(ingest, baseline)}, ${ratio(withoutClickRollup, baseline)} | ${cpu(ingest)} | ${cpu(withoutClickRollup)} | ${cpu(baseline)} |`,
     );
   }
 } finally {

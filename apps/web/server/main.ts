@@ -24,6 +24,7 @@ import { securityHeaders } from "./security-headers";
 import { createInFlight } from "./in-flight";
 import { isSlugShaped } from "@hop/validators";
 import { createMachineApi } from "./machine-api";
+import { answerExportDownload, exportDownloadId } from "./export-download";
 
 const dev = process.argv.includes("--dev");
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -95,6 +96,15 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   if (path === liveClicksPath) return liveClicks.answer(request, response);
   if (path === importProgressPath) return importProgress.answer(request, response);
   if (path && answerMachineApi(request, response, path)) return;
+  const exportId = path ? exportDownloadId(path) : null;
+  if (exportId) {
+    inFlight.track(answerExportDownload(request, response, services, exportId)).catch((error: unknown) => {
+      log.error({ err: error instanceof Error ? error.message : String(error), path }, "export download failed");
+      if (!response.headersSent) sendJson(response, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side" } });
+      else response.destroy();
+    });
+    return;
+  }
   // Shlink's and dub's APIs, answered here like the redirect (see compat.ts).
   if (path && isCompatApiPath(path)) {
     const at = { path, origin: requestOrigin(request, env.TRUST_PROXY), clientIp: clientAddress(request, env.TRUST_PROXY) };

@@ -28,6 +28,7 @@ import { clickEventId } from "./click-event-id";
 import { clientAddress } from "./client-address";
 import { securityHeaders } from "./security-headers";
 import { linkExpiredPage, linkNotFoundPage, linkUnavailablePage, linkUnlockPage } from "./link-pages";
+import { PristineDate } from "./pristine-date";
 
 type Services = Pick<WebServices, "env" | "db" | "redis" | "sessionConfig" | "log">;
 
@@ -76,7 +77,7 @@ function draftClick(request: IncomingMessage, services: Services, now: Date): Cl
 
 export async function answerShortLink(request: IncomingMessage, response: ServerResponse, slug: string, services: Services): Promise<void> {
   if (request.method === "POST") return unlockLink(request, response, slug, services);
-  const now = new Date();
+  const now = new PristineDate();
   const click = request.method === "GET" ? draftClick(request, services, now) : null;
   const { link, clickRecorded, redisAvailable } = await lookUpLink({ db: services.db, redis: services.redis.redis }, slug, click);
 

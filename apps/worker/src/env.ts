@@ -34,6 +34,13 @@ export const workerEnvSchema = z
       .min(1_024)
       .max(50 * 1024 * 1024)
       .default(1024 * 1024),
+    /** Hours an export's file (kept in PostgreSQL) can be downloaded once ready; then the scheduled clean-up deletes it. */
+    EXPORT_RETENTION_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
     /** Attempts of one webhook delivery at most (the first and its retries). */
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
     /** Delay before a webhook's first retry; each next one waits 4 times longer (10 s, 40 s, 160 s, ... by default). */

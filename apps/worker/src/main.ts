@@ -81,6 +81,7 @@ const { "system.probe": probeTask, ...userTasks } = createTaskList({
   instanceId: instance.id,
   log,
   clickRetentionDays: env.CLICK_RETENTION_DAYS,
+  exportRetentionHours: env.EXPORT_RETENTION_HOURS,
   mailer,
   metadataFetch: { allowLoopback: env.METADATA_FETCH_ALLOW_LOOPBACK, timeoutMs: env.METADATA_FETCH_TIMEOUT_MS, maxBytes: env.METADATA_FETCH_MAX_BYTES },
   webhooks: {

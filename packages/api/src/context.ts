@@ -12,6 +12,12 @@ export interface ApiKeyPrincipal {
   id: string;
   userId: string;
   scopes: ApiKeyScope[];
+  /**
+   * The key's cached entry vouches that its account is in use (not scheduled
+   * for deletion): entries are held before a deletion is scheduled, so
+   * protectedProcedure needs no read of its own. False: it reads PostgreSQL.
+   */
+  accountInUse: boolean;
 }
 
 export interface CreateContextOptions {

@@ -17,3 +17,5 @@ export { isOperatorEmail, operatorEmailsSchema } from "./operators";
 export { FieldError, retryAfterSecondsOf, SlugTakenError } from "./errors";
 export { failAbandonedImports, failImport, runImport, importProgressSchema, ImportSourceError, type ImportProgress, type ImportRunDeps } from "./imports/run";
 export type { FetchJson } from "./imports/api-source";
+export { runExport, cleanUpExports, failExport, ExportRefusedError, type ExportRunDeps } from "./exports/run";
+export { readExportFile } from "./exports/download";

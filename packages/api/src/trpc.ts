@@ -86,9 +86,13 @@ export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
  * A procedure for signed-in users of an account in use: handlers get
  * `ctx.session` typed as present. An account scheduled for deletion is
  * refused (FORBIDDEN) until its owner keeps it, so nothing can make its links
- * live again or add to what the purge deletes; that costs one indexed read.
+ * live again or add to what the purge deletes; that costs one indexed read,
+ * except for an API key whose cached entry vouches for the account (the
+ * machine APIs' hot path: see holdAccountApiKeys, called before a deletion is
+ * scheduled).
  */
 export const protectedProcedure = signedInProcedure.use(async ({ ctx, next }) => {
+  if (ctx.apiKey?.accountInUse) return next();
   const user = await ctx.db.user.findUnique({ where: { id: ctx.session.userId }, select: { deletionScheduledFor: true } });
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   if (user.deletionScheduledFor) {

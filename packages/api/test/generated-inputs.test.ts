@@ -96,7 +96,8 @@ function describeInput(input: unknown): string {
     );
     return (text ?? String(input)).slice(0, 200);
   } catch {
-    return String(input).slice(0, 200);
+    // A BigInt inside an object without a prototype: neither JSON nor String() can show it.
+    return Object.prototype.toString.call(input);
   }
 }
 

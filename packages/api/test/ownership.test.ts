@@ -107,6 +107,21 @@ const ownedThings: Array<{ matches: (path: string, field: string) => boolean; ma
     },
   },
   {
+    matches: (path, field) => path.startsWith("exports.") && field === "id",
+    make: async (owner) => {
+      // Made in the database (exports.create would also queue its job): one being written, one ready with its file.
+      const base = { userId: owner.userId, kind: "links", format: "csv", fileName: "hop-links.csv", expiresAt: new Date(Date.now() + 86_400_000) };
+      const running = await db.export.create({ data: { ...base, status: "RUNNING", runId: "run-1", startedAt: new Date() } });
+      const ready = await db.export.create({
+        data: { ...base, status: "READY", runId: "run-2", rows: 1, bytes: 3, chunks: { create: { runId: "run-2", seq: 0, data: Buffer.from("abc") } } },
+      });
+      return [
+        { state: "an export being written", id: running.id, read: async () => null },
+        { state: "a ready export", id: ready.id, read: async () => null },
+      ];
+    },
+  },
+  {
     matches: (path, field) => path.startsWith("auth.") && field === "sessionId",
     make: async (owner) => [{ state: "a live session", id: owner.sessionId, read: () => redis.redis.hgetall(redisKeys.session(owner.sessionId)) }],
   },

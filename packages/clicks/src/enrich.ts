@@ -74,27 +74,60 @@ export function enrichClick(event: ClickEvent, options: EnrichOptions = {}): Enr
 }
 
 /**
- * enrichClick over a batch, parsing each distinct user agent once (a batch
- * repeats the same few browsers many times; parsing is most of the cost).
+ * What each user agent says, kept across batches: a stream repeats a few
+ * hundred user agents, and parsing one (ua-parser-js, isbot) costs more than
+ * everything else ingestion does for a click. A memo of a pure function, not
+ * state: a fresh process parses again and gets the same answers. Bounded, so
+ * a stream of random user agents cannot grow it without end.
+ */
+const knownAgents = new Map<string | null, AgentTraits>();
+const maxKnownAgents = 10_000;
+
+function traitsOf(userAgent: string | null): AgentTraits {
+  let traits = knownAgents.get(userAgent);
+  if (!traits) {
+    traits = describeAgent(userAgent);
+    if (knownAgents.size >= maxKnownAgents) knownAgents.clear();
+    knownAgents.set(userAgent, traits);
+  }
+  return traits;
+}
+
+/**
+ * enrichClick over a batch: each distinct user agent parsed once (see
+ * knownAgents), each distinct referrer's host taken once per batch.
  */
 export function enrichClicks(events: readonly ClickEvent[], options: EnrichOptions = {}): EnrichedClick[] {
-  const agents = new Map<string | null, AgentTraits>();
+  const hosts = new Map<string | null, string | null>();
   const countries = options.countries ?? bundledCountries();
-  return events.map(({ ip, trigger, ...event }) => {
-    let traits = agents.get(event.userAgent);
-    if (!traits) {
-      traits = describeAgent(event.userAgent);
-      agents.set(event.userAgent, traits);
+  // Objects built field by field: a rest pattern ({ ip, ...event }) copied them through V8's slow path, a third of the time here.
+  return events.map((event) => {
+    const traits = traitsOf(event.userAgent);
+    let referrerHost = hosts.get(event.referrer);
+    if (referrerHost === undefined) {
+      referrerHost = hostOf(event.referrer);
+      hosts.set(event.referrer, referrerHost);
     }
+    const utm = options.utmByLink?.get(event.linkId) ?? noUtm;
     return {
-      ...event,
-      country: event.country ?? countries.countryOf(ip ?? null),
+      eventId: event.eventId,
+      linkId: event.linkId,
+      occurredAt: event.occurredAt,
+      referrer: event.referrer,
+      userAgent: event.userAgent,
+      visitorHash: event.visitorHash ?? null,
+      country: event.country ?? countries.countryOf(event.ip ?? null),
       region: null,
       city: null,
-      trigger: trigger ?? "link",
-      referrerHost: hostOf(event.referrer),
-      ...(options.utmByLink?.get(event.linkId) ?? noUtm),
-      ...traits,
+      trigger: event.trigger ?? "link",
+      referrerHost,
+      utmSource: utm.utmSource,
+      utmMedium: utm.utmMedium,
+      utmCampaign: utm.utmCampaign,
+      device: traits.device,
+      browser: traits.browser,
+      os: traits.os,
+      isBot: traits.isBot,
     };
   });
 }

@@ -24,6 +24,7 @@ export {
   type ClickStreamFields,
 } from "./event";
 export { accountRollupCtes, accountRollupDimensions, quarterHourSql } from "./account-rollups";
+export { compactClosedDays, pairedDimensions, type CompactionOptions, type CompactionResult } from "./compaction";
 export { ingestClickEvents, type IngestOptions, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";
 export {

@@ -1,8 +1,8 @@
-import type { Database } from "@hop/db";
-import { accountRollupCtes } from "./account-rollups";
+import { type Database, Prisma } from "@hop/db";
 import type { ClickEvent } from "./event";
+import { type RollupDeltas, rollupDeltas } from "./rollup-deltas";
 import { visitorHash } from "./visitor-hash";
-import { type ClickUtm, destinationUtm, type EnrichOptions, enrichClicks, type EnrichedClick } from "./enrich";
+import { type ClickUtm, destinationUtm, type EnrichOptions, enrichClicks } from "./enrich";
 
 export interface IngestResult {
   /** New Click rows (events seen for the first time, of links that still exist). */
@@ -14,23 +14,28 @@ export interface IngestResult {
 }
 
 /**
- * Counts a batch of click events exactly once, in one PostgreSQL statement
- * (and so one transaction):
+ * Counts a batch of click events exactly once, in one transaction:
  * Click rows (idempotent by event id), the 15-minute ClickRollup rows of
  * every dimension (bots included, flagged), the per-day rollups (clicks and
  * unique visitors without bots, bot clicks apart) and each link's total
- * (without bots), and the per-account rollups (account-rollups.ts). Only rows inserted now feed the rollups, so a replay adds
- * nothing to them. A replayed event changes nothing; a failure commits
+ * (without bots), and the per-account rollups (the tables of
+ * account-rollups.ts). Only rows inserted now feed the rollups, so a replay
+ * adds nothing to them. A replayed event changes nothing; a failure commits
  * nothing. The worker calls this for each batch from the stream, and the
  * redirect for a single click when Redis is down.
  *
- * Rows are written in a fixed order (event id, then link and day, then link)
- * so that two workers committing overlapping batches wait for each other
+ * Rows are written in a fixed order (event id, then each rollup's key) so
+ * that two workers committing overlapping batches wait for each other
  * instead of deadlocking.
  */
 export interface IngestOptions extends Pick<EnrichOptions, "countries"> {
   /** VISITOR_HASH_SECRET: hashes the visitor of every event that comes without a hash (the redirect's, since the hash moved here). */
   visitorHashSecret?: string;
+  /**
+   * For `pnpm bench:ingest` only, to price the per-link ClickRollup (about a row per click; it may become unread once
+   * the compacted tiers serve the filtered views): false leaves it unwritten. Every process writes it (the default).
+   */
+  clickRollup?: boolean;
 }
 
 /** Each event with its visitor hash: its own, or computed for the click's own UTC day (not the ingestion's). */
@@ -43,83 +48,177 @@ function withVisitorHashes(events: ClickEvent[], secret: string | undefined): (C
   });
 }
 
+type Value = string | number | boolean | null;
+
+/**
+ * One column of rows as a PostgreSQL array literal ('{"a","b",NULL}'), to be cast (::text[]) and unnested: one string
+ * parameter for the driver, where Prisma's array parameters cost about 10 µs per row of 17 values in the process
+ * (docs/benchmarks.md); a JSON document was tried too, and PostgreSQL took it apart field by field more slowly.
+ */
+function column(rows: readonly (readonly Value[])[], index: number): string {
+  const items = rows.map((row) => {
+    const value = row[index];
+    if (value === null || value === undefined) return "NULL";
+    if (typeof value === "boolean") return value ? "t" : "f";
+    if (typeof value === "number") return String(value);
+    return value.includes('"') || value.includes("\\") ? `"${value.replace(/[\\"]/g, "\\$&")}"` : `"${value}"`;
+  });
+  return `{${items.join(",")}}`;
+}
+
 export async function ingestClickEvents(db: Database, events: readonly ClickEvent[], options: IngestOptions = {}): Promise<IngestResult> {
   const deduplicated = [...new Map(events.map((event) => [event.eventId, event])).values()].sort((a, b) =>
     a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0,
   );
   if (deduplicated.length === 0) return { inserted: 0, duplicates: events.length, orphaned: 0 };
   const unique = withVisitorHashes(deduplicated, options.visitorHashSecret);
-  // The destinations' UTM tags, read once per batch (a link's tags as they are now: seconds after the visit).
+  // The links of the batch, read once: their owners (the account rollups' key) and destinations' UTM tags (a link's tags as
+  // they are now: seconds after the visit). Events of links deleted for good meanwhile have nothing to count against.
   const linkIds = [...new Set(unique.map((event) => event.linkId))];
   const links = await db.link.findMany({
     where: { id: { in: linkIds } },
-    select: { id: true, url: true, utmSource: true, utmMedium: true, utmCampaign: true },
+    select: { id: true, userId: true, url: true, utmSource: true, utmMedium: true, utmCampaign: true },
   });
+  const ownerOf = new Map(links.map((link) => [link.id, link.userId]));
   const utmByLink = new Map<string, ClickUtm>(links.map((link) => [link.id, destinationUtm(link)]));
-  const clicks = enrichClicks(unique, { ...(options.countries ? { countries: options.countries } : {}), utmByLink });
-  const column = <T>(pick: (click: EnrichedClick) => T) => clicks.map(pick);
+  const live = unique.filter((event) => ownerOf.has(event.linkId));
+  if (live.length === 0) return { inserted: 0, duplicates: events.length - unique.length, orphaned: unique.length };
+  const clicks = enrichClicks(live, { ...(options.countries ? { countries: options.countries } : {}), utmByLink });
+  const rows = clicks.map((c) => [
+    c.eventId,
+    c.linkId,
+    c.occurredAt.toISOString(),
+    c.referrerHost,
+    c.country,
+    c.device,
+    c.browser,
+    c.os,
+    c.isBot,
+    c.visitorHash ?? null,
+    c.userAgent,
+    c.region,
+    c.city,
+    c.utmSource,
+    c.utmMedium,
+    c.utmCampaign,
+    c.trigger,
+  ]);
 
-  // One statement, so one implicit transaction and one round trip: the sub-statements run in the order
-  // their inputs need (Click rows, then visitors, then rollups, then totals), each over sorted rows.
-  const [result] = await db.$queryRaw<{ inserted: bigint; orphaned: bigint }[]>`
-    WITH batch AS (
-      SELECT * FROM unnest(
-        ${column((c) => c.eventId)}::text[], ${column((c) => c.linkId)}::text[], ${column((c) => c.occurredAt.toISOString())}::timestamptz[],
-        ${column((c) => c.referrerHost)}::text[], ${column((c) => c.country)}::text[], ${column((c) => c.device)}::text[],
-        ${column((c) => c.browser)}::text[], ${column((c) => c.os)}::text[], ${column((c) => c.isBot)}::boolean[],
-        ${column((c) => c.visitorHash)}::text[], ${column((c) => c.userAgent)}::text[],
-        ${column((c) => c.region)}::text[], ${column((c) => c.city)}::text[], ${column((c) => c.utmSource)}::text[],
-        ${column((c) => c.utmMedium)}::text[], ${column((c) => c.utmCampaign)}::text[], ${column((c) => c.trigger)}::text[]
-      ) WITH ORDINALITY AS e(event_id, link_id, occurred_at, referrer_host, country, device, browser, os, is_bot, visitor_hash, user_agent,
-        region, city, utm_source, utm_medium, utm_campaign, trigger, position)
-    ),
-    live AS (
-      SELECT batch.*, l."userId" AS user_id FROM batch JOIN "Link" l ON l.id = batch.link_id
-    ),
-    inserted AS (
-      INSERT INTO "Click" ("eventId", "linkId", "occurredAt", "referrerHost", "country", "device", "browser", "os", "isBot", "visitorHash", "userAgent",
-        "region", "city", "utmSource", "utmMedium", "utmCampaign", "trigger")
-      SELECT event_id, link_id, occurred_at AT TIME ZONE 'UTC', referrer_host, country, device, browser, os, is_bot, visitor_hash, user_agent,
-        region, city, utm_source, utm_medium, utm_campaign, trigger
-      FROM live ORDER BY position
-      ON CONFLICT ("eventId") DO NOTHING
-      RETURNING "linkId", "occurredAt", "occurredAt"::date AS day, "isBot", "visitorHash", "referrerHost", "country", "region", "city", "device", "browser", "os",
-        "utmSource", "utmMedium", "utmCampaign", "trigger"
-    ),
-    dimension_rollups AS (
+  // Two statements in one transaction: the Click rows first, then the rollups of exactly the rows that insert stored (by
+  // event id: a replayed or concurrently stored event is not among them, so it counts nowhere twice), added up in JS
+  // (rollup-deltas.ts). Each statement writes its rows in key order, so two workers' transactions queue instead of deadlocking.
+  const { stored, joined } = await db.$transaction(async (tx) => {
+    // The join drops events of a link deleted since it was read above (they count as orphaned, not as a failed batch).
+    const [insert] = await tx.$queryRaw<{ joined: bigint; stored: string[] }[]>`
+      WITH batch AS (
+        SELECT * FROM unnest(
+          ${column(rows, 0)}::text[], ${column(rows, 1)}::text[], ${column(rows, 2)}::timestamptz[], ${column(rows, 3)}::text[], ${column(rows, 4)}::text[],
+          ${column(rows, 5)}::text[], ${column(rows, 6)}::text[], ${column(rows, 7)}::text[], ${column(rows, 8)}::boolean[], ${column(rows, 9)}::text[],
+          ${column(rows, 10)}::text[], ${column(rows, 11)}::text[], ${column(rows, 12)}::text[], ${column(rows, 13)}::text[], ${column(rows, 14)}::text[],
+          ${column(rows, 15)}::text[], ${column(rows, 16)}::text[]
+        ) WITH ORDINALITY AS e(event_id, link_id, occurred_at, referrer_host, country, device, browser, os, is_bot, visitor_hash, user_agent,
+          region, city, utm_source, utm_medium, utm_campaign, trigger, position)
+      ),
+      live AS (
+        SELECT batch.* FROM batch JOIN "Link" l ON l.id = batch.link_id
+      ),
+      inserted AS (
+        INSERT INTO "Click" ("eventId", "linkId", "occurredAt", "referrerHost", "country", "device", "browser", "os", "isBot", "visitorHash", "userAgent",
+          "region", "city", "utmSource", "utmMedium", "utmCampaign", "trigger")
+        SELECT event_id, link_id, occurred_at AT TIME ZONE 'UTC', referrer_host, country, device, browser, os, is_bot, visitor_hash, user_agent,
+          region, city, utm_source, utm_medium, utm_campaign, trigger
+        FROM live ORDER BY position
+        ON CONFLICT ("eventId") DO NOTHING
+        RETURNING "eventId"
+      )
+      SELECT (SELECT count(*) FROM live) AS joined, coalesce((SELECT array_agg("eventId") FROM inserted), '{}') AS stored`;
+    const storedIds = new Set(insert?.stored ?? []);
+    const deltas = rollupDeltas(
+      clicks.filter((click) => storedIds.has(click.eventId)),
+      ownerOf,
+      { clickRollup: options.clickRollup ?? true },
+    );
+    if (storedIds.size > 0) await addRollups(tx, deltas);
+    return { stored: storedIds.size, joined: Number(insert?.joined ?? 0) };
+  });
+  const orphaned = unique.length - joined;
+  return { inserted: stored, duplicates: events.length - stored - orphaned, orphaned };
+}
+
+/**
+ * Adds a batch's rollup deltas, in one statement: per-link 15-minute rows of every dimension (ClickRollup), the
+ * account's quarter-hour and daily rows, its visitors of the day and their count, the links' visitors of the day,
+ * daily rows and totals. A visitor counts as new for a day only where this statement inserted its row (`xmax = 0`
+ * on the account's, RETURNING of ON CONFLICT DO NOTHING on the link's): a visitor another batch or worker already
+ * stored is not counted again.
+ */
+/** unnest() of rows whose columns have these SQL types, as columns named c0, c1, ... */
+function unnestOf(rows: readonly (readonly Value[])[], types: readonly string[]): Prisma.Sql {
+  const arrays = types.map((type, index) => Prisma.sql`${column(rows, index)}::${Prisma.raw(type)}[]`);
+  return Prisma.sql`unnest(${Prisma.join(arrays)}) AS r(${Prisma.raw(types.map((_, index) => `c${index}`).join(", "))})`;
+}
+
+async function addRollups(tx: Prisma.TransactionClient, deltas: RollupDeltas): Promise<void> {
+  await tx.$queryRaw`
+    WITH
+    click_rollups AS (
       INSERT INTO "ClickRollup" ("linkId", "userId", "bucket", "isBot", "country", "region", "city", "device", "browser", "os", "referrerHost",
         "utmSource", "utmMedium", "utmCampaign", "trigger", "clicks")
-      SELECT i."linkId", o.user_id, date_bin('15 minutes', i."occurredAt", TIMESTAMP '2000-01-01'), i."isBot", coalesce(i.country, ''), coalesce(i.region, ''),
-        coalesce(i.city, ''), coalesce(i.device, ''), coalesce(i.browser, ''), coalesce(i.os, ''), coalesce(i."referrerHost", 'direct'),
-        coalesce(i."utmSource", ''), coalesce(i."utmMedium", ''), coalesce(i."utmCampaign", ''), i.trigger, count(*)
-      FROM inserted i JOIN (SELECT DISTINCT link_id, user_id FROM live) o ON o.link_id = i."linkId"
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-      ORDER BY 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+      SELECT c0, c1, c2 AT TIME ZONE 'UTC', c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15
+      FROM ${unnestOf(deltas.clickRollups, ["text", "text", "timestamptz", "boolean", ...Array<string>(11).fill("text"), "int"])}
       ON CONFLICT ("linkId", "bucket", "isBot", "country", "region", "city", "device", "browser", "os", "referrerHost", "utmSource", "utmMedium", "utmCampaign", "trigger")
       DO UPDATE SET "clicks" = "ClickRollup"."clicks" + excluded."clicks"
       RETURNING 1
     ),
-    owned AS (
-      SELECT i.*, o.user_id FROM inserted i JOIN (SELECT DISTINCT link_id, user_id FROM live) o ON o.link_id = i."linkId"
+    account_buckets AS (
+      INSERT INTO "AccountClickBucket" ("userId", "bucket", "isBot", "clicks")
+      SELECT c0, c1 AT TIME ZONE 'UTC', c2, c3 FROM ${unnestOf(deltas.accountBuckets, ["text", "timestamptz", "boolean", "int"])}
+      ON CONFLICT ("userId", "bucket", "isBot") DO UPDATE SET "clicks" = "AccountClickBucket"."clicks" + excluded."clicks"
+      RETURNING 1
     ),
-    ${accountRollupCtes("owned")},
+    account_dimension_buckets AS (
+      INSERT INTO "AccountDimensionBucket" ("userId", "dimension", "bucket", "isBot", "value", "clicks")
+      SELECT c0, c1, c2 AT TIME ZONE 'UTC', c3, c4, c5
+      FROM ${unnestOf(deltas.accountDimensionBuckets, ["text", "text", "timestamptz", "boolean", "text", "int"])}
+      ON CONFLICT ("userId", "dimension", "bucket", "isBot", "value") DO UPDATE SET "clicks" = "AccountDimensionBucket"."clicks" + excluded."clicks"
+      RETURNING 1
+    ),
+    account_dimension_days AS (
+      INSERT INTO "AccountDimensionDay" ("userId", "dimension", "day", "isBot", "value", "clicks")
+      SELECT c0, c1, c2, c3, c4, c5 FROM ${unnestOf(deltas.accountDimensionDays, ["text", "text", "date", "boolean", "text", "int"])}
+      ON CONFLICT ("userId", "dimension", "day", "isBot", "value") DO UPDATE SET "clicks" = "AccountDimensionDay"."clicks" + excluded."clicks"
+      RETURNING 1
+    ),
+    account_visitors AS (
+      INSERT INTO "AccountDailyVisitor" AS v ("userId", "day", "kind", "visitorHash", "firstAt", "lastAt")
+      SELECT c0, c1, c2, c3, c4 AT TIME ZONE 'UTC', c5 AT TIME ZONE 'UTC'
+      FROM ${unnestOf(deltas.accountVisitors, ["text", "date", "text", "text", "timestamptz", "timestamptz"])}
+      ON CONFLICT ("userId", "day", "kind", "visitorHash") DO UPDATE
+        SET "firstAt" = least(v."firstAt", excluded."firstAt"), "lastAt" = greatest(v."lastAt", excluded."lastAt")
+        WHERE excluded."firstAt" < v."firstAt" OR excluded."lastAt" > v."lastAt"
+      -- xmax = 0 only on a row inserted now: a visitor already seen that day (by any worker) is not counted again.
+      RETURNING v."userId", v.day, v.kind, (v.xmax = 0) AS inserted
+    ),
+    account_uniques AS (
+      INSERT INTO "AccountDailyUniques" AS u ("userId", "day", "kind", "visitors")
+      SELECT "userId", day, kind, count(*) FROM account_visitors WHERE inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+      ON CONFLICT ("userId", "day", "kind") DO UPDATE SET "visitors" = u."visitors" + excluded."visitors"
+      RETURNING 1
+    ),
     new_visitors AS (
       INSERT INTO "LinkDailyVisitor" ("linkId", "day", "visitorHash")
-      SELECT DISTINCT "linkId", day, "visitorHash" FROM inserted WHERE NOT "isBot" ORDER BY 1, 2, 3
+      SELECT c0, c1, c2 FROM ${unnestOf(deltas.linkVisitors, ["text", "date", "text"])}
       ON CONFLICT DO NOTHING
       RETURNING "linkId", "day"
-    ),
-    counts AS (
-      SELECT "linkId", day, count(*) FILTER (WHERE NOT "isBot") AS clicks, count(*) FILTER (WHERE "isBot") AS bots
-      FROM inserted GROUP BY 1, 2
     ),
     uniques AS (
       SELECT "linkId", "day", count(*) AS uniques FROM new_visitors GROUP BY 1, 2
     ),
-    rollups AS (
+    link_days AS (
       INSERT INTO "LinkDailyStat" ("linkId", "day", "clicks", "uniqueVisitors", "botClicks")
-      SELECT c."linkId", c.day, c.clicks, coalesce(u.uniques, 0), c.bots
-      FROM counts c LEFT JOIN uniques u ON u."linkId" = c."linkId" AND u."day" = c.day
+      SELECT d.link_id, d.day, d.clicks, coalesce(u.uniques, 0), d.bots
+      FROM (SELECT c0 AS link_id, c1 AS day, c2 AS clicks, c3 AS bots FROM ${unnestOf(deltas.linkDays, ["text", "date", "int", "int"])}) d
+        LEFT JOIN uniques u ON u."linkId" = d.link_id AND u.day = d.day
       ORDER BY 1, 2
       ON CONFLICT ("linkId", "day") DO UPDATE SET
         "clicks" = "LinkDailyStat"."clicks" + excluded."clicks",
@@ -129,18 +228,11 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
     ),
     totals AS (
       UPDATE "Link" SET "totalClicks" = "Link"."totalClicks" + t.clicks
-      FROM (SELECT "linkId", sum(clicks)::bigint AS clicks FROM counts GROUP BY 1 HAVING sum(clicks) > 0 ORDER BY 1) t
-      WHERE "Link".id = t."linkId"
+      FROM (SELECT c0 AS link_id, c1 AS clicks FROM ${unnestOf(deltas.linkTotals, ["text", "bigint"])}) t
+      WHERE "Link".id = t.link_id
       RETURNING 1
     )
-    SELECT
-      (SELECT count(*) FROM inserted) AS inserted,
-      (SELECT count(*) FROM batch) - (SELECT count(*) FROM live) AS orphaned,
-      (SELECT count(*) FROM rollups) AS rollups,
-      (SELECT count(*) FROM dimension_rollups) AS dimension_rollups,
-      (SELECT count(*) FROM account_buckets) + (SELECT count(*) FROM account_dimension_buckets) + (SELECT count(*) FROM account_dimension_days) + (SELECT count(*) FROM account_uniques) AS account_rollups,
-      (SELECT count(*) FROM totals) AS totals`;
-  const inserted = Number(result?.inserted ?? 0);
-  const orphaned = Number(result?.orphaned ?? 0);
-  return { inserted, duplicates: events.length - inserted - orphaned, orphaned };
+    SELECT (SELECT count(*) FROM click_rollups) + (SELECT count(*) FROM account_buckets) + (SELECT count(*) FROM account_dimension_buckets)
+      + (SELECT count(*) FROM account_dimension_days) + (SELECT count(*) FROM account_uniques) + (SELECT count(*) FROM link_days)
+      + (SELECT count(*) FROM totals) AS rows`;
 }

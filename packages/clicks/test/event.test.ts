@@ -90,16 +90,36 @@ describe("enrichment", () => {
 });
 
 describe("the redirect's stream arguments", () => {
-  it("are the stream fields of the draft in the stream's order, without the link id and the visitor hash, as the script's XADD names them", () => {
-    const { linkId: _linkId, ...draft } = { ...event, ip: "198.51.100.4", trigger: "qr" as const, visitorHash: null };
+  const { linkId: _linkId, ...draft } = { ...event, ip: "198.51.100.4", trigger: "qr" as const, visitorHash: null };
+  const names = clickStreamFieldOrder.filter((key) => key !== "linkId" && key !== "visitorHash");
+  const packedNames = names.filter((key) => key !== "occurredAt");
+  /** What the script's Lua does with the two arguments, in JavaScript: the entry a worker reads. */
+  const unpacked = (args: [string, string]) =>
+    Object.fromEntries([["linkId", "l1"], ["occurredAt", args[0]], ...args[1].split("\0").map((value, index) => [packedNames[index], value])]);
+
+  it("are occurredAt, then the draft's other stream fields packed in the stream's order (no link id, no visitor hash)", () => {
     const fields = clickEventToStreamFields({ ...draft, linkId: "l1" });
-    const names = clickStreamFieldOrder.filter((key) => key !== "linkId" && key !== "visitorHash");
-    expect(clickDraftArgs(draft)).toEqual(names.map((key) => fields[key]));
-    expect(clickStreamXaddLua("KEYS[2]", "link.id", 3)).toBe(
-      `redis.call('XADD', KEYS[2], '*', 'linkId', link.id, ${names.map((key, index) => `'${key}', ARGV[${3 + index}]`).join(", ")})`,
-    );
+    const args = clickDraftArgs(draft);
+    expect(args).toEqual([fields.occurredAt, packedNames.map((key) => fields[key]).join("\0")]);
     // Read back as the worker reads it: the same event, with no hash yet (ingestion computes it).
-    const written = Object.fromEntries([["linkId", "l1"], ...names.map((key, index) => [key, clickDraftArgs(draft)[index]])]);
-    expect(clickEventFromStreamFields(written)).toEqual({ ...draft, linkId: "l1", visitorHash: null });
+    expect(clickEventFromStreamFields(unpacked(args))).toEqual({ ...draft, linkId: "l1", visitorHash: null });
+    // Empty fields keep their place.
+    const bare = { ...draft, referrer: null, userAgent: null, country: null, ip: null };
+    expect(clickEventFromStreamFields(unpacked(clickDraftArgs(bare)))).toEqual({ ...bare, linkId: "l1", visitorHash: null });
+  });
+
+  it("never carry the separator inside a field: a NUL in a value is removed, so every field lands in its own place", () => {
+    const args = clickDraftArgs({ ...draft, userAgent: "Bot\0/1\0", referrer: "\0" });
+    expect(args[1].split("\0")).toHaveLength(packedNames.length);
+    expect(clickEventFromStreamFields(unpacked(args))).toMatchObject({ userAgent: "Bot/1", referrer: null, ip: "198.51.100.4", trigger: "qr" });
+  });
+
+  it("are written by the script's XADD under the stream's field names, in the stream's order", () => {
+    const lua = clickStreamXaddLua("KEYS[2]", "link.id", "ARGV[1]", "ARGV[2]");
+    const xadd = lua.slice(lua.indexOf("redis.call('XADD'"));
+    expect(xadd).toBe(
+      `redis.call('XADD', KEYS[2], '*', 'linkId', link.id, ${names.map((key) => `'${key}', ${key === "occurredAt" ? "ARGV[1]" : `fields[${packedNames.indexOf(key) + 1}]`}`).join(", ")})`,
+    );
+    expect(lua).toContain("local packed, fields, from = ARGV[2], {}, 1");
   });
 });

@@ -132,6 +132,16 @@ describe("ingestClickEvents", () => {
     expect(await db.linkDailyStat.aggregate({ _sum: { clicks: true } })).toEqual({ _sum: { clicks: 3 } });
   });
 
+  it("stores values with quotes, backslashes, commas, braces and NULL-like words exactly (the batch travels as array literals)", async () => {
+    const odd = "Mozilla/5.0 \"quoted\" \\back\\slash, {braced} NULL; 'single' (compatible; x)";
+    const event = click({ userAgent: odd, referrer: 'https://odd.example/?q="a\\b"', visitorHash: 'v"1\\,{NULL}' });
+    expect(await ingestClickEvents(db, [event])).toEqual({ inserted: 1, duplicates: 0, orphaned: 0 });
+    const row = await db.click.findUniqueOrThrow({ where: { eventId: event.eventId } });
+    expect([row.userAgent, row.referrerHost, row.visitorHash]).toEqual([odd, "odd.example", 'v"1\\,{NULL}']);
+    expect((await db.linkDailyVisitor.findFirstOrThrow()).visitorHash).toBe('v"1\\,{NULL}');
+    expect((await db.accountDailyVisitor.findMany({ select: { visitorHash: true } })).map((v) => v.visitorHash)).toEqual(['v"1\\,{NULL}', 'v"1\\,{NULL}']);
+  });
+
   it("skips events of links deleted for good instead of failing the batch", async () => {
     const gone = links[2]!;
     await db.link.delete({ where: { id: gone } });

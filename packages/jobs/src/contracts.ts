@@ -95,6 +95,15 @@ export const jobContracts = {
    * recorded, so each row creates at most one link.
    */
   "links.import": z.object({ importId: z.string().min(1).max(64) }),
+  /**
+   * Write an export's file (issue 17): its rows a page at a time through the
+   * owner's procedures, gzip-compressed into ExportChunk rows. Enqueued with
+   * the export's row; a run cut short (worker killed) is run again from the
+   * start under a new run id, so a file is never a mix of two runs.
+   */
+  "exports.run": z.object({ exportId: z.string().min(1).max(64) }),
+  /** Scheduled (crontab, every 10 minutes): delete expired exports and fail stalled ones. */
+  "exports.cleanUp": cronPayload,
   /** Scheduled (crontab, every 10 minutes): delete the accounts whose deletion date has passed. */
   "accounts.purgeDue": cronPayload,
   /** Scheduled (crontab, hourly): delete finished webhook deliveries past the log's limits (days, newest per endpoint). */
@@ -107,6 +116,8 @@ export const jobContracts = {
   "clicks.trimStream": cronPayload,
   /** Scheduled (crontab, hourly): delete raw clicks past the retention period; rollups stay. */
   "clicks.deleteOld": cronPayload,
+  /** Scheduled (crontab, every 10 minutes): compact closed UTC days of clicks into the tiers filtered dashboards read. */
+  "analytics.compact": cronPayload,
 } as const;
 
 export type JobName = keyof typeof jobContracts;

@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import { clickDraftArgs, clickStreamXaddLua, countedVisitLua, type ClickDraft } from "@hop/clicks";
 import type { Database, Prisma } from "@hop/db";
-import { redisKeys, type Redis } from "@hop/redis";
+import { luaScript, redisKeys, runLuaScript, type Redis } from "@hop/redis";
 import { asCachedLink, fillLinkCache, isOpenLink, missingLinkMarker, toCachedLink, writeHoldPrefix, type CachedLink } from "./cache";
 
 export type { ClickDraft };
@@ -18,27 +17,17 @@ export interface LinkLookup {
 // visit counts as a click (@hop/clicks' rule: no password, not expired),
 // append the event to the clicks stream. The XADD (field names and order)
 // comes from @hop/clicks, with the link id taken from the cached entry.
-const lookUpAndRecordScript = `
+// Named once, at load, by its SHA1: every visit sends EVALSHA straight away (over TCP with no @upstash/redis
+// Command, see runLuaScript), and the text only when Redis answers NOSCRIPT.
+const lookUpAndRecordScript = luaScript(`
 local cached = redis.call('GET', KEYS[1])
 if not cached or cached == '${missingLinkMarker}' or string.sub(cached, 1, ${writeHoldPrefix.length}) == '${writeHoldPrefix}' then return cached end
 local link = cjson.decode(cached)
-local now = tonumber(ARGV[2]) -- occurredAt, the second field of clickDraftArgs
+local now = tonumber(ARGV[1]) -- occurredAt, the first of clickDraftArgs
 if ${countedVisitLua("link", "now")} then
-  ${clickStreamXaddLua("KEYS[2]", "link.id", 1)}
+  ${clickStreamXaddLua("KEYS[2]", "link.id", "ARGV[1]", "ARGV[2]")}
 end
-return cached`;
-
-// Named once, at load, with the SHA1 Redis gives it: every visit sends EVALSHA straight away (no per-call
-// digest or init promise, as @upstash/redis's Script has), and the text only when Redis answers NOSCRIPT.
-const lookUpAndRecordSha = createHash("sha1").update(lookUpAndRecordScript).digest("hex");
-async function lookUpAndRecord(redis: Redis, keys: string[], args: string[]): Promise<unknown> {
-  try {
-    return await redis.evalsha(lookUpAndRecordSha, keys, args);
-  } catch (error) {
-    if (!(error instanceof Error) || !/NOSCRIPT/i.test(error.message)) throw error;
-    return redis.eval(lookUpAndRecordScript, keys, args);
-  }
-}
+return cached`);
 
 function parseCached(value: unknown): CachedLink | null | undefined {
   if (value === null || value === undefined) return undefined;
@@ -70,7 +59,7 @@ export async function lookUpLink(deps: { db: Database; redis: Redis }, slug: str
   try {
     if (click) {
       const args = clickDraftArgs(click);
-      cached = parseCached(await lookUpAndRecord(deps.redis, [redisKeys.link(slug), redisKeys.clickStream()], args));
+      cached = parseCached(await runLuaScript(deps.redis, lookUpAndRecordScript, [redisKeys.link(slug), redisKeys.clickStream()], args));
     } else {
       cached = parseCached(await deps.redis.get(redisKeys.link(slug)));
     }

@@ -76,6 +76,18 @@ describe("lookUpLink", () => {
     ]);
   });
 
+  it("records every field through the script's packed argument: empty ones, pattern characters and non-ASCII text, a NUL removed", async () => {
+    const link = await db.link.create({ data: { slug: "packed", url: "https://example.com/k", userId } });
+    await cacheLink(redis.redis, "packed", toCachedLink(link));
+    const odd = draft({ referrer: "https://ref.example/%d?a=1&b=[x]", userAgent: "Bøt (.*%s) \0v2", country: null, ip: null, trigger: "link" });
+    const empty = draft({ referrer: null, userAgent: null, country: null, ip: null });
+    for (const click of [odd, empty]) expect((await lookUpLink(deps(), "packed", click)).clickRecorded).toBe(true);
+    expect(await streamEvents()).toEqual([
+      { ...odd, userAgent: "Bøt (.*%s) v2", linkId: link.id },
+      { ...empty, linkId: link.id },
+    ]);
+  });
+
   it("does not record HEAD (no click), locked or expired links in the script", async () => {
     const locked = await db.link.create({ data: { slug: "locked", url: "https://example.com/l", userId, passwordHash: "$argon2id$fake" } });
     const expired = await db.link.create({ data: { slug: "old", url: "https://example.com/o", userId, expiresAt: new Date(Date.now() - 1000) } });

@@ -239,20 +239,31 @@ export class RedisExecutor {
   }
 }
 
-const corkedThisTick = new WeakSet<Redis>();
+const corkedThisTurn = new WeakSet<Redis>();
+/**
+ * Node's own, taken when this module loads: Next 16 replaces the global
+ * setImmediate when its server loads (after every module of the web's
+ * bundle ran) with a scheduler that asks on each call whether a render runs.
+ */
+const flushLater = setImmediate;
 
 /**
- * Commands sent in one tick of the event loop leave in one write, not one
+ * Commands sent in one turn of the event loop leave in one write, not one
  * write each: a socket write costs more than encoding a command, and under
- * load many requests arrive in the same tick (node-redis does the same).
+ * load many requests arrive in the same turn. The flush waits for the check
+ * phase (setImmediate), not the end of the tick: Node drains the tick queue
+ * after each I/O callback, and each HTTP request (a redirect's one command)
+ * arrives in a callback of its own, so flushing per tick wrote once per
+ * request. The poll phase does not block while an immediate is pending, so
+ * no command waits for I/O to be flushed.
  */
 function coalesceWrites(connection: Redis): void {
-  if (corkedThisTick.has(connection) || connection.status !== "ready") return;
+  if (corkedThisTurn.has(connection) || connection.status !== "ready") return;
   const stream = connection.stream;
-  corkedThisTick.add(connection);
+  corkedThisTurn.add(connection);
   stream.cork();
-  process.nextTick(() => {
-    corkedThisTick.delete(connection);
+  flushLater(() => {
+    corkedThisTurn.delete(connection);
     stream.uncork();
   });
 }

@@ -1,6 +1,7 @@
 import { RedisExecutor } from "@hop/redis-protocol";
 import { Redis } from "@upstash/redis";
 import type { RedisEnv } from "./env";
+import { registerScriptExecutor } from "./scripts";
 import { TcpRequester } from "./tcp-requester";
 
 export type RedisTransport = "tcp" | "http";
@@ -55,7 +56,9 @@ export function createRedisClient(env: RedisEnv, options: RedisClientOptions = {
       ...(options.onConnectionError ? { onConnectionError: options.onConnectionError } : {}),
     });
     const requester = new TcpRequester(executor);
-    return { redis: options.rawReplies ? new RawReplyRedis(requester) : new Redis(requester), transport: "tcp", close: () => executor.close() };
+    const redis = options.rawReplies ? new RawReplyRedis(requester) : new Redis(requester);
+    registerScriptExecutor(redis, executor);
+    return { redis, transport: "tcp", close: () => executor.close() };
   }
   if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN) {
     const redis = new Redis({

@@ -9,10 +9,12 @@ import { fetchLinkMetadata } from "./fetch-link-metadata";
 import { runProbe } from "./probe";
 import { deleteOldClicks, markExpiredLinks, trimClickStream } from "./scheduled";
 import { purgeDueAccounts } from "@hop/accounts";
+import { compactClosedDays } from "@hop/clicks";
 import { type DeliveryLogLimits, pruneWebhookDeliveries, sendPendingClicks } from "@hop/webhooks";
 import { deliverWebhook, type WebhookDeliverySettings } from "../webhooks/deliver";
 import { runLinkImport } from "./link-import";
-import { failAbandonedImports } from "@hop/api";
+import { cleanUpExports, failAbandonedImports } from "@hop/api";
+import { runExportJob } from "./export";
 
 export { cronItems } from "./scheduled";
 
@@ -28,6 +30,8 @@ export interface TaskDeps {
   metadataFetch: SafeFetchOptions;
   webhooks: WebhookDeliverySettings;
   webhookLog: DeliveryLogLimits;
+  /** Hours an export's file is kept once ready (EXPORT_RETENTION_HOURS). */
+  exportRetentionHours: number;
 }
 
 /**
@@ -38,7 +42,15 @@ export interface TaskDeps {
 export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
   // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
   const scheduled = async (
-    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue" | "imports.failAbandoned" | "webhook.pruneDeliveries",
+    name:
+      | "links.markExpired"
+      | "clicks.trimStream"
+      | "clicks.deleteOld"
+      | "accounts.purgeDue"
+      | "imports.failAbandoned"
+      | "webhook.pruneDeliveries"
+      | "exports.cleanUp"
+      | "analytics.compact",
     payload: unknown,
     work: () => Promise<Record<string, number>>,
   ) => {
@@ -60,6 +72,14 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
         { ...deps, signal: helpers.abortSignal ?? new AbortController().signal },
         { attempts: helpers.job.attempts, maxAttempts: helpers.job.max_attempts },
       ),
+    "exports.run": (payload: unknown, helpers: JobHelpers) =>
+      runExportJob(
+        parseJobPayload("exports.run", payload),
+        { ...deps, signal: helpers.abortSignal ?? new AbortController().signal },
+        { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts },
+      ),
+    "exports.cleanUp": (payload: unknown) =>
+      scheduled("exports.cleanUp", payload, () => cleanUpExports({ db: deps.db, retentionHours: deps.exportRetentionHours })),
     // A failed send throws, so graphile-worker retries it (up to the job's attempts) with backoff.
     "mail.passwordReset": (payload: unknown) => deps.mailer.send(passwordResetMail(parseJobPayload("mail.passwordReset", payload))),
     "mail.emailChange": (payload: unknown) => deps.mailer.send(emailChangeMail(parseJobPayload("mail.emailChange", payload))),
@@ -79,6 +99,8 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
     "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),
+    "analytics.compact": (payload: unknown) =>
+      scheduled("analytics.compact", payload, () => compactClosedDays(deps.db, { retentionDays: deps.clickRetentionDays })),
   } satisfies Record<JobName, (payload: unknown, helpers: JobHelpers) => Promise<void>>;
   return handlers;
 }

@@ -25,6 +25,10 @@ export const cronItems = parseCronItems(
       { match: "41 * * * *", task: "webhook.pruneDeliveries" },
       // Every 10 minutes: imports left RUNNING by a job whose attempts are used up are marked FAILED with the reason.
       { match: "*/10 * * * *", task: "imports.failAbandoned" },
+      // Every 10 minutes: expired exports go with their files; a stalled one is failed.
+      { match: "*/10 * * * *", task: "exports.cleanUp" },
+      // Every 10 minutes: closed UTC days of clicks compacted for filtered dashboards (and days a late click reopened).
+      { match: "*/10 * * * *", task: "analytics.compact" },
     ] satisfies Array<{ match: string; task: JobName }>
   ).map((item) => ({ ...item, identifier: item.task })),
 );

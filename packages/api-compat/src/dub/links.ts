@@ -54,14 +54,9 @@ function dateField(body: Record<string, unknown>, field: string): Date | null | 
   return date;
 }
 
-async function tagsByName(caller: Caller) {
-  return new Map((await caller.tags.list()).map((tag) => [tag.name, tag]));
-}
-
-/** A Hop link as dub's Link, its tags with their ids and colours. */
-async function dubLinks(caller: Caller, links: Link[]) {
-  const tags = links.some((link) => link.tags.length > 0) ? await tagsByName(caller) : new Map();
-  return links.map((link) => toDubLink(link, tags, hopWorkspaceId));
+/** Hop links as dub's Links (each carries its tags' ids and colours: no second call). */
+function dubLinks(links: Link[]) {
+  return links.map((link) => toDubLink(link, hopWorkspaceId));
 }
 
 /** Hop has one domain, its short-link host. */
@@ -104,7 +99,7 @@ export async function createLink(request: CompatRequest, ownHost: string): Promi
   const caller = await request.caller();
   const fields = await linkFields(caller, objectBody(await request.readJson()), ownHost);
   const link = await caller.links.create({ ...fields, url: fields.url as string });
-  const [view] = await dubLinks(caller, [link]);
+  const [view] = dubLinks([link]);
   return { status: 200, body: view };
 }
 
@@ -152,7 +147,7 @@ export async function createManyLinks(request: CompatRequest, ownHost: string): 
     }
   }
   const links = results.filter((result): result is Link => "slug" in result);
-  const views = new Map((await dubLinks(caller, links)).map((view) => [view.id, view]));
+  const views = new Map(dubLinks(links).map((view) => [view.id, view]));
   return { status: 200, body: results.map((result) => ("slug" in result ? views.get(result.id) : result)) };
 }
 
@@ -165,7 +160,7 @@ export async function getLink(request: CompatRequest, ownHost: string): Promise<
   refuseOtherDomain(query.get("domain") ?? undefined, ownHost);
   const caller = await request.caller();
   const link = linkId ? await caller.links.get({ id: linkId }) : await caller.links.bySlug({ slug: key ?? "" });
-  const [view] = await dubLinks(caller, [link]);
+  const [view] = dubLinks([link]);
   return { status: 200, body: view };
 }
 
@@ -192,14 +187,14 @@ export async function listLinks(request: CompatRequest, ownHost: string): Promis
     limit: pageSize,
     offset: (page - 1) * pageSize,
   });
-  return { status: 200, body: await dubLinks(caller, result.items) };
+  return { status: 200, body: dubLinks(result.items) };
 }
 
 export async function updateLink(request: CompatRequest, linkId: string, ownHost: string): Promise<CompatResponse> {
   const caller = await request.caller();
   const fields = await linkFields(caller, objectBody(await request.readJson()), ownHost);
   const link = await caller.links.update({ id: linkId, ...fields });
-  const [view] = await dubLinks(caller, [link]);
+  const [view] = dubLinks([link]);
   return { status: 200, body: view };
 }
 
@@ -223,7 +218,7 @@ export async function upsertLink(request: CompatRequest, ownHost: string): Promi
   const candidates = await caller.links.list({ search: fields.url.slice(0, 200), sort: "oldest", limit: 100 });
   const existing = candidates.items.find((link) => link.url === normalised);
   const link = existing ? await caller.links.update({ id: existing.id, ...fields }) : await caller.links.create({ ...fields, url: fields.url });
-  const [view] = await dubLinks(caller, [link]);
+  const [view] = dubLinks([link]);
   return { status: 200, body: view };
 }
 

@@ -18,7 +18,7 @@ export const toDubTag = (tag: Pick<Tag, "id" | "name" | "color">) => ({ id: tag.
  * empty value; the password is never given back, only whether there is one
  * (dub's field carries it in clear, Hop keeps only a hash).
  */
-export function toDubLink(link: Link, tagsByName: ReadonlyMap<string, Pick<Tag, "id" | "name" | "color">>, workspaceId: string) {
+export function toDubLink(link: Link, workspaceId: string) {
   const shortLink = new URL(link.shortUrl);
   return {
     id: link.id,
@@ -46,10 +46,7 @@ export function toDubLink(link: Link, tagsByName: ReadonlyMap<string, Pick<Tag, 
     android: null,
     geo: null,
     publicStats: false,
-    tags: link.tags.flatMap((name) => {
-      const tag = tagsByName.get(name);
-      return tag ? [toDubTag(tag)] : [];
-    }),
+    tags: link.tagDetails.map(toDubTag),
     folderId: null,
     comments: null,
     shortLink: link.shortUrl,

@@ -27,6 +27,7 @@ import {
   type Me,
 } from "@hop/validators";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { holdAccountApiKeys, refreshAccountApiKeys } from "../api-keys/authenticate";
 import type { TRPCContext } from "../context";
 import { enforceRateLimit, fieldError, isUniqueViolation } from "../errors";
 import { protectedProcedure, publicProcedure, signedInProcedure } from "../trpc";
@@ -312,6 +313,8 @@ export const authRouter = {
     const slugs = (await ctx.db.link.findMany({ where: { userId }, select: { slug: true } })).map((link) => link.slug);
     const hold = await holdSlugs(ctx, slugs);
     try {
+      // The account's API keys stop vouching for it before the schedule commits: each call then reads PostgreSQL and is refused.
+      await holdAccountApiKeys(ctx, userId);
       await advanceSessionEpoch(ctx.redis, { userId, keepSessionId: null, ttlSeconds: ctx.sessionConfig.ttlSeconds });
       await ctx.db.$transaction(async (tx) => {
         await tx.user.update({ where: { id: userId }, data: { deletionScheduledFor } });
@@ -353,6 +356,8 @@ export const authRouter = {
     const hold = await holdSlugs(ctx, slugs);
     try {
       const user = await ctx.db.user.update({ where: { id: userId }, data: { deletionScheduledFor: null }, select: meColumns });
+      // Its API keys' entries, filled while it was scheduled, are refilled vouching for it (only speed hangs on this).
+      await refreshAccountApiKeys(ctx, userId).catch(() => undefined);
       return { ...user, sessionId };
     } finally {
       await publishLinkCache(

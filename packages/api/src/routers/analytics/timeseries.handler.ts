@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { Prisma } from "@hop/db";
 import type { ProtectedContext } from "../../trpc";
 import { accountBucketsSql, usesAccountRollups } from "./account";
+import { compactedBucketsSql, compactedPlan } from "./compacted";
 import { resolvePeriod, type ResolvedPeriod } from "./period";
 import { resolveScope, rollupRangeSql, scopeSql } from "./scope";
 
@@ -26,7 +27,8 @@ export interface AnalyticsTimeSeries {
  * quarter hours each fall inside one local hour in every zone (offsets are
  * whole quarter hours), so local hours and days are exact. On a DST change a
  * skipped local hour is a zero bucket and a repeated one holds both hours.
- * Without filters the account's own quarter hours are read (96 rows a day).
+ * Without filters the account's own quarter hours are read (96 rows a day);
+ * under one filter the compacted days' quarter hours (compacted.ts).
  */
 export async function analyticsTimeSeriesHandler({
   ctx,
@@ -40,9 +42,12 @@ export async function analyticsTimeSeriesHandler({
   const tz = period.timezone;
   const unit = period.granularity;
   const step = `1 ${unit}`;
+  const plan = usesAccountRollups(scope) ? null : await compactedPlan(ctx, scope, period.from, period.to);
   const source = usesAccountRollups(scope)
     ? accountBucketsSql(scope, period.from, period.to)
-    : Prisma.sql`SELECT r.bucket, r.clicks FROM "ClickRollup" r WHERE ${scopeSql(scope, "rollup")} AND ${rollupRangeSql(period.from, period.to)}`;
+    : plan
+      ? compactedBucketsSql(scope, plan, period.from, period.to)
+      : Prisma.sql`SELECT r.bucket, r.clicks FROM "ClickRollup" r WHERE ${scopeSql(scope, "rollup")} AND ${rollupRangeSql(period.from, period.to)}`;
   const rows = await ctx.db.$queryRaw<{ local: string; start: Date; clicks: bigint }[]>`
     WITH series AS (
       SELECT generate_series(date_trunc(${unit}, ${period.localFrom}::timestamp), ${period.localTo}::timestamp - interval '1 microsecond', ${step}::interval) AS local_start

@@ -3,6 +3,7 @@ import type { AnalyticsDimension, analyticsTopInput } from "@hop/validators";
 import type { z } from "zod";
 import type { ProtectedContext } from "../../trpc";
 import { accountDimensionSql, usesAccountRollups } from "./account";
+import { compactedPlan, compactedTopSql } from "./compacted";
 import { resolvePeriod, type ResolvedPeriod } from "./period";
 import { dimensionSql, resolveScope, rollupRangeSql, scopeSql } from "./scope";
 
@@ -25,19 +26,28 @@ export interface AnalyticsTop {
 /**
  * The top values of one dimension in the period, from the rollups. A link
  * with two tags counts under both tags (tags overlap; their sum can pass
- * the total). Without filters the per-account rollups answer (account.ts).
+ * the total). Without filters the per-account rollups answer (account.ts),
+ * under one filter the compacted days where a tier pairs the two dimensions (compacted.ts).
  */
 export async function analyticsTopHandler({ ctx, input }: { ctx: ProtectedContext; input: z.output<typeof analyticsTopInput> }): Promise<AnalyticsTop> {
   const scope = await resolveScope(ctx, input);
   const period = await resolvePeriod(ctx, input.period, input.timezone);
   const where = Prisma.sql`${scopeSql(scope, "rollup")} AND ${rollupRangeSql(period.from, period.to)}`;
-  const rows = usesAccountRollups(scope)
+  const inner = input.dimension === "tag" ? "link" : input.dimension;
+  const plan = usesAccountRollups(scope) ? null : await compactedPlan(ctx, scope, period.from, period.to);
+  // (value, clicks) rows to sum by value, from the per-account or compacted tiers; null: ClickRollup alone.
+  const tiered = usesAccountRollups(scope)
+    ? accountDimensionSql(scope, inner, period.from, period.to)
+    : plan
+      ? compactedTopSql(scope, plan, inner, period.from, period.to)
+      : null;
+  const rows = tiered
     ? await ctx.db.$queryRaw<{ value: string; clicks: bigint }[]>(
         input.dimension === "tag"
           ? Prisma.sql`SELECT t.name AS value, sum(x.clicks)::bigint AS clicks
-              FROM (${accountDimensionSql(scope, "link", period.from, period.to)}) x JOIN "LinkTag" lt ON lt."linkId" = x.value JOIN "Tag" t ON t.id = lt."tagId"
+              FROM (${tiered}) x JOIN "LinkTag" lt ON lt."linkId" = x.value JOIN "Tag" t ON t.id = lt."tagId"
               GROUP BY 1 HAVING sum(x.clicks) > 0 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`
-          : Prisma.sql`SELECT x.value, sum(x.clicks)::bigint AS clicks FROM (${accountDimensionSql(scope, input.dimension, period.from, period.to)}) x
+          : Prisma.sql`SELECT x.value, sum(x.clicks)::bigint AS clicks FROM (${tiered}) x
               GROUP BY 1 HAVING sum(x.clicks) > 0 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`,
       )
     : input.dimension === "tag"

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { ProtectedContext } from "../../trpc";
 import { Prisma } from "@hop/db";
 import { accountBucketsSql, usesAccountRollups } from "./account";
+import { compactedBucketsSql, compactedPlan, compactedUniqueVisitors } from "./compacted";
 import { accountUniqueVisitors } from "./uniques";
 import { resolvePeriod, type ResolvedPeriod } from "./period";
 import { rawRangeSql, rollupRangeSql, scopeSql, type ClickScope, resolveScope } from "./scope";
@@ -13,13 +14,22 @@ export interface PeriodTotals {
   uniqueVisitors: number;
 }
 
-/** Clicks from the rollups (the account's own without filters); unique visitors from the account's visitor days where exact (uniques.ts), else the raw clicks' daily hashes. */
+/**
+ * Clicks from the rollups (the account's own without filters, the compacted days' under one filter, compacted.ts);
+ * unique visitors from the account's visitor days or the compacted days where exact, else the raw clicks' daily hashes.
+ */
 export async function periodTotals(ctx: ProtectedContext, scope: ClickScope, from: Date, to: Date): Promise<PeriodTotals> {
+  const plan = usesAccountRollups(scope) ? null : await compactedPlan(ctx, scope, from, to);
   const rows = usesAccountRollups(scope)
     ? accountBucketsSql(scope, from, to)
-    : Prisma.sql`SELECT r.clicks FROM "ClickRollup" r WHERE ${scopeSql(scope, "rollup")} AND ${rollupRangeSql(from, to)}`;
-  const [clicks] = await ctx.db.$queryRaw<{ clicks: bigint | null }[]>`SELECT sum(x.clicks)::bigint AS clicks FROM (${rows}) x`;
-  const uniqueVisitors = (await accountUniqueVisitors(ctx, scope, from, to)) ?? (await rawUniqueVisitors(ctx, scope, from, to));
+    : plan
+      ? compactedBucketsSql(scope, plan, from, to)
+      : Prisma.sql`SELECT r.clicks FROM "ClickRollup" r WHERE ${scopeSql(scope, "rollup")} AND ${rollupRangeSql(from, to)}`;
+  const [[clicks], uniques] = await Promise.all([
+    ctx.db.$queryRaw<{ clicks: bigint | null }[]>`SELECT sum(x.clicks)::bigint AS clicks FROM (${rows}) x`,
+    plan ? compactedUniqueVisitors(ctx, scope, plan, from, to) : accountUniqueVisitors(ctx, scope, from, to),
+  ]);
+  const uniqueVisitors = uniques ?? (await rawUniqueVisitors(ctx, scope, from, to));
   return { clicks: Number(clicks?.clicks ?? 0), uniqueVisitors };
 }
 

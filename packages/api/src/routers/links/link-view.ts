@@ -1,8 +1,8 @@
 import type { Prisma } from "@hop/db";
 import { destinationUrl, redirectStatusCode, utmFromColumns } from "@hop/links";
 
-/** What every links procedure loads with a link: its tags' names. */
-export const linkWithTags = { tags: { select: { tag: { select: { name: true, color: true } } } } } as const satisfies Prisma.LinkInclude;
+/** What every links procedure loads with a link: its tags (id, name, colour). */
+export const linkWithTags = { tags: { select: { tag: { select: { id: true, name: true, color: true } } } } } as const satisfies Prisma.LinkInclude;
 export type LinkWithTags = Prisma.LinkGetPayload<{ include: typeof linkWithTags }>;
 
 /**
@@ -30,6 +30,7 @@ export function toLinkView(link: LinkWithTags, shortLinkBaseUrl: string) {
     redirectStatus: redirectStatusCode(link.redirectStatus),
     utm,
     tags: link.tags.map(({ tag }) => tag.name).sort((a, b) => a.localeCompare(b)),
+    tagDetails: link.tags.map(({ tag }) => ({ id: tag.id, name: tag.name, color: tag.color })).sort((a, b) => a.name.localeCompare(b.name)),
     clicks: Number(link.totalClicks),
     createdAt: link.createdAt,
     updatedAt: link.updatedAt,

@@ -34,6 +34,8 @@ export const linkViewSchema = z
       content: z.string().optional(),
     }),
     tags: z.array(z.string()),
+    /** The same tags with their ids and colours (what tag-aware clients, e.g. dub's, show), in the same order. */
+    tagDetails: z.array(z.object({ id: z.string(), name: z.string(), color: z.string() })),
     clicks: z.number().int(),
     createdAt: timestamp,
     updatedAt: timestamp,

@@ -3,14 +3,12 @@ import { holdLinkCache } from "@hop/links";
 import { TRPCError } from "@trpc/server";
 import type { TRPCContext } from "../../context";
 import { fieldError } from "../../errors";
-import { linkWithTags, type LinkWithTags } from "./link-view";
+import type { LinkWithTags } from "./link-view";
+import { readOwnLink } from "./own-link-query";
 
 /** The caller's own live link, or NOT_FOUND (another user's link is as invisible as a missing one). */
 export async function findOwnLink(ctx: Pick<TRPCContext, "db">, userId: string, id: string, options: { deleted?: boolean } = {}): Promise<LinkWithTags> {
-  const link = await ctx.db.link.findFirst({
-    where: { id, userId, deletedAt: options.deleted ? { not: null } : null },
-    include: linkWithTags,
-  });
+  const link = await readOwnLink(ctx.db, userId, { id }, { deleted: options.deleted ?? false });
   if (!link) throw new TRPCError({ code: "NOT_FOUND", message: "That link does not exist or was deleted" });
   return link;
 }

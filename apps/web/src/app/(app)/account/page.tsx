@@ -6,6 +6,7 @@ import { PageHeader } from "../_components/page-header";
 import { ApiKeysCard } from "./_components/api-keys-card";
 import { ChangePasswordCard } from "./_components/change-password-card";
 import { DeleteAccountCard } from "./_components/delete-account-card";
+import { ExportsCard } from "./_components/exports-card";
 import { ProfileCard } from "./_components/profile-card";
 import { SessionsCard } from "./_components/sessions-card";
 import { SignOutButton } from "./_components/sign-out-button";
@@ -36,6 +37,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Acco
       <SessionsCard />
       <ChangePasswordCard />
       <ApiKeysCard />
+      <ExportsCard />
       <WebhooksLinkCard />
       <DeleteAccountCard
         key={open === "delete" ? "open" : "closed"}

@@ -1,11 +1,12 @@
 "use client";
 
-import type { AnalyticsDimension, AnalyticsFilter } from "@hop/validators";
-import { keepPreviousData, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { directClicksExportLimit, type AnalyticsDimension, type AnalyticsFilter } from "@hop/validators";
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { Download, FileDown, Info, TriangleAlert } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert, AlertDescription } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { PreparedExport } from "~/components/exports/export-status";
 import { describeApiError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { apiPeriod, serializeAnalyticsView } from "~/lib/analytics-view";
@@ -147,6 +148,9 @@ export function AnalyticsDashboard({ linkId }: { linkId?: string }) {
     }
   };
   const rawQuery = serializeAnalyticsView({ ...view, filters, timezone: input.timezone });
+  // Up to directClicksExportLimit clicks (the rollups' count) download at once; more are prepared by a worker.
+  const rawDirect = (totals.data?.clicks ?? 0) <= directClicksExportLimit;
+  const prepareRaw = useMutation(trpc.exports.create.mutationOptions());
 
   const firstError = [totals, series, ...tops].find((query) => query.error)?.error;
   const empty = totals.data && totals.data.clicks === 0 && view.filters.length === 0;
@@ -160,14 +164,45 @@ export function AnalyticsDashboard({ linkId }: { linkId?: string }) {
             <Download aria-hidden="true" />
             Export CSV (ZIP)
           </Button>
-          <Button asChild variant="outline" size="sm">
-            <a href={`/api/analytics/clicks.csv?${rawQuery}`} download data-testid="export-raw">
+          {rawDirect ? (
+            <Button asChild variant="outline" size="sm">
+              <a href={`/api/analytics/clicks.csv?${rawQuery}`} download data-testid="export-raw">
+                <FileDown aria-hidden="true" />
+                Raw clicks CSV
+              </a>
+            </Button>
+          ) : (
+            <Button
+              variant="outline"
+              size="sm"
+              loading={prepareRaw.isPending}
+              onClick={() => prepareRaw.mutate({ kind: "clicks", query: input })}
+              data-testid="export-raw-prepare"
+            >
               <FileDown aria-hidden="true" />
-              Raw clicks CSV
-            </a>
-          </Button>
+              Prepare raw clicks CSV
+            </Button>
+          )}
         </div>
       </div>
+      {prepareRaw.data ? (
+        <Alert variant="info">
+          <Info aria-hidden="true" />
+          <AlertDescription className="grid w-full gap-2">
+            <span>
+              {totals.data?.clicks.toLocaleString()} clicks are more than a direct download carries: the file is being prepared, and stays listed under Account,
+              Exports.
+            </span>
+            <PreparedExport id={prepareRaw.data.id} />
+          </AlertDescription>
+        </Alert>
+      ) : null}
+      {prepareRaw.error ? (
+        <Alert variant="destructive">
+          <TriangleAlert aria-hidden="true" />
+          <AlertDescription>The export could not be started: {describeApiError(prepareRaw.error).message}</AlertDescription>
+        </Alert>
+      ) : null}
       {exportError ? (
         <Alert variant="destructive">
           <TriangleAlert aria-hidden="true" />

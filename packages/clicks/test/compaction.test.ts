@@ -1,0 +1,137 @@
+import { createDatabase, type Database } from "@hop/db";
+import { CleanupStack, createTestDatabase } from "@hop/test-harness";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compactClosedDays, ingestClickEvents, type ClickEvent } from "../src";
+
+// The worker's analytics.compact job (issue 13): closed UTC days of raw clicks
+// into AccountValueDay / AccountPairDay. Run by two workers at once it counts
+// nothing twice, a replay adds nothing, a late click reopens its day until the
+// next run, and days the retention job may be deleting are left alone.
+const cleanup = new CleanupStack();
+let url: string;
+let db: Database;
+let userId: string;
+let links: string[];
+
+const dayMs = 86_400_000;
+const day0 = Date.UTC(2026, 5, 1);
+const agents = [
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+];
+const countries = ["DE", "US", null];
+
+function clicks(prefix: string, count: number, from: number, spanMs: number): ClickEvent[] {
+  return Array.from({ length: count }, (_, index) => {
+    const occurredAt = new Date(from + ((index * 7_919_333) % spanMs));
+    return {
+      eventId: `${prefix}-${index}`,
+      linkId: links[index % links.length] as string,
+      occurredAt,
+      referrer: index % 4 === 0 ? null : `https://ref${index % 3}.example/`,
+      userAgent: agents[index % agents.length] ?? null,
+      country: countries[index % countries.length] ?? null,
+      visitorHash: `v${index % 17}-${occurredAt.toISOString().slice(0, 10)}`,
+      ip: null,
+      trigger: index % 5 === 0 ? "qr" : "link",
+    };
+  });
+}
+
+/** What the tiers hold for the account, in a form two states can be compared by. */
+async function tiers(): Promise<{ values: unknown[]; pairs: unknown[]; days: unknown[] }> {
+  return {
+    values: await db.$queryRaw`SELECT dimension, value, to_char(day, 'YYYY-MM-DD') AS day, kind, clicks, "quarterHours", "quarterClicks", visitors
+      FROM "AccountValueDay" WHERE "userId" = ${userId} ORDER BY 1, 2, 3, 4`,
+    pairs: await db.$queryRaw`SELECT "dimensionA", "valueA", "dimensionB", to_char(day, 'YYYY-MM-DD') AS day, "isBot", "valueB", clicks
+      FROM "AccountPairDay" WHERE "userId" = ${userId} ORDER BY 1, 2, 3, 4, 5, 6`,
+    days: await db.$queryRaw`SELECT to_char(day, 'YYYY-MM-DD') AS day, clicks FROM "AccountCompactedDay" WHERE "userId" = ${userId} ORDER BY 1`,
+  };
+}
+
+/** Per UTC day: clicks, human clicks and human visitors of one country, as the tiers say and as the raw clicks say. */
+async function countryDays(country: string): Promise<{ tiers: unknown[]; raw: unknown[] }> {
+  return {
+    tiers: await db.$queryRaw`
+      SELECT to_char(a.day, 'YYYY-MM-DD') AS day, a.clicks AS "all", h.clicks AS human, h.visitors,
+        (SELECT sum(q) FROM unnest(h."quarterClicks") q)::int AS "humanQuarters",
+        (SELECT sum(p.clicks) FROM "AccountPairDay" p WHERE p."userId" = a."userId" AND p."dimensionA" = 'country' AND p."valueA" = ${country}
+          AND p."dimensionB" = 'device' AND p.day = a.day)::int AS "pairAll"
+      FROM "AccountValueDay" a JOIN "AccountValueDay" h ON h."userId" = a."userId" AND h.dimension = a.dimension AND h.value = a.value AND h.day = a.day AND h.kind = 'human'
+      WHERE a."userId" = ${userId} AND a.dimension = 'country' AND a.value = ${country} AND a.kind = 'all' ORDER BY 1`,
+    raw: await db.$queryRaw`
+      SELECT to_char(c."occurredAt"::date, 'YYYY-MM-DD') AS day, count(*)::int AS "all", (count(*) FILTER (WHERE NOT c."isBot"))::int AS human,
+        (count(DISTINCT c."visitorHash") FILTER (WHERE NOT c."isBot"))::int AS visitors, (count(*) FILTER (WHERE NOT c."isBot"))::int AS "humanQuarters",
+        count(*)::int AS "pairAll"
+      FROM "Click" c WHERE c.country = ${country} AND c."occurredAt" < ${new Date(day0 + 3 * dayMs).toISOString()}::timestamptz AT TIME ZONE 'UTC' GROUP BY 1 ORDER BY 1`,
+  };
+}
+
+beforeAll(async () => {
+  url = await createTestDatabase();
+  db = createDatabase(url);
+  cleanup.defer(() => db.$disconnect());
+  userId = (await db.user.create({ data: { email: "compaction@example.com", passwordHash: "x" } })).id;
+  links = [];
+  for (const slug of ["c-a", "c-b", "c-c"]) links.push((await db.link.create({ data: { slug, url: `https://example.com/${slug}`, userId } })).id);
+  // Three closed days and part of a fourth (the open tail).
+  await ingestClickEvents(db, clicks("base", 900, day0, 3 * dayMs + 6 * 3_600_000));
+});
+afterAll(() => cleanup.run());
+
+describe("analytics.compact", () => {
+  const now = new Date(day0 + 3 * dayMs + 7 * 3_600_000);
+
+  it("two workers at once compact each closed day once, and match the raw clicks", async () => {
+    const second = createDatabase(url);
+    cleanup.defer(() => second.$disconnect());
+    const runs = await Promise.all([compactClosedDays(db, { now, retentionDays: 30 }), compactClosedDays(second, { now, retentionDays: 30 })]);
+    // Between them, each of the three closed days compacted once (whichever worker got its lock first); the open day not.
+    expect(runs.reduce((sum, run) => sum + run.accountDays, 0)).toBe(3);
+    const state = await tiers();
+    expect(state.days).toEqual([
+      { day: "2026-06-01", clicks: expect.any(Number) },
+      { day: "2026-06-02", clicks: expect.any(Number) },
+      { day: "2026-06-03", clicks: expect.any(Number) },
+    ]);
+    const de = await countryDays("DE");
+    expect(de.tiers).toEqual(de.raw);
+    expect(de.tiers).toHaveLength(3);
+  });
+
+  it("a replayed run adds nothing", async () => {
+    const before = await tiers();
+    expect(await compactClosedDays(db, { now, retentionDays: 30 })).toEqual({ days: 0, accountDays: 0 });
+    expect(await tiers()).toEqual(before);
+  });
+
+  it("a late click reopens its day; the next run recompacts that day alone, exactly", async () => {
+    const before = await tiers();
+    await ingestClickEvents(db, clicks("late", 7, day0 + dayMs, dayMs));
+    const [reopened] = await db.$queryRaw<{ live: number; compacted: number }[]>`
+      SELECT (SELECT sum(clicks)::int FROM "AccountDimensionDay" WHERE "userId" = ${userId} AND dimension = 'trigger' AND day = '2026-06-02') AS live,
+        (SELECT clicks FROM "AccountCompactedDay" WHERE "userId" = ${userId} AND day = '2026-06-02') AS compacted`;
+    expect(reopened?.live).toBe((reopened?.compacted ?? 0) + 7);
+    const second = createDatabase(url);
+    cleanup.defer(() => second.$disconnect());
+    const runs = await Promise.all([compactClosedDays(db, { now, retentionDays: 30 }), compactClosedDays(second, { now, retentionDays: 30 })]);
+    expect(runs.reduce((sum, run) => sum + run.accountDays, 0)).toBe(1);
+    const after = await tiers();
+    expect(after.days).toEqual(
+      (before.days as { day: string; clicks: number }[]).map((row) => (row.day === "2026-06-02" ? { ...row, clicks: row.clicks + 7 } : row)),
+    );
+    const de = await countryDays("DE");
+    expect(de.tiers).toEqual(de.raw);
+  });
+
+  it("leaves alone the days the retention job may be deleting", async () => {
+    const later = new Date(day0 + 40 * dayMs);
+    await ingestClickEvents(db, clicks("old", 5, day0 + 2 * dayMs, 3_600_000));
+    // Retention of 38 days from day 40: day 2 (reopened by these clicks) is past the margin, so it stays as it is.
+    expect(await compactClosedDays(db, { now: later, retentionDays: 38 })).toEqual({ days: 1, accountDays: 1 });
+    const [row] = await db.$queryRaw<{ day: string }[]>`
+      SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "AccountCompactedDay" WHERE "userId" = ${userId} ORDER BY "compactedAt" DESC, day LIMIT 1`;
+    expect(row?.day).toBe("2026-06-04");
+  });
+});

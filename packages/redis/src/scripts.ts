@@ -1,0 +1,52 @@
+import { createHash } from "node:crypto";
+import { encodeReply, type RedisExecutor } from "@hop/redis-protocol";
+import type { Redis } from "@upstash/redis";
+
+/** A Lua script named by the SHA1 of its text, computed once: runs send EVALSHA, and the text only when Redis lacks it. */
+export interface LuaScript {
+  readonly text: string;
+  readonly sha: string;
+}
+
+export function luaScript(text: string): LuaScript {
+  return { text, sha: createHash("sha1").update(text).digest("hex") };
+}
+
+/** The TCP executor behind each client createRedisClient made with TCP (HTTP clients have none). */
+const executors = new WeakMap<Redis, RedisExecutor>();
+
+export function registerScriptExecutor(redis: Redis, executor: RedisExecutor): void {
+  executors.set(redis, executor);
+}
+
+/**
+ * Runs a script. Over TCP the EVALSHA goes straight to the executor: the
+ * redirect runs one script per visit, and @upstash/redis's Command (class
+ * fields, one serialisation per argument), the REST request's validation and
+ * the reply's re-encoding cost more web CPU than the write itself. Over HTTP
+ * it goes through @upstash/redis as any command. Rejects like any command
+ * when Redis is away.
+ */
+export async function runLuaScript(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  const executor = executors.get(redis);
+  if (!executor) return runOverClient(redis, script, keys, args);
+  try {
+    return encodeReply(await executor.run(["EVALSHA", script.sha, String(keys.length), ...keys, ...args]), "utf8");
+  } catch (error) {
+    if (!isNoScript(error)) throw error;
+    return encodeReply(await executor.run(["EVAL", script.text, String(keys.length), ...keys, ...args]), "utf8");
+  }
+}
+
+async function runOverClient(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(script.sha, [...keys], [...args]);
+  } catch (error) {
+    if (!isNoScript(error)) throw error;
+    return redis.eval(script.text, [...keys], [...args]);
+  }
+}
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && /NOSCRIPT/i.test(error.message);
+}
