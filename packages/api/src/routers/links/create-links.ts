@@ -172,7 +172,7 @@ async function insertBatch(ctx: ProtectedContext, userId: string, batch: readonl
           const tag = tags.get(name);
           return tag ? [tag] : [];
         });
-        const withTags: LinkWithTags = { ...link, tags: linkTags.map((tag) => ({ tag: { name: tag.name, color: tag.color } })) };
+        const withTags: LinkWithTags = { ...link, tags: linkTags.map((tag) => ({ tag: { id: tag.id, name: tag.name, color: tag.color } })) };
         return [{ pending, link: withTags, tagIds: linkTags.map((tag) => tag.id) }];
       });
       const linkTags = created.flatMap(({ link, tagIds }) => tagIds.map((tagId) => ({ linkId: link.id, tagId })));
