@@ -179,7 +179,7 @@ describe("REST /api/v1", () => {
     });
     expect(bulk.status).toBe(200);
     expect(bulk.body.created.map((entry: { index: number }) => entry.index)).toEqual([0, 2]);
-    expect(bulk.body.failed).toEqual([{ index: 1, code: "BAD_REQUEST", message: expect.stringContaining("already taken") }]);
+    expect(bulk.body.failed).toEqual([{ index: 1, code: "BAD_REQUEST", message: expect.stringContaining("already taken"), slugTaken: true }]);
 
     const firstPage = await rest(0, "GET", "/links", { key, query: "limit=2&sort=oldest" });
     expect(firstPage.body.total).toBe(3);

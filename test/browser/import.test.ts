@@ -1,6 +1,8 @@
 // The callbacks of page.evaluate() run in the browser, with its globals.
 /// <reference lib="dom" />
 import { readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, saveScreenshot } from "../support/browser";
@@ -10,7 +12,9 @@ import { createCookieClient } from "../support/http-session";
 // The import page in Chromium against the production build (two webs, one
 // worker): a dub CSV is chosen, the mapping step shows each previewed row's
 // outcome before anything is written, the import's progress bar moves with
-// pushed events, and the rows not imported download as a CSV with reasons.
+// pushed events, and the rows not imported download as a CSV with reasons;
+// then the form for another server's API, against a local server answering as
+// Kutt's API v2 does, with the same progress bar and download.
 let cluster: Cluster;
 let browser: Browser;
 let context: BrowserContext;
@@ -20,7 +24,8 @@ const webUrl = (index: number) => cluster.webs[index]!.url!;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  cluster = await startCluster({ web: 2, workers: 1 });
+  // Loopback allowed for the guarded fetch (tests only): the API import reads the local Kutt fixture.
+  cluster = await startCluster({ web: 2, workers: 1, env: { METADATA_FETCH_ALLOW_LOOPBACK: "true" } });
   await owner.api(webUrl(0)).auth.me.query();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   context.setDefaultTimeout(15_000);
@@ -28,13 +33,41 @@ beforeAll(async () => {
   page = await context.newPage();
 }, 180_000);
 
+let kutt: Server | undefined;
+let kuttUrl = "";
+const kuttKey = "kutt-browser-key";
+const kuttRows = 2_000;
+/** Kutt's links, 100 a page (`skip`, `limit`, `total`), to the right key only; two of them cannot be links. */
+const kuttLinks = Array.from({ length: kuttRows }, (_, index) => ({
+  address: `k-${index}`,
+  target: index === 7 ? "ftp://files.example/archive" : index === 11 ? "not a url" : `https://kutt-browser.example/${index}`,
+  description: index === 0 ? "The first Kutt link" : null,
+  created_at: "2021-06-01T12:00:00.000Z",
+}));
+
+beforeAll(async () => {
+  kutt = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://fixture");
+    if (url.pathname !== "/api/v2/links") return response.writeHead(404).end();
+    if (request.headers["x-api-key"] !== kuttKey) return response.writeHead(401, { "content-type": "application/json" }).end('{"error":"Unauthorized"}');
+    const skip = Number(url.searchParams.get("skip") ?? 0);
+    const limit = Number(url.searchParams.get("limit") ?? 10);
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ limit, skip, total: kuttLinks.length, data: kuttLinks.slice(skip, skip + limit) }));
+  });
+  await new Promise<void>((resolve) => kutt!.listen(0, "127.0.0.1", resolve));
+  kuttUrl = `http://127.0.0.1:${(kutt.address() as AddressInfo).port}`;
+});
+
 afterAll(async () => {
+  await new Promise((resolve) => (kutt ? kutt.close(resolve) : resolve(undefined)));
   await context?.close();
   await browser?.close();
   await cluster?.stop();
 });
 
-const rows = 800;
+// Enough rows that the bar is seen between 0 and the end (progress is pushed every 400 rows, thousands a second).
+const rows = 3_000;
 const file = [
   "link,url,createdAt,tags,title",
   "https://dub.sh/taken-by-me,https://dup.example/,,,",
@@ -70,7 +103,7 @@ describe("the import page", () => {
     await saveScreenshot(page, "import-mapping");
     expect(await owner.api(webUrl(1)).links.list.query({ search: "browser-import" })).toMatchObject({ items: [] });
 
-    await page.getByRole("button", { name: `Import ${rows} rows` }).click();
+    await page.getByRole("button", { name: `Import ${rows.toLocaleString("en")} rows` }).click();
     const bar = page.getByRole("progressbar", { name: "Rows imported" });
     await bar.waitFor({ state: "visible" });
     // The page never polls: every value after the first read arrives as a pushed event.
@@ -89,7 +122,7 @@ describe("the import page", () => {
       await page.waitForTimeout(100);
     }
     expect([...seen].some((value) => value > 0 && value < rows)).toBe(true);
-    expect(await page.getByTestId("created-rows").textContent()).toBe(String(rows - 2));
+    expect(await page.getByTestId("created-rows").textContent()).toBe((rows - 2).toLocaleString("en"));
     expect(await page.getByTestId("failed-rows").textContent()).toBe("1");
     await saveScreenshot(page, "import-done");
 
@@ -105,5 +138,47 @@ describe("the import page", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await saveScreenshot(page, "import-390");
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  }, 400_000);
+
+  it("imports from another server's API with a key: the live progress bar, then the rows not imported as a CSV", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${webUrl(1)}/links/import`);
+    await page.locator('select[name="source"]').selectOption("kutt");
+    await page.getByLabel("Address").fill(kuttUrl);
+    await page.getByLabel("API key").fill(kuttKey);
+    await page.getByRole("button", { name: "Import from this server" }).click();
+
+    const bar = page.getByRole("progressbar", { name: "Rows imported" });
+    await bar.waitFor({ state: "visible" });
+    const seen = new Set<number>();
+    const deadline = Date.now() + 240_000;
+    let midwayShot = false;
+    for (;;) {
+      const now = Number(await bar.getAttribute("aria-valuenow"));
+      seen.add(now);
+      if (!midwayShot && now > 0 && now < kuttRows) {
+        midwayShot = true;
+        await saveScreenshot(page, "import-api-progress");
+      }
+      if (await page.getByText("Done", { exact: true }).isVisible()) break;
+      if (Date.now() > deadline) throw new Error(`the API import did not finish; seen ${[...seen].join(",")}`);
+      await page.waitForTimeout(100);
+    }
+    expect([...seen].some((value) => value > 0 && value < kuttRows)).toBe(true);
+    expect(Number(await bar.getAttribute("aria-valuemax"))).toBe(kuttRows);
+    expect(await page.getByTestId("created-rows").textContent()).toBe((kuttRows - 2).toLocaleString("en"));
+    expect(await page.getByTestId("failed-rows").textContent()).toBe("2");
+    await saveScreenshot(page, "import-api-done");
+    expect(await owner.api(webUrl(0)).links.bySlug.query({ slug: "k-0" })).toMatchObject({
+      url: "https://kutt-browser.example/0",
+      title: "The first Kutt link",
+    });
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Download the rows not imported/ }).click()]);
+    const failed = (await readFile((await download.path())!, "utf8")).trim().split("\n");
+    expect(failed[0]).toBe("url,slug,title,tags,createdAt,reason");
+    expect(failed).toHaveLength(3);
+    expect(failed[1]).toMatch(/^ftp:\/\/files\.example\/archive,k-7,.*,"?url: /);
+    expect(failed[2]).toMatch(/^not a url,k-11,.*,"?url: /);
   }, 400_000);
 });

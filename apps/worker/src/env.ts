@@ -49,6 +49,10 @@ export const workerEnvSchema = z
     WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(20),
     /** Longest a receiver may take to answer one attempt. */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Days a finished webhook delivery stays in the log (hourly prune; pending ones always stay). */
+    WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+    /** Finished deliveries kept per endpoint at most, newest first (hourly prune). */
+    WEBHOOK_LOG_KEEP_PER_ENDPOINT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   })
   .and(mailEnvSchema)
   .and(databaseEnvSchema)

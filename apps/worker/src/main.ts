@@ -91,6 +91,7 @@ const { "system.probe": probeTask, ...userTasks } = createTaskList({
     timeoutMs: env.WEBHOOK_TIMEOUT_MS,
     allowLoopback: env.METADATA_FETCH_ALLOW_LOOPBACK,
   },
+  webhookLog: { retentionDays: env.WEBHOOK_LOG_RETENTION_DAYS, keepPerEndpoint: env.WEBHOOK_LOG_KEEP_PER_ENDPOINT },
 });
 const runner = await run({
   pgPool: pool,

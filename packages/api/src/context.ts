@@ -71,20 +71,23 @@ export interface TRPCContext {
   apiKey: ApiKeyPrincipal | null;
   setSessionCookie(sealed: string): void;
   clearSessionCookie(): void;
-  /** Set only by an import's worker: the file row this call creates a link for (see imports/run.ts). */
-  importRow?: ImportRowContext | undefined;
+  /** Set only by an import's worker: the file rows this call creates links for (see imports/run.ts). */
+  importRows?: ImportRowsContext | undefined;
 }
 
 /**
- * The row of an import a links.create call is for: recorded with the link in
- * the link's own transaction, so a row handled twice (a worker killed after
- * the commit) can never create a second link.
+ * The rows of an import a links.create/createMany call is for, in the order
+ * of its links: each recorded with its link in the link's own transaction, so
+ * a row handled twice (a worker killed after the commit) can never create a
+ * second link.
  */
-export interface ImportRowContext {
+export interface ImportRowsContext {
   importId: string;
-  rowIndex: number;
-  /** The creation date the file gives, kept on the link. */
-  createdAt: Date | null;
+  rows: ReadonlyArray<{
+    rowIndex: number;
+    /** The creation date the file gives, kept on the link. */
+    createdAt: Date | null;
+  }>;
 }
 
 export function createTRPCContext(options: CreateContextOptions): TRPCContext {

@@ -1,3 +1,4 @@
+import { queueClickWebhooks } from "@hop/webhooks";
 import type { Database } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
 import { type ClickEvent, clickEventToStreamFields, clickStreamFieldOrder } from "./event";
@@ -97,8 +98,9 @@ export async function appendClick(redis: Redis, event: ClickEvent): Promise<void
 /**
  * Records a click that the lookup did not already record: onto the clicks
  * stream, or, when Redis cannot take it, straight into PostgreSQL through
- * the same ingestion the worker runs (so it is counted once, not dropped).
- * Returns where it went.
+ * the same ingestion the worker runs (so it is counted once, not dropped),
+ * followed, as the worker's ingestion is, by the link.clicked webhooks of its
+ * link's owner. Returns where it went.
  */
 export async function recordClick(
   deps: { db: Database; redis: Redis; visitorHashSecret: string },
@@ -114,5 +116,7 @@ export async function recordClick(
     }
   }
   await ingestClickEvents(deps.db, [event], { visitorHashSecret: deps.visitorHashSecret });
+  // Keyed by the event id: a click recorded twice (a retried request) is still sent once.
+  await queueClickWebhooks(deps.db, [event.eventId]);
   return "database";
 }

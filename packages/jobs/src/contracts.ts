@@ -106,6 +106,10 @@ export const jobContracts = {
   "exports.cleanUp": cronPayload,
   /** Scheduled (crontab, every 10 minutes): delete the accounts whose deletion date has passed. */
   "accounts.purgeDue": cronPayload,
+  /** Scheduled (crontab, hourly): delete finished webhook deliveries past the log's limits (days, newest per endpoint). */
+  "webhook.pruneDeliveries": cronPayload,
+  /** Scheduled (crontab, every 10 minutes): mark FAILED the imports whose job used up its attempts (a worker killed in the last one). */
+  "imports.failAbandoned": cronPayload,
   /** Scheduled (crontab, every minute): mark links whose expiry passed. */
   "links.markExpired": cronPayload,
   /** Scheduled (crontab, every minute): trim acknowledged entries off the clicks stream. */

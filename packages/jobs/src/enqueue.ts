@@ -39,3 +39,30 @@ export async function enqueueJob<Name extends JobName>(
   if (id === undefined) throw new Error(`the job queue did not accept ${name}`);
   return id.toString();
 }
+
+/**
+ * Adds many jobs of one kind in one statement (graphile-worker's `add_jobs`),
+ * through the given client like enqueueJob: a batch of links enqueues its
+ * metadata fetches in its own transaction with one round trip, not one each.
+ */
+export async function enqueueJobs<Name extends JobName>(
+  db: Queryable,
+  name: Name,
+  jobs: ReadonlyArray<{ payload: JobPayloadInput<Name>; jobKey?: string }>,
+  options: Pick<EnqueueOptions, "priority"> = {},
+): Promise<void> {
+  if (jobs.length === 0) return;
+  const specs = jobs.map((job) => ({
+    identifier: name,
+    payload: parseJobPayload(name, job.payload),
+    queue_name: jobQueueNames[name] ?? null,
+    job_key: job.jobKey ?? null,
+    priority: options.priority ?? null,
+  }));
+  // The specs travel as one JSON array and become job_spec rows in PostgreSQL (no per-job parameters).
+  await db.$executeRaw`
+    SELECT graphile_worker.add_jobs(ARRAY(
+      SELECT ROW(spec->>'identifier', spec->'payload', spec->>'queue_name', NULL, NULL, spec->>'job_key', (spec->>'priority')::smallint, NULL)::graphile_worker.job_spec
+      FROM json_array_elements(${JSON.stringify(specs)}::json) AS spec
+    ))`;
+}

@@ -8,5 +8,5 @@ export {
   type JobPayload,
   type JobPayloadInput,
 } from "./contracts";
-export { enqueueJob, type EnqueueOptions, type Queryable } from "./enqueue";
+export { enqueueJob, enqueueJobs, type EnqueueOptions, type Queryable } from "./enqueue";
 export { migrateJobQueue, readQueueStats } from "./queue";

@@ -10,10 +10,10 @@ import { runProbe } from "./probe";
 import { deleteOldClicks, markExpiredLinks, trimClickStream } from "./scheduled";
 import { purgeDueAccounts } from "@hop/accounts";
 import { compactClosedDays } from "@hop/clicks";
-import { sendPendingClicks } from "@hop/webhooks";
+import { type DeliveryLogLimits, pruneWebhookDeliveries, sendPendingClicks } from "@hop/webhooks";
 import { deliverWebhook, type WebhookDeliverySettings } from "../webhooks/deliver";
 import { runLinkImport } from "./link-import";
-import { cleanUpExports } from "@hop/api";
+import { cleanUpExports, failAbandonedImports } from "@hop/api";
 import { runExportJob } from "./export";
 
 export { cronItems } from "./scheduled";
@@ -29,6 +29,7 @@ export interface TaskDeps {
   mailer: Mailer;
   metadataFetch: SafeFetchOptions;
   webhooks: WebhookDeliverySettings;
+  webhookLog: DeliveryLogLimits;
   /** Hours an export's file is kept once ready (EXPORT_RETENTION_HOURS). */
   exportRetentionHours: number;
 }
@@ -41,7 +42,15 @@ export interface TaskDeps {
 export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
   // A scheduled job's line names its tick, so "once per tick" can be seen (and tested) in the logs.
   const scheduled = async (
-    name: "links.markExpired" | "clicks.trimStream" | "clicks.deleteOld" | "accounts.purgeDue" | "exports.cleanUp" | "analytics.compact",
+    name:
+      | "links.markExpired"
+      | "clicks.trimStream"
+      | "clicks.deleteOld"
+      | "accounts.purgeDue"
+      | "imports.failAbandoned"
+      | "webhook.pruneDeliveries"
+      | "exports.cleanUp"
+      | "analytics.compact",
     payload: unknown,
     work: () => Promise<Record<string, number>>,
   ) => {
@@ -58,7 +67,11 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
         { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts },
       ),
     "links.import": (payload: unknown, helpers: JobHelpers) =>
-      runLinkImport(parseJobPayload("links.import", payload), { ...deps, signal: helpers.abortSignal ?? new AbortController().signal }),
+      runLinkImport(
+        parseJobPayload("links.import", payload),
+        { ...deps, signal: helpers.abortSignal ?? new AbortController().signal },
+        { attempts: helpers.job.attempts, maxAttempts: helpers.job.max_attempts },
+      ),
     "exports.run": (payload: unknown, helpers: JobHelpers) =>
       runExportJob(
         parseJobPayload("exports.run", payload),
@@ -79,6 +92,10 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
       await sendPendingClicks(deps.db, parseJobPayload("webhook.sendClicks", payload).endpointId);
     },
     "accounts.purgeDue": (payload: unknown) => scheduled("accounts.purgeDue", payload, () => purgeDueAccounts({ db: deps.db, redis: deps.redis })),
+    "webhook.pruneDeliveries": (payload: unknown) =>
+      scheduled("webhook.pruneDeliveries", payload, async () => ({ deleted: await pruneWebhookDeliveries(deps.db, deps.webhookLog) })),
+    "imports.failAbandoned": (payload: unknown) =>
+      scheduled("imports.failAbandoned", payload, async () => ({ failed: await failAbandonedImports({ db: deps.db, redis: deps.redis }) })),
     "links.markExpired": (payload: unknown) => scheduled("links.markExpired", payload, () => markExpiredLinks(deps.db)),
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
     "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { type FetchJson, ImportSourceError, runImport } from "@hop/api";
+import { type FetchJson, failImport, ImportSourceError, runImport } from "@hop/api";
 import type { Database } from "@hop/db";
 import type { JobPayload } from "@hop/jobs";
 import type { Logger } from "@hop/logger";
@@ -36,6 +36,7 @@ export function guardedFetchJson(fetch: SafeFetchOptions): FetchJson {
 export async function runLinkImport(
   payload: JobPayload<"links.import">,
   deps: { db: Database; redis: Redis; instanceId: string; log: Logger; signal: AbortSignal; metadataFetch: SafeFetchOptions },
+  attempt: { attempts: number; maxAttempts: number },
 ): Promise<void> {
   const started = Date.now();
   try {
@@ -46,7 +47,16 @@ export async function runLinkImport(
     deps.log.info({ task: "links.import", importId: payload.importId, ...outcome, ms: Date.now() - started, instanceId: deps.instanceId }, "import run ended");
   } catch (error) {
     // The other server could not be read: the import says why; retrying the job would not help.
-    if (!(error instanceof ImportSourceError)) throw error;
-    deps.log.warn({ task: "links.import", importId: payload.importId, err: error.message }, "import source unreadable");
+    if (error instanceof ImportSourceError) {
+      deps.log.warn({ task: "links.import", importId: payload.importId, err: error.message }, "import source unreadable");
+      return;
+    }
+    // A shutdown hands the job back (it does not use up an attempt's meaning); any other error on the last attempt ends the import.
+    if (attempt.attempts >= attempt.maxAttempts && !deps.signal.aborted) {
+      const reason = `The import stopped after ${attempt.attempts} attempts: ${error instanceof Error ? error.message : String(error)}`;
+      await failImport(deps, payload.importId, reason);
+      deps.log.error({ task: "links.import", importId: payload.importId, err: reason }, "import failed: its attempts are used up");
+    }
+    throw error;
   }
 }

@@ -21,6 +21,10 @@ export const cronItems = parseCronItems(
       { match: "17 * * * *", task: "clicks.deleteOld" },
       // Every 10 minutes: accounts past their deletion date are deleted with everything of theirs.
       { match: "*/10 * * * *", task: "accounts.purgeDue" },
+      // Hourly: the webhook delivery log keeps WEBHOOK_LOG_RETENTION_DAYS and at most WEBHOOK_LOG_KEEP_PER_ENDPOINT per endpoint.
+      { match: "41 * * * *", task: "webhook.pruneDeliveries" },
+      // Every 10 minutes: imports left RUNNING by a job whose attempts are used up are marked FAILED with the reason.
+      { match: "*/10 * * * *", task: "imports.failAbandoned" },
       // Every 10 minutes: expired exports go with their files; a stalled one is failed.
       { match: "*/10 * * * *", task: "exports.cleanUp" },
       // Every 10 minutes: closed UTC days of clicks compacted for filtered dashboards (and days a late click reopened).

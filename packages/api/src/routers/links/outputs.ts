@@ -53,7 +53,15 @@ export const linkPageSchema = z.object({
 export const createManyLinksOutputSchema = z.object({
   created: z.array(z.object({ index: z.number().int(), link: linkViewSchema })),
   /** The links not created, by their index in the request, with why (the same codes as a single create's errors). */
-  failed: z.array(z.object({ index: z.number().int(), code: z.string(), message: z.string() })),
+  failed: z.array(
+    z.object({
+      index: z.number().int(),
+      code: z.string(),
+      message: z.string(),
+      /** The custom slug asked for is another link's (an importer renames or skips such a link). */
+      slugTaken: z.boolean(),
+    }),
+  ),
 });
 
 export const deletedLinkSchema = z.object({ id: z.string(), slug: z.string(), restorableUntil: timestamp });

@@ -48,7 +48,8 @@ export function ApiImportCard() {
         <CardHeader>
           <CardTitle>Or import from another server</CardTitle>
           <CardDescription>
-            From Shlink (or another Hop) or Kutt, with an API key of your account there. The key is used to read your links and is not kept afterwards.
+            From Shlink (or another Hop) or Kutt, with an API key of your account there; from Shlink, the visits of each link come too, as clicks. The key is
+            used to read them and is not kept afterwards.
           </CardDescription>
         </CardHeader>
         <CardContent>

@@ -96,6 +96,13 @@ export function ImportProgressCard({ importId }: { importId: string }) {
         >
           <div className="h-full bg-brand transition-[width]" style={{ width: `${percent}%` }} />
         </div>
+        {state.error ? (
+          // Why the import stopped (the other server unreadable, its job's attempts used up: the rows created so far stay),
+          // or what a finished one could not do (Shlink's visits unreadable with this key).
+          <Alert variant={state.status === "FAILED" ? "destructive" : "default"} data-testid="import-error">
+            <AlertDescription>{state.error}</AlertDescription>
+          </Alert>
+        ) : null}
         <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-3 lg:grid-cols-6" data-testid="import-counters">
           <div>
             <dt className="text-muted-foreground">Rows</dt>
