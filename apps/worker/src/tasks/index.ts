@@ -30,6 +30,8 @@ export interface TaskDeps {
   webhooks: WebhookDeliverySettings;
   /** Hours an export's file is kept once ready (EXPORT_RETENTION_HOURS). */
   exportRetentionHours: number;
+  /** export-process.js beside the worker's main: exports run in a child process of their own (unset: in this process). */
+  exportProcessEntry?: string;
 }
 
 /**
