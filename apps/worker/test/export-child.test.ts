@@ -16,9 +16,9 @@ const standIn = fileURLToPath(new URL("./fixtures/export-process-stand-in.mjs", 
 const run = (how: string, signal = new AbortController().signal) => runExportInChild(standIn, how, { signal, instanceId: "worker-test" });
 
 describe("an export in a process of its own", () => {
-  it("answers the child's outcome, the child started with the heap caps", async () => {
+  it("answers the child's outcome, the child started with the heap caps, two malloc arenas and one pool thread", async () => {
     const outcome = await run("done");
-    expect(outcome).toEqual({ status: "--max-old-space-size=64 --max-semi-space-size=2", rows: 3, bytes: 42 });
+    expect(outcome).toEqual({ status: "--max-old-space-size=64 --max-semi-space-size=2 --v8-pool-size=1 2 1", rows: 3, bytes: 42 });
   });
 
   it("turns the child's refusal into ExportRefusedError, its message kept", async () => {

@@ -13,12 +13,12 @@ export type ExportChildMessage =
  * copies): nothing is kept (heapUsed is back at its start after a GC), but
  * V8 lets the young generation grow to 3 x 16 MB and the old space to
  * hundreds of MB before collecting. In a process of its own these caps bound
- * that, and the worker's own baseline (graphile-worker, click ingestion:
- * 177 MB) is not the exporting process's. 2 MB semi-spaces cost about 10%
- * more CPU per row (more scavenges); 64 MB of old space is about twice what
- * a run holds live.
+ * that, and the worker's own baseline (graphile-worker, click ingestion) is
+ * not the exporting process's. 64 MB of old space is about twice what a run
+ * holds live; 2 MB semi-spaces mean more scavenges. One V8 background thread:
+ * each thread otherwise got a glibc arena of its own (see below).
  */
-export const exportProcessHeapArgs = ["--max-old-space-size=64", "--max-semi-space-size=2"];
+export const exportProcessHeapArgs = ["--max-old-space-size=64", "--max-semi-space-size=2", "--v8-pool-size=1"];
 
 /**
  * Runs one export in a child process (`entry`: export-process.js beside the
@@ -30,9 +30,12 @@ export function runExportInChild(entry: string, exportId: string, options: { sig
   return new Promise<{ status: string; rows: number; bytes: number }>((resolve, reject) => {
     let message: ExportChildMessage | undefined;
     const child = fork(entry, [exportId], {
-      // The parent's own flags (tsx's loader in development) first; the caps after, so they win.
-      execArgv: [...process.execArgv.filter((arg) => !/^--max-(old|semi)-space-size/.test(arg)), ...exportProcessHeapArgs],
-      env: { ...process.env, HOP_INSTANCE_ID: options.instanceId },
+      // The parent's own flags (tsx's loader in development), less those set here.
+      execArgv: [...process.execArgv.filter((arg) => !/^--(max-(old|semi)-space-size|v8-pool-size)/.test(arg)), ...exportProcessHeapArgs],
+      // With caps alone the child still peaked at 200-211 MB: /proc/<pid>/smaps showed ~30 MB in glibc's per-thread arenas
+      // (V8's compiler and GC threads, libuv's pool running gzip) beside a 22 MB main heap. Two arenas and one pool
+      // thread (gzip is the only work there) took it to 165 MB.
+      env: { ...process.env, MALLOC_ARENA_MAX: "2", UV_THREADPOOL_SIZE: "1", HOP_INSTANCE_ID: options.instanceId },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     const stop = () => child.kill("SIGTERM");
