@@ -8,7 +8,8 @@ const countryDatabase = fromClicks.resolve("@ip-location-db/geo-whois-asn-countr
 
 // argon2 (a native addon, reached through @hop/api -> @hop/auth for imports) loads from node_modules, as in web.
 export default bundleProcess({
-  entry: ["src/main.ts"],
+  // export-process: one export run in a child process of its own (tasks/export-child.ts).
+  entry: ["src/main.ts", "src/export-process.ts"],
   external: ["@node-rs/argon2"],
   onSuccess: () => copyFile(countryDatabase, "dist/geo-whois-asn-country.mmdb"),
 });

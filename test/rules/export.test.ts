@@ -63,7 +63,13 @@ describe("export jobs across instances", () => {
     const created = await client.api(cluster!.webs[0]!.url!).exports.create.mutate({ kind: "links", format: "json" });
     const done = await waitForExport(created.id, cluster!.webs[1]!, 60_000);
     expect(done).toMatchObject({ status: "READY", rows: 1, downloadUrl: `/api/exports/${created.id}/download` });
-    const ran = cluster!.workers.flatMap((worker) => exportRuns(worker, created.id));
+    // The worker logs the run once its export process has exited, a moment after that process marked the file READY.
+    const ran = await waitFor(
+      async () => cluster!.workers.flatMap((worker) => exportRuns(worker, created.id)),
+      (runs) => runs.length > 0,
+      10_000,
+      50,
+    );
     expect(ran).toHaveLength(1);
 
     const response = await download(cluster!.webs[1]!, created.id);
@@ -104,7 +110,14 @@ describe("export jobs across instances", () => {
     const done = await waitForExport(created.id, cluster!.webs[1]!, 180_000);
     expect(done).toMatchObject({ status: "READY", rows: clickCount });
     const survivor = cluster!.workers.find((worker) => worker !== runner)!;
-    expect(exportRuns(survivor, created.id)).toHaveLength(1);
+    expect(
+      await waitFor(
+        async () => exportRuns(survivor, created.id),
+        (runs) => runs.length > 0,
+        10_000,
+        50,
+      ),
+    ).toHaveLength(1);
     const chunks = await db.exportChunk.groupBy({ by: ["runId"], where: { exportId: created.id }, _count: true });
     expect(chunks).toHaveLength(1);
 

@@ -13,6 +13,7 @@ import { EventEmitter } from "node:events";
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadEnvOrExit } from "@hop/config";
 import { createDatabase } from "@hop/db";
@@ -82,6 +83,8 @@ const { "system.probe": probeTask, ...userTasks } = createTaskList({
   log,
   clickRetentionDays: env.CLICK_RETENTION_DAYS,
   exportRetentionHours: env.EXPORT_RETENTION_HOURS,
+  // Beside this file: dist/export-process.js in the build, src/export-process.ts under tsx.
+  exportProcessEntry: join(dirname(entryFile), `export-process${extname(entryFile)}`),
   mailer,
   metadataFetch: { allowLoopback: env.METADATA_FETCH_ALLOW_LOOPBACK, timeoutMs: env.METADATA_FETCH_TIMEOUT_MS, maxBytes: env.METADATA_FETCH_MAX_BYTES },
   webhooks: {

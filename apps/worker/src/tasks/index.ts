@@ -32,6 +32,8 @@ export interface TaskDeps {
   webhookLog: DeliveryLogLimits;
   /** Hours an export's file is kept once ready (EXPORT_RETENTION_HOURS). */
   exportRetentionHours: number;
+  /** export-process.js beside the worker's main: exports run in a child process of their own (unset: in this process). */
+  exportProcessEntry?: string;
 }
 
 /**
