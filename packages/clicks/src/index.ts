@@ -23,7 +23,7 @@ export {
   type ClickEvent,
   type ClickStreamFields,
 } from "./event";
-export { accountRollupCtes, accountRollupDimensions, quarterHourSql } from "./account-rollups";
+export { accountRollupDimensions, quarterHourSql } from "./account-rollups";
 export { compactClosedDays, pairedDimensions, type CompactionOptions, type CompactionResult } from "./compaction";
 export { ingestClickEvents, type IngestOptions, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";

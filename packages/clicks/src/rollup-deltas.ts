@@ -6,8 +6,8 @@ import type { EnrichedClick } from "./enrich";
  * rather than by GROUP BYs in PostgreSQL: a batch of 1,000 clicks becomes
  * 12,000 account dimension values, and expanding and grouping them in SQL
  * took about an eighth of the statement's time (see docs/benchmarks.md). The values are exactly
- * those of the SQL in account-rollups.ts (which backfills and benchmarks
- * still use); dimensions.test.ts holds ingestion equal to the migrations' SQL backfill.
+ * those of the SQL dimensions in account-rollups.ts (which compaction and the
+ * benchmark's seeding group on); dimensions.test.ts holds ingestion equal to the migrations' SQL backfill.
  *
  * Every list is sorted by its table's key, so that two workers committing
  * overlapping batches take row locks in one order and wait instead of

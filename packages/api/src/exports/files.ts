@@ -4,6 +4,7 @@
  * export job and the browser's CSV files write exactly the same thing.
  * Imported as `@hop/api/export-files`.
  */
+import type { RawClick } from "../routers/analytics/clicks.handler";
 
 /**
  * CSV as spreadsheets read it (RFC 4180): fields with a comma, quote or line
@@ -43,25 +44,8 @@ export interface ExportedLink {
   expiresAt: Date | null;
 }
 
-/** A raw click as the clicks export has it (analytics.clicks gives these). */
-export interface ExportedClick {
-  occurredAt: Date | string;
-  linkId: string;
-  slug: string;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  device: string | null;
-  browser: string | null;
-  os: string | null;
-  referrer: string;
-  utmSource: string | null;
-  utmMedium: string | null;
-  utmCampaign: string | null;
-  trigger: string;
-  isBot: boolean;
-  userAgent: string | null;
-}
+/** A raw click as the clicks export has it: analytics.clicks' row, its time a Date or (once serialised) a string. */
+export type ExportedClick = Omit<RawClick, "id" | "occurredAt"> & { occurredAt: Date | string };
 
 /**
  * A file written a page at a time: its opening, each page (told whether it is
