@@ -40,6 +40,18 @@ export interface CreateContextOptions {
   appBaseUrl?: string | undefined;
   /** Days between asking to delete an account and its deletion (ACCOUNT_DELETION_GRACE_DAYS); 7 when not given. */
   accountDeletionGraceDays?: number | undefined;
+  /** The process's running work, which a stop waits for before closing the connections (see `RunningWork`). */
+  runningWork?: RunningWork | undefined;
+}
+
+/**
+ * What a process is still doing, which its stop waits for before it closes
+ * PostgreSQL and Redis. Procedures count themselves in it: a streamed tRPC
+ * batch answers at once and runs its procedures behind the response, so the
+ * HTTP handler's promise does not cover them.
+ */
+export interface RunningWork {
+  track<T>(work: Promise<T>): Promise<T>;
 }
 
 /** How long a deleted account can still be kept by signing in, unless ACCOUNT_DELETION_GRACE_DAYS says otherwise. */
@@ -73,6 +85,8 @@ export interface TRPCContext {
   clearSessionCookie(): void;
   /** Set only by an import's worker: the file rows this call creates links for (see imports/run.ts). */
   importRows?: ImportRowsContext | undefined;
+  /** Where the process counts running procedures (the web's stop waits for them); absent where nothing waits. */
+  runningWork?: RunningWork | undefined;
 }
 
 /**
@@ -113,6 +127,7 @@ export function createTRPCContext(options: CreateContextOptions): TRPCContext {
     operatorEmails: options.operatorEmails ?? [],
     appBaseUrl: (options.appBaseUrl ?? url.origin).replace(/\/+$/, ""),
     accountDeletionGraceDays: options.accountDeletionGraceDays ?? defaultAccountDeletionGraceDays,
+    runningWork: options.runningWork,
     getSession: () => {
       session ??= resolveSession(options.redis, options.sessionConfig, cookieValue).catch((error: unknown) => {
         throw serviceUnavailable("Sessions cannot be checked right now (the session store is unreachable). Try again shortly.", redisRetryAfterSeconds, error);
@@ -122,5 +137,47 @@ export function createTRPCContext(options: CreateContextOptions): TRPCContext {
     apiKey: null,
     setSessionCookie: (sealed) => setCookie(sealed, options.sessionConfig.ttlSeconds),
     clearSessionCookie: () => setCookie("", 0),
+  };
+}
+
+export interface UserJobContextOptions {
+  db: Database;
+  redis: Redis;
+  instanceId: string;
+  userId: string;
+  /** Names the job in the session's place (e.g. `import:<id>`), for logs and rate-limit keys. */
+  sessionId: string;
+  /** The job's own name as a user agent (e.g. `hop-import`). */
+  userAgent: string;
+  shortLinkBaseUrl: string;
+  headers?: Headers;
+  importRows?: ImportRowsContext;
+}
+
+/**
+ * The context of work the worker does for a user through the procedures (an
+ * import, an export), as if they had called them themselves: the user fixed,
+ * no cookie session, no API key.
+ */
+export function createUserJobContext(options: UserJobContextOptions): TRPCContext {
+  const session = Promise.resolve({ userId: options.userId, sessionId: options.sessionId });
+  return {
+    db: options.db,
+    redis: options.redis,
+    instanceId: options.instanceId,
+    headers: options.headers ?? new Headers(),
+    clientIp: "127.0.0.1",
+    userAgent: options.userAgent,
+    shortLinkBaseUrl: options.shortLinkBaseUrl,
+    // Never read: getSession below answers without a cookie.
+    sessionConfig: { secrets: {}, ttlSeconds: 0 },
+    operatorEmails: [],
+    appBaseUrl: options.shortLinkBaseUrl,
+    accountDeletionGraceDays: 0,
+    getSession: () => session,
+    apiKey: null,
+    setSessionCookie: () => undefined,
+    clearSessionCookie: () => undefined,
+    ...(options.importRows ? { importRows: options.importRows } : {}),
   };
 }

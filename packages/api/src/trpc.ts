@@ -67,7 +67,10 @@ const apiKeyScopes = t.middleware(({ ctx, meta, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(unavailableIsNotAFailure).use(apiKeyScopes);
+/** A running procedure counts as the process's running work, so a stop closes the connections only after it. */
+const countedWhileRunning = t.middleware(({ ctx, next }) => (ctx.runningWork ? ctx.runningWork.track(next()) : next()));
+
+export const publicProcedure = t.procedure.use(countedWhileRunning).use(unavailableIsNotAFailure).use(apiKeyScopes);
 
 /**
  * A procedure for any signed-in session (or an API key with the procedure's

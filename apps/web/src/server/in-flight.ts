@@ -5,8 +5,10 @@
  * still needs PostgreSQL and Redis, so the connections may close only after it.
  * Next may settle its own handler's promise once such a client is gone while
  * the route handler still runs (or has not started: a dev server compiling
- * the route), so route handlers that reach the database (tRPC) track their own
- * work here too, and refuse to start once the stop has waited everything out.
+ * the route), and a streamed tRPC batch runs its procedures after its handler
+ * has answered: so the tRPC route tracks its handler and each procedure here
+ * too (as the context's `runningWork`), and refuses to start once the stop has
+ * waited everything out.
  */
 export type InFlight = ReturnType<typeof createInFlight>;
 

@@ -6,7 +6,7 @@ import type { Redis } from "@hop/redis";
 import { analyticsQueryInput } from "@hop/validators";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import type { TRPCContext } from "../context";
+import { createUserJobContext, type TRPCContext } from "../context";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
 import { clicksCsv, linksCsv, linksJson, type PagedFileFormat } from "./files";
@@ -39,27 +39,9 @@ export class ExportRefusedError extends Error {
 
 const createCaller = createCallerFactory(appRouter);
 
-/** The owner's context, as if they had paged through the procedures themselves; no cookie session, the user is fixed. */
+/** The owner's context, as if they had paged through the procedures themselves. */
 function ownerContext(deps: ExportRunDeps, userId: string, exportId: string, options: ExportOptions): TRPCContext {
-  const session = Promise.resolve({ userId, sessionId: `export:${exportId}` });
-  return {
-    db: deps.db,
-    redis: deps.redis,
-    instanceId: deps.instanceId,
-    headers: new Headers(),
-    clientIp: "127.0.0.1",
-    userAgent: "hop-export",
-    shortLinkBaseUrl: options.shortLinkBaseUrl,
-    // Never read: getSession below answers without a cookie.
-    sessionConfig: { secrets: {}, ttlSeconds: 0 },
-    operatorEmails: [],
-    appBaseUrl: options.shortLinkBaseUrl,
-    accountDeletionGraceDays: 0,
-    getSession: () => session,
-    apiKey: null,
-    setSessionCookie: () => undefined,
-    clearSessionCookie: () => undefined,
-  };
+  return createUserJobContext({ ...deps, userId, sessionId: `export:${exportId}`, userAgent: "hop-export", shortLinkBaseUrl: options.shortLinkBaseUrl });
 }
 
 type Pages = AsyncGenerator<readonly unknown[]>;

@@ -11,7 +11,7 @@ import {
   type CreateLinkInput,
 } from "@hop/validators";
 import { ZodError, z } from "zod";
-import type { ImportRowsContext, TRPCContext } from "../context";
+import { createUserJobContext, type ImportRowsContext, type TRPCContext } from "../context";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
 import { apiLinksToCsv, type FetchJson, fetchApiLinks } from "./api-source";
@@ -61,28 +61,17 @@ export interface ImportRunDeps {
 
 const createCaller = createCallerFactory(appRouter);
 
-/** The importing user's context, as if they had called links.create themselves; no cookie session, the user is fixed. */
+/** The importing user's context, as if they had called links.create themselves. */
 function importContext(deps: ImportRunDeps, userId: string, options: ImportOptions, importRows: ImportRowsContext): TRPCContext {
-  const session = Promise.resolve({ userId, sessionId: `import:${importRows.importId}` });
-  return {
-    db: deps.db,
-    redis: deps.redis,
-    instanceId: deps.instanceId,
-    headers: new Headers(options.requestHost ? { host: options.requestHost } : {}),
-    clientIp: "127.0.0.1",
+  return createUserJobContext({
+    ...deps,
+    userId,
+    sessionId: `import:${importRows.importId}`,
     userAgent: "hop-import",
     shortLinkBaseUrl: options.shortLinkBaseUrl,
-    // Never read: getSession below answers without a cookie.
-    sessionConfig: { secrets: {}, ttlSeconds: 0 },
-    operatorEmails: [],
-    appBaseUrl: options.shortLinkBaseUrl,
-    accountDeletionGraceDays: 0,
-    getSession: () => session,
-    apiKey: null,
-    setSessionCookie: () => undefined,
-    clearSessionCookie: () => undefined,
+    headers: new Headers(options.requestHost ? { host: options.requestHost } : {}),
     importRows,
-  };
+  });
 }
 
 type RowResult = { kind: "created" } | { kind: "failed"; reason: string } | { kind: "skipped"; reason: string };

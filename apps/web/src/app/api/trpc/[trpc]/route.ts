@@ -38,6 +38,8 @@ const handler = (request: Request) => {
           appBaseUrl: services.env.PUBLIC_URL ?? request.headers.get("x-hop-origin") ?? undefined,
           accountDeletionGraceDays: services.env.ACCOUNT_DELETION_GRACE_DAYS,
           operatorEmails: services.env.OPERATOR_EMAILS,
+          // Queries stream: their procedures run after this handler has answered, so each counts itself too.
+          runningWork: services.inFlight,
         });
       },
       // 429 and 503 say when to come back, in the header clients and proxies read.
