@@ -12,14 +12,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { createCaller, createTRPCContext, readExportFile } from "@hop/api";
+import { createCaller, readExportFile } from "@hop/api";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { WebServices } from "../src/server/services";
+import { createWebTRPCContext } from "../src/server/trpc-context";
 import { clientAddress } from "./client-address";
 import { requestOrigin } from "./request-origin";
-
-type Services = Pick<WebServices, "env" | "db" | "redis" | "sessionConfig" | "log" | "instance">;
 
 const downloadPath = /^\/api\/exports\/([^/]{1,64})\/download$/;
 const contentTypes: Record<string, string> = { csv: "text/csv; charset=utf-8", json: "application/json; charset=utf-8" };
@@ -35,21 +34,16 @@ function sendError(response: ServerResponse, status: number, code: string, messa
   response.end(body);
 }
 
-export async function answerExportDownload(request: IncomingMessage, response: ServerResponse, services: Services, id: string): Promise<void> {
+export async function answerExportDownload(request: IncomingMessage, response: ServerResponse, services: WebServices, id: string): Promise<void> {
   if (request.method !== "GET" && request.method !== "HEAD") return sendError(response, 405, "METHOD_NOT_SUPPORTED", "Use GET");
   const origin = requestOrigin(request, services.env.TRUST_PROXY) ?? `http://${request.headers.host ?? "localhost"}`;
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === "string") headers.set(name, value);
+  // Our own origin, never the client's header of that name (route handlers get it from the server the same way).
+  headers.set("x-hop-origin", origin);
   const caller = createCaller(
-    createTRPCContext({
-      db: services.db,
-      redis: services.redis.redis,
-      instanceId: services.instance.id,
-      request: new Request(new URL(request.url ?? "/", origin), { headers }),
-      responseHeaders: new Headers(),
-      sessionConfig: services.sessionConfig,
+    createWebTRPCContext(services, new Request(new URL(request.url ?? "/", origin), { headers }), {
       clientIp: clientAddress(request, services.env.TRUST_PROXY),
-      operatorEmails: services.env.OPERATOR_EMAILS,
     }),
   );
   let found: Awaited<ReturnType<typeof caller.exports.get>>;

@@ -1,8 +1,9 @@
-import { createCaller, createTRPCContext } from "@hop/api";
+import { createCaller } from "@hop/api";
 import { clicksCsv, exportFileName } from "@hop/api/export-files";
 import { apiPeriod, parseAnalyticsView } from "~/lib/analytics-view";
 import { pagedDownload } from "~/lib/paged-download";
 import { getWebServices } from "~/server/services";
+import { createWebTRPCContext } from "~/server/trpc-context";
 
 /**
  * GET /api/analytics/clicks.csv?<the analytics page's query>: the raw clicks
@@ -13,18 +14,7 @@ import { getWebServices } from "~/server/services";
  */
 export async function GET(request: Request): Promise<Response> {
   const services = getWebServices();
-  const caller = createCaller(
-    createTRPCContext({
-      db: services.db,
-      redis: services.redis.redis,
-      instanceId: services.instance.id,
-      request,
-      responseHeaders: new Headers(),
-      sessionConfig: services.sessionConfig,
-      clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
-      operatorEmails: services.env.OPERATOR_EMAILS,
-    }),
-  );
+  const caller = createCaller(createWebTRPCContext(services, request));
   const view = parseAnalyticsView(new URL(request.url).searchParams);
   const timezone = view.timezone ?? "UTC";
   const input = { period: apiPeriod(view, timezone), timezone, filters: view.filters, includeBots: view.includeBots, limit: 1_000 };

@@ -1,4 +1,4 @@
-import { createCaller, createTRPCContext, FieldError } from "@hop/api";
+import { createCaller, FieldError } from "@hop/api";
 import { hostOfOrigin, isCrossOriginRequest } from "@hop/auth";
 import { safeNextPath } from "@hop/validators";
 import { TRPCError } from "@trpc/server";
@@ -6,6 +6,7 @@ import { ZodError } from "zod";
 import type { NoScriptFormError } from "~/app/(auth)/_components/no-script-errors";
 import { accountDeletionPath } from "~/server/require-user";
 import { getWebServices } from "~/server/services";
+import { createWebTRPCContext } from "~/server/trpc-context";
 
 /**
  * The account forms sent without the page's script (slow network, script
@@ -154,21 +155,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ for
 
   const services = getWebServices();
   const responseHeaders = new Headers();
-  const api = createCaller(
-    createTRPCContext({
-      db: services.db,
-      redis: services.redis.redis,
-      instanceId: services.instance.id,
-      request,
-      responseHeaders,
-      sessionConfig: services.sessionConfig,
-      clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
-      shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? origin ?? undefined,
-      appBaseUrl: services.env.PUBLIC_URL ?? origin ?? undefined,
-      accountDeletionGraceDays: services.env.ACCOUNT_DELETION_GRACE_DAYS,
-      operatorEmails: services.env.OPERATOR_EMAILS,
-    }),
-  );
+  const api = createCaller(createWebTRPCContext(services, request, { responseHeaders }));
   let next: string;
   try {
     next = await form.run(api, field);

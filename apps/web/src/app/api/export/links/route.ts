@@ -1,8 +1,9 @@
-import { createCaller, createTRPCContext } from "@hop/api";
+import { createCaller } from "@hop/api";
 import { exportFileName, linksCsv, linksJson } from "@hop/api/export-files";
 import { linkExportFormats, type LinkExportFormat } from "@hop/validators";
 import { pagedDownload } from "~/lib/paged-download";
 import { getWebServices } from "~/server/services";
+import { createWebTRPCContext } from "~/server/trpc-context";
 
 /**
  * GET /api/export/links?format=csv|json: every live link of the signed-in
@@ -19,18 +20,7 @@ export async function GET(request: Request): Promise<Response> {
       { status: 400, headers: { "cache-control": "no-store" } },
     );
   }
-  const caller = createCaller(
-    createTRPCContext({
-      db: services.db,
-      redis: services.redis.redis,
-      instanceId: services.instance.id,
-      request,
-      responseHeaders: new Headers(),
-      sessionConfig: services.sessionConfig,
-      clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
-      operatorEmails: services.env.OPERATOR_EMAILS,
-    }),
-  );
+  const caller = createCaller(createWebTRPCContext(services, request));
   const file = format === "json" ? linksJson : linksCsv;
   return pagedDownload({
     fetchPage: async (cursor) => {

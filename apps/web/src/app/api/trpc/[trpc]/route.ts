@@ -1,8 +1,9 @@
-import { appRouter, createTRPCContext, retryAfterSecondsOf } from "@hop/api";
+import { appRouter, retryAfterSecondsOf } from "@hop/api";
 import { hostOfOrigin, isCrossOriginRequest } from "@hop/auth";
 import { maxBatchSize } from "@hop/validators";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getWebServices } from "~/server/services";
+import { createWebTRPCContext } from "~/server/trpc-context";
 
 const crossOrigin = () =>
   Response.json({ error: { message: "Cross-site request refused: mutations must come from this site's own pages", code: "FORBIDDEN" } }, { status: 403 });
@@ -25,22 +26,7 @@ const handler = (request: Request) => {
       createContext: ({ resHeaders }) => {
         // Answers depend on the session and change at any time (a device signed in elsewhere): no browser or proxy may keep one.
         resHeaders.set("cache-control", "private, no-store");
-        return createTRPCContext({
-          db: services.db,
-          redis: services.redis.redis,
-          instanceId: services.instance.id,
-          request,
-          responseHeaders: resHeaders,
-          sessionConfig: services.sessionConfig,
-          clientIp: request.headers.get("x-hop-client-ip") ?? "unknown",
-          // The origin the browser used (set by our own server, see server/request-origin.ts), unless the operator fixed one.
-          shortLinkBaseUrl: services.env.SHORT_LINK_BASE_URL ?? request.headers.get("x-hop-origin") ?? undefined,
-          appBaseUrl: services.env.PUBLIC_URL ?? request.headers.get("x-hop-origin") ?? undefined,
-          accountDeletionGraceDays: services.env.ACCOUNT_DELETION_GRACE_DAYS,
-          operatorEmails: services.env.OPERATOR_EMAILS,
-          // Queries stream: their procedures run after this handler has answered, so each counts itself too.
-          runningWork: services.inFlight,
-        });
+        return createWebTRPCContext(services, request, { responseHeaders: resHeaders });
       },
       // 429 and 503 say when to come back, in the header clients and proxies read.
       responseMeta: ({ errors }) => {
