@@ -10,52 +10,17 @@
  *
  *   pnpm bench:api   (after pnpm build)   [--seconds 5] [--rounds 5] [--concurrency 50] [--profile <dir>]
  */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { migrateDatabase } from "@hop/db/migrate";
-import { migrateJobQueue } from "@hop/jobs";
-import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+import { machineApiBenchOptions, startMachineApiWeb } from "./machine-api-web";
 import { measureSideBySide, sideBySideTable } from "./side-by-side";
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: {
-    seconds: { type: "string", default: "5" },
-    rounds: { type: "string", default: "5" },
-    concurrency: { type: "string", default: "50" },
-    profile: { type: "string" },
-  },
-});
-const seconds = Number(values.seconds);
-const concurrency = Number(values.concurrency);
-const rounds = Number(values.rounds);
-// --profile <dir>: a CPU profile of the web process per measured slice (window-1, -2, ... in the order taken), for `pnpm bench:profile`.
-const profileDir = values.profile === undefined ? undefined : resolve(values.profile);
-
-const postgres = await startPostgresServer({ ephemeral: true });
-const redisServer = await startRedisServer();
-const databaseUrl = await postgres.createDatabase("bench");
-await migrateDatabase(databaseUrl);
-await migrateJobQueue(databaseUrl);
-const web = await startHopProcess(
-  "web",
-  {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisServer.url,
-    SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
-    VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
-    LOG_LEVEL: "info",
-    ...(profileDir ? { HOP_CPU_PROFILE_DIR: profileDir } : {}),
-    // The limit is not what is measured: high enough never to refuse.
-    API_KEY_RATE_LIMIT_PER_MINUTE: "1000000",
-    API_BENCH_NEXT_ROUTE: "1",
+const { seconds, concurrency, rounds, profileDir } = machineApiBenchOptions();
+const { web, onSlice, stop } = await startMachineApiWeb({
+  profileDir,
+  env: {
     // A loaded machine (2 shared cores) can hold a Redis reply past the 500 ms default; refusals are counted either way.
     REDIS_COMMAND_TIMEOUT_MS: "2000",
   },
-  60_000,
-  profileDir ? ["--import", fileURLToPath(new URL("./cpu-profile-on-signal.mjs", import.meta.url))] : [],
-);
+});
 /** A tRPC call over the session-cookie endpoint, JSON in superjson's envelope. */
 async function trpc(path: string, input: unknown, cookie?: string): Promise<{ body: unknown; cookie: string | undefined }> {
   const response = await fetch(`${web.url}/api/trpc/${path}`, {
@@ -97,7 +62,7 @@ try {
       concurrency,
       seconds,
       rounds,
-      onSlice: profileDir ? () => web.child.kill("SIGUSR2") : undefined,
+      onSlice,
     },
   );
   if (!hop || !next || !hopAgain) throw new Error("a row was not measured");
@@ -113,7 +78,5 @@ try {
     `\nbudget >= 3x: ${ratio >= 3 ? "met" : "MISSED"} by throughput (${ratio.toFixed(2)}x), ${cpuRatio >= 3 ? "met" : "MISSED"} by CPU per request (${cpuRatio.toFixed(2)}x)`,
   );
 } finally {
-  await web.stop();
-  await redisServer.dispose();
-  await postgres.stop();
+  await stop();
 }

@@ -16,49 +16,11 @@
  *
  *   pnpm bench:compat   (after pnpm build)   [--seconds 5] [--rounds 5] [--concurrency 50] [--profile <dir>]
  */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { migrateDatabase } from "@hop/db/migrate";
-import { migrateJobQueue } from "@hop/jobs";
-import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+import { machineApiBenchOptions, startMachineApiWeb } from "./machine-api-web";
 import { measureSideBySide, sideBySideTable } from "./side-by-side";
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: {
-    seconds: { type: "string", default: "5" },
-    rounds: { type: "string", default: "5" },
-    concurrency: { type: "string", default: "50" },
-    profile: { type: "string" },
-  },
-});
-const seconds = Number(values.seconds);
-const concurrency = Number(values.concurrency);
-const rounds = Number(values.rounds);
-// --profile <dir>: a CPU profile of the web process per measured slice (window-1, -2, ... in the order taken), for `pnpm bench:profile`.
-const profileDir = values.profile === undefined ? undefined : resolve(values.profile);
-
-const postgres = await startPostgresServer({ ephemeral: true });
-const redisServer = await startRedisServer();
-const databaseUrl = await postgres.createDatabase("bench");
-await migrateDatabase(databaseUrl);
-await migrateJobQueue(databaseUrl);
-const web = await startHopProcess(
-  "web",
-  {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisServer.url,
-    SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
-    VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
-    API_KEY_RATE_LIMIT_PER_MINUTE: "1000000",
-    API_BENCH_NEXT_ROUTE: "1",
-    LOG_LEVEL: "info",
-    ...(profileDir ? { HOP_CPU_PROFILE_DIR: profileDir } : {}),
-  },
-  60_000,
-  profileDir ? ["--import", fileURLToPath(new URL("./cpu-profile-on-signal.mjs", import.meta.url))] : [],
-);
+const { seconds, concurrency, rounds, profileDir } = machineApiBenchOptions();
+const { web, onSlice, stop } = await startMachineApiWeb({ profileDir });
 const trpc = async (path: string, cookie: string, input: unknown) => {
   const response = await fetch(`${web.url}/api/trpc/${path}`, {
     method: "POST",
@@ -95,7 +57,7 @@ try {
         headers: { authorization: `Bearer ${key}` },
       },
     ],
-    { baseUrl: web.url!, webPid: web.child.pid!, concurrency, seconds, rounds, onSlice: profileDir ? () => web.child.kill("SIGUSR2") : undefined },
+    { baseUrl: web.url!, webPid: web.child.pid!, concurrency, seconds, rounds, onSlice },
   );
   if (!baseline || !shlink || !dub) throw new Error("a row was not measured");
   console.log(
@@ -103,7 +65,5 @@ try {
   );
   console.log(sideBySideTable([baseline, shlink, dub], baseline));
 } finally {
-  await web.stop();
-  await redisServer.dispose();
-  await postgres.stop();
+  await stop();
 }
