@@ -2,8 +2,8 @@ import type { accountRollupDimensions } from "./account-rollups";
 import type { EnrichedClick } from "./enrich";
 
 /**
- * What a batch of newly stored clicks adds to each rollup, added up here
- * rather than by GROUP BYs in PostgreSQL: a batch of 1,000 clicks becomes
+ * What a batch of newly stored clicks adds to each per-account and per-day
+ * rollup, added up here rather than by GROUP BYs in PostgreSQL: a batch of 1,000 clicks becomes
  * 12,000 account dimension values, and expanding and grouping them in SQL
  * took about an eighth of the statement's time (see docs/benchmarks.md). The values are exactly
  * those of the SQL dimensions in account-rollups.ts (which compaction and the
@@ -12,10 +12,12 @@ import type { EnrichedClick } from "./enrich";
  * Every list is sorted by its table's key, so that two workers committing
  * overlapping batches take row locks in one order and wait instead of
  * deadlocking. Timestamps are UTC ISO strings; days are "YYYY-MM-DD".
+ *
+ * The per-link ClickRollup is not here: its key is the whole stored row, so
+ * PostgreSQL groups the rows its insert returns (ingest.ts), which costs it
+ * less than receiving a second copy of every row's 14 columns costs the worker.
  */
 export interface RollupDeltas {
-  /** ClickRollup: [linkId, userId, bucket, isBot, country, region, city, device, browser, os, referrerHost, utmSource, utmMedium, utmCampaign, trigger, clicks] */
-  clickRollups: (string | boolean | number)[][];
   /** AccountClickBucket: [userId, bucket, isBot, clicks] */
   accountBuckets: (string | boolean | number)[][];
   /** AccountDimensionBucket: [userId, dimension, bucket, isBot, value, clicks] */
@@ -50,6 +52,10 @@ const accountDimensionValues: Record<Dimension, (click: EnrichedClick) => string
   link: (click) => click.linkId,
 };
 const dimensions = Object.entries(accountDimensionValues) as [Dimension, (click: EnrichedClick) => string][];
+/** Indexes into `dimensions` in the order of their names (the tables' key order). */
+const dimensionsByName = dimensions
+  .map((_, index) => index)
+  .sort((a, b) => byId([(dimensions[a] as (typeof dimensions)[number])[0], a], [(dimensions[b] as (typeof dimensions)[number])[0], b]));
 
 const quarterHourMs = 15 * 60_000;
 
@@ -83,30 +89,28 @@ function byId(a: readonly [string, unknown], b: readonly [string, unknown]): num
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
-/** Adds up clicks by key; the key's values joined by NUL are the map key (no value holds a NUL: PostgreSQL text cannot). */
-class Counter<K extends (string | boolean)[]> {
-  readonly #rows = new Map<string, { key: K; clicks: number }>();
-  add(id: string, key: () => K): void {
-    const row = this.#rows.get(id);
-    if (row) row.clicks++;
-    else this.#rows.set(id, { key: key(), clicks: 1 });
-  }
-  /** [...key, clicks], sorted by key (by id: see byId). */
-  sorted(): (string | boolean | number)[][] {
-    return [...this.#rows.entries()].sort(byId).map(([, row]) => [...row.key, row.clicks]);
-  }
+/** A visitor's first and last click of a day (ms). */
+interface VisitSpan {
+  firstAt: number;
+  lastAt: number;
+}
+
+function widen(spans: Map<string, VisitSpan>, visitor: string, at: number): void {
+  const span = spans.get(visitor);
+  if (!span) spans.set(visitor, { firstAt: at, lastAt: at });
+  else if (at < span.firstAt) span.firstAt = at;
+  else if (at > span.lastAt) span.lastAt = at;
 }
 
 /**
  * The rollup deltas of `clicks`, which must be the batch's clicks stored
  * just now (a replayed click must not reach here), with each link's owner.
  */
-export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: ReadonlyMap<string, string>, options = { clickRollup: true }): RollupDeltas {
-  const clickRollups = new Counter<[string, string, string, boolean, ...string[]]>();
+export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: ReadonlyMap<string, string>): RollupDeltas {
   const dimensionGroups = new Map<string, { userId: string; bucket: string; isBot: boolean; clicks: number; values: Map<string, number>[] }>();
-  const accountVisitors = new Map<string, { key: [string, string, string, string]; firstAt: number; lastAt: number }>();
-  const linkVisitors = new Map<string, [string, string, string]>();
-  const linkDays = new Map<string, { linkId: string; day: string; clicks: number; bots: number }>();
+  // Visitors per (owner, day) and per (link, day): one key built per click, not one per click and kind.
+  const accountVisitorDays = new Map<string, { userId: string; day: string; all: Map<string, VisitSpan>; human: Map<string, VisitSpan> }>();
+  const linkDays = new Map<string, { linkId: string; day: string; clicks: number; bots: number; visitors: Set<string> }>();
   const linkTotals = new Map<string, number>();
   const quarterHours = new Map<number, string>();
 
@@ -119,22 +123,6 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
     const day = bucket.slice(0, 10);
     const at = click.occurredAt.getTime();
     const bot = click.isBot ? "1" : "0";
-    if (options.clickRollup) {
-      const dims = [
-        click.country ?? "",
-        click.region ?? "",
-        click.city ?? "",
-        click.device ?? "",
-        click.browser ?? "",
-        click.os ?? "",
-        click.referrerHost ?? "direct",
-        click.utmSource ?? "",
-        click.utmMedium ?? "",
-        click.utmCampaign ?? "",
-        click.trigger,
-      ];
-      clickRollups.add(`${click.linkId}\u0000${bucket}\u0000${bot}\u0000${dims.join("\u0000")}`, () => [click.linkId, userId, bucket, click.isBot, ...dims]);
-    }
     // One group per (owner, quarter hour, bot) and in it one count per dimension value: no key built per dimension.
     const groupId = `${userId}\u0000${bucket}\u0000${bot}`;
     let group = dimensionGroups.get(groupId);
@@ -148,58 +136,86 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
       const counts = group.values[index] as Map<string, number>;
       counts.set(value, (counts.get(value) ?? 0) + 1);
     }
-    for (const kind of click.isBot ? ["all"] : ["all", "human"]) {
-      const id = `${userId}\u0000${day}\u0000${kind}\u0000${visitor}`;
-      const seen = accountVisitors.get(id);
-      if (!seen) accountVisitors.set(id, { key: [userId, day, kind, visitor], firstAt: at, lastAt: at });
-      else {
-        seen.firstAt = Math.min(seen.firstAt, at);
-        seen.lastAt = Math.max(seen.lastAt, at);
-      }
+    const accountDayId = `${userId}\u0000${day}`;
+    let accountDay = accountVisitorDays.get(accountDayId);
+    if (!accountDay) {
+      accountDay = { userId, day, all: new Map(), human: new Map() };
+      accountVisitorDays.set(accountDayId, accountDay);
     }
+    widen(accountDay.all, visitor, at);
+    if (!click.isBot) widen(accountDay.human, visitor, at);
     const linkDayId = `${click.linkId}\u0000${day}`;
-    const linkDay = linkDays.get(linkDayId) ?? { linkId: click.linkId, day, clicks: 0, bots: 0 };
-    linkDays.set(linkDayId, linkDay);
+    let linkDay = linkDays.get(linkDayId);
+    if (!linkDay) {
+      linkDay = { linkId: click.linkId, day, clicks: 0, bots: 0, visitors: new Set() };
+      linkDays.set(linkDayId, linkDay);
+    }
     if (click.isBot) linkDay.bots++;
     else {
       linkDay.clicks++;
       linkTotals.set(click.linkId, (linkTotals.get(click.linkId) ?? 0) + 1);
-      linkVisitors.set(`${linkDayId}\u0000${visitor}`, [click.linkId, day, visitor]);
+      linkDay.visitors.add(visitor);
     }
   }
 
-  const accountBuckets: (string | boolean | number)[][] = [];
-  const accountDimensionBuckets: [string, (string | boolean | number)[]][] = [];
-  const days = new Map<string, { key: [string, string, string, boolean, string]; clicks: number }>();
-  for (const { userId, bucket, isBot, clicks: groupClicks, values } of dimensionGroups.values()) {
-    accountBuckets.push([userId, bucket, isBot, groupClicks]);
-    const day = bucket.slice(0, 10);
-    for (let index = 0; index < dimensions.length; index++) {
+  // Key order without a key string per row: groups sorted by (owner, quarter hour, bot) once, then for each owner and
+  // dimension (in name order) the groups' values, each group's sorted. Days add up their quarter hours' values.
+  const groups = [...dimensionGroups.entries()].sort(byId).map(([, group]) => group);
+  const accountBuckets = groups.map((group): (string | boolean | number)[] => [group.userId, group.bucket, group.isBot, group.clicks]);
+  const accountDimensionBuckets: (string | boolean | number)[][] = [];
+  const accountDimensionDays: (string | boolean | number)[][] = [];
+  for (let first = 0; first < groups.length; ) {
+    const userId = (groups[first] as (typeof groups)[number]).userId;
+    let end = first;
+    while (end < groups.length && (groups[end] as (typeof groups)[number]).userId === userId) end++;
+    const ownGroups = groups.slice(first, end);
+    for (const index of dimensionsByName) {
       const dimension = (dimensions[index] as (typeof dimensions)[number])[0];
-      for (const [value, count] of values[index] as Map<string, number>) {
-        const bot = isBot ? "1" : "0";
-        accountDimensionBuckets.push([
-          `${userId}\u0000${dimension}\u0000${bucket}\u0000${bot}\u0000${value}`,
-          [userId, dimension, bucket, isBot, value, count],
-        ]);
-        // A day's rows are the sum of its quarter hours' (a few hundred per batch, not a row per click and value).
-        const dayId = `${userId}\u0000${dimension}\u0000${day}\u0000${bot}\u0000${value}`;
-        const row = days.get(dayId);
-        if (row) row.clicks += count;
-        else days.set(dayId, { key: [userId, dimension, day, isBot, value], clicks: count });
+      // Day rows of this owner and dimension, by "day\0bot": groups come in bucket order, so days come in order too.
+      const days = new Map<string, { day: string; isBot: boolean; values: Map<string, number> }>();
+      for (const { bucket, isBot, values } of ownGroups) {
+        const counts = values[index] as Map<string, number>;
+        for (const value of [...counts.keys()].sort()) accountDimensionBuckets.push([userId, dimension, bucket, isBot, value, counts.get(value) as number]);
+        const day = bucket.slice(0, 10);
+        const dayId = `${day}\u0000${isBot ? "1" : "0"}`;
+        let dayRow = days.get(dayId);
+        if (!dayRow) {
+          dayRow = { day, isBot, values: new Map() };
+          days.set(dayId, dayRow);
+        }
+        for (const [value, count] of counts) dayRow.values.set(value, (dayRow.values.get(value) ?? 0) + count);
+      }
+      for (const [, { day, isBot, values }] of [...days.entries()].sort(byId)) {
+        for (const value of [...values.keys()].sort()) accountDimensionDays.push([userId, dimension, day, isBot, value, values.get(value) as number]);
+      }
+    }
+    first = end;
+  }
+  const iso = (ms: number) => new Date(ms).toISOString();
+  // Key order: by (owner, day) then kind ("all" before "human") then visitor; by (link, day) then visitor. A plain sort()
+  // of strings compares code units, as byId does.
+  const accountVisitors: string[][] = [];
+  for (const [, { userId, day, all, human }] of [...accountVisitorDays.entries()].sort(byId)) {
+    for (const [kind, spans] of [
+      ["all", all],
+      ["human", human],
+    ] as const) {
+      for (const visitor of [...spans.keys()].sort()) {
+        const span = spans.get(visitor) as VisitSpan;
+        accountVisitors.push([userId, day, kind, visitor, iso(span.firstAt), iso(span.lastAt)]);
       }
     }
   }
-  const byKey = (width: number) => (a: readonly (string | boolean | number)[], b: readonly (string | boolean | number)[]) => compareKeys(a, b, width);
-  const iso = (ms: number) => new Date(ms).toISOString();
+  const sortedLinkDays = [...linkDays.entries()].sort(byId).map(([, row]) => row);
+  const linkVisitors: string[][] = [];
+  for (const { linkId, day, visitors } of sortedLinkDays) for (const visitor of [...visitors].sort()) linkVisitors.push([linkId, day, visitor]);
   return {
-    clickRollups: clickRollups.sorted(),
-    accountBuckets: accountBuckets.sort(byKey(3)),
-    accountDimensionBuckets: accountDimensionBuckets.sort(byId).map(([, row]) => row),
-    accountDimensionDays: [...days.entries()].sort(byId).map(([, row]) => [...row.key, row.clicks]),
-    accountVisitors: [...accountVisitors.entries()].sort(byId).map(([, { key, firstAt, lastAt }]) => [...key, iso(firstAt), iso(lastAt)]),
-    linkVisitors: [...linkVisitors.entries()].sort(byId).map(([, row]) => row),
-    linkDays: [...linkDays.entries()].sort(byId).map(([, row]) => [row.linkId, row.day, row.clicks, row.bots]),
+    accountBuckets,
+    accountDimensionBuckets,
+    accountDimensionDays,
+    accountVisitors,
+    linkVisitors,
+    linkDays: sortedLinkDays.map((row) => [row.linkId, row.day, row.clicks, row.bots]),
     linkTotals: [...linkTotals.entries()].sort((a, b) => compareKeys(a, b)).map(([linkId, clicks]) => [linkId, clicks]),
   };
 }

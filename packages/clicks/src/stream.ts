@@ -1,4 +1,4 @@
-import { redisKeys, type Redis } from "@hop/redis";
+import { redisKeys, runRedisCommand, type Redis } from "@hop/redis";
 import { clickEventFromStreamFields, type ClickEvent } from "./event";
 
 /**
@@ -9,7 +9,9 @@ import { clickEventFromStreamFields, type ClickEvent } from "./event";
  * HTTP transport works as well as TCP.
  *
  * Read with a client made with `rawReplies: true`: stream fields are raw text
- * (a user agent may look like JSON); counts are read either way.
+ * (a user agent may look like JSON); counts are read either way. The reads and
+ * acknowledgements of the ingestion loop go straight to the TCP executor
+ * (runRedisCommand), past @upstash/redis's REST emulation.
  */
 
 /** One stream entry: a click event, or the reason it could not be read. */
@@ -58,12 +60,12 @@ function entriesOfRead(reply: unknown): ClickStreamEntry[] {
 
 /** Entries never delivered to any consumer, at most `count`; none at once when there are none (no BLOCK). */
 export async function readNewClicks(redis: Redis, consumer: string, count: number): Promise<ClickStreamEntry[]> {
-  return entriesOfRead(await redis.exec(["XREADGROUP", "GROUP", group, consumer, "COUNT", count, "STREAMS", stream, ">"]));
+  return entriesOfRead(await runRedisCommand(redis, ["XREADGROUP", "GROUP", group, consumer, "COUNT", count, "STREAMS", stream, ">"]));
 }
 
 /** Entries delivered to this consumer and not acknowledged yet (its own pending list), at most `count`. */
 export async function readOwnPendingClicks(redis: Redis, consumer: string, count: number): Promise<ClickStreamEntry[]> {
-  return entriesOfRead(await redis.exec(["XREADGROUP", "GROUP", group, consumer, "COUNT", count, "STREAMS", stream, "0"]));
+  return entriesOfRead(await runRedisCommand(redis, ["XREADGROUP", "GROUP", group, consumer, "COUNT", count, "STREAMS", stream, "0"]));
 }
 
 /**
@@ -79,14 +81,15 @@ export async function claimStaleClicks(
   cursor: string,
   count: number,
 ): Promise<{ cursor: string; entries: ClickStreamEntry[] }> {
-  const reply = await redis.exec<unknown[]>(["XAUTOCLAIM", stream, group, consumer, minIdleMs, cursor, "COUNT", count]);
+  const reply = await runRedisCommand(redis, ["XAUTOCLAIM", stream, group, consumer, minIdleMs, cursor, "COUNT", count]);
+  if (!Array.isArray(reply)) return { cursor: "0-0", entries: [] };
   return { cursor: typeof reply[0] === "string" ? reply[0] : "0-0", entries: parseEntries(reply[1]) };
 }
 
 /** Acknowledges entries (after their batch committed): they leave the pending list and may be trimmed. */
 export async function acknowledgeClicks(redis: Redis, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  return Number(await redis.exec(["XACK", stream, group, ...ids]));
+  return Number(await runRedisCommand(redis, ["XACK", stream, group, ...ids]));
 }
 
 export interface ClickStreamLag {

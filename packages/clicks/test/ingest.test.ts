@@ -1,5 +1,5 @@
 import { createDatabase, type Database } from "@hop/db";
-import { createTestDatabase } from "@hop/test-harness";
+import { createTestDatabase, waitFor } from "@hop/test-harness";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ingestClickEvents, visitorHash, type ClickEvent } from "../src";
 
@@ -146,6 +146,29 @@ describe("ingestClickEvents", () => {
     const gone = links[2]!;
     await db.link.delete({ where: { id: gone } });
     expect(await ingestClickEvents(db, [click({ linkId: gone }), click()])).toEqual({ inserted: 1, duplicates: 0, orphaned: 1 });
+  });
+
+  it("counts the rest of a batch whose link is deleted while the batch is being written (after its links were read)", async () => {
+    const gone = links[2]!;
+    const batch = [click({ linkId: gone }), click(), click({ linkId: links[1]! })];
+    let ingesting: Promise<unknown> | undefined;
+    // The deletion holds the link's row until it commits: the batch read the link before, and its Click insert waits for
+    // the row and then finds it gone (a foreign key violation), so the batch must take the careful path, not fail.
+    await db.$transaction(async (tx) => {
+      await tx.link.delete({ where: { id: gone } });
+      ingesting = ingestClickEvents(db, batch);
+      await waitFor(
+        () => db.$queryRaw<{ waiting: bigint }[]>`
+          SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "Click"%'`,
+        (rows) => Number(rows[0]?.waiting ?? 0) > 0,
+        10_000,
+        20,
+      );
+    });
+    expect(await ingesting).toEqual({ inserted: 2, duplicates: 0, orphaned: 1 });
+    expect(await db.click.count()).toBe(2);
+    expect((await db.linkDailyStat.aggregate({ _sum: { clicks: true } }))._sum.clicks).toBe(2);
+    expect((await db.accountClickBucket.aggregate({ _sum: { clicks: true } }))._sum.clicks).toBe(2);
   });
 
   it("keeps rollups equal to a recount of the raw rows, over many concurrent batches", async () => {

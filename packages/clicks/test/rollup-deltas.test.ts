@@ -43,7 +43,6 @@ describe("rollupDeltas", () => {
 
   it("lists every table's rows in its key order (two workers lock rows in one order)", () => {
     const keyWidths = {
-      clickRollups: 15,
       accountBuckets: 3,
       accountDimensionBuckets: 5,
       accountDimensionDays: 5,
@@ -64,7 +63,6 @@ describe("rollupDeltas", () => {
   it("adds up to the batch: every click once per table, each of the 12 dimensions once per click, days equal to their quarter hours", () => {
     const sum = (rows: unknown[][], at: number) => rows.reduce((total, row) => total + (row[at] as number), 0);
     const humans = batch.filter((click) => !click.isBot).length;
-    expect(sum(deltas.clickRollups, 15)).toBe(600);
     expect(sum(deltas.accountBuckets, 3)).toBe(600);
     expect(sum(deltas.accountDimensionBuckets, 5)).toBe(600 * 12);
     expect(sum(deltas.accountDimensionDays, 5)).toBe(600 * 12);
@@ -93,11 +91,5 @@ describe("rollupDeltas", () => {
       expect(row[5]).toBe(new Date(Math.max(...counted.map((click) => click.occurredAt.getTime()))).toISOString());
     }
     expect(visitor.length).toBeGreaterThan(0);
-  });
-
-  it("leaves ClickRollup out when asked (the benchmark's pricing of it), the rest unchanged", () => {
-    const without = rollupDeltas(batch, owners, { clickRollup: false });
-    expect(without.clickRollups).toEqual([]);
-    expect({ ...without, clickRollups: deltas.clickRollups }).toEqual(deltas);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { encodeReply, type RedisExecutor } from "@hop/redis-protocol";
+import { encodeReply, type JsonReply, type RedisExecutor } from "@hop/redis-protocol";
 import type { Redis } from "@upstash/redis";
 
 /** A Lua script named by the SHA1 of its text, computed once: runs send EVALSHA, and the text only when Redis lacks it. */
@@ -36,6 +36,20 @@ export async function runLuaScript(redis: Redis, script: LuaScript, keys: readon
     if (!isNoScript(error)) throw error;
     return encodeReply(await executor.run(["EVAL", script.text, String(keys.length), ...keys, ...args]), "utf8");
   }
+}
+
+/**
+ * Runs one command and answers its reply as text (strings as UTF-8, as a client made with `rawReplies: true` reads
+ * them). Over TCP it goes straight to the executor, as runLuaScript does: the worker's stream reads carry a thousand
+ * entries each, and @upstash/redis's REST emulation (the request's validation, the reply re-encoded for JSON and
+ * walked again by the client) cost the worker more CPU than the read itself. Over HTTP it goes through @upstash/redis.
+ * Rejects with Redis's own error text either way (e.g. NOGROUP).
+ */
+export async function runRedisCommand(redis: Redis, command: readonly [name: string, ...args: (string | number)[]]): Promise<JsonReply> {
+  const executor = executors.get(redis);
+  if (!executor) return redis.exec<JsonReply>([...command]);
+  const [name, ...args] = command;
+  return encodeReply(await executor.run([name, ...args.map(String)]), "utf8");
 }
 
 async function runOverClient(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
