@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { migrateDatabase } from "@hop/db/migrate";
 import { migrateJobQueue } from "@hop/jobs";
 import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+import { defaultLoadGenerator, loadGeneratorOf } from "./side-by-side";
 
 export function machineApiBenchOptions() {
   const { values } = parseArgs({
@@ -19,12 +20,15 @@ export function machineApiBenchOptions() {
       rounds: { type: "string", default: "5" },
       concurrency: { type: "string", default: "50" },
       profile: { type: "string" },
+      // wrk where installed; `node` for the in-process client (the old way, kept to compare the two generators).
+      generator: { type: "string" },
     },
   });
   return {
     seconds: Number(values.seconds),
     concurrency: Number(values.concurrency),
     rounds: Number(values.rounds),
+    generator: values.generator === undefined ? defaultLoadGenerator() : loadGeneratorOf(values.generator),
     // --profile <dir>: a CPU profile of the web process per measured slice (window-1, -2, ... in the order taken), for `pnpm bench:profile`.
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
   };
