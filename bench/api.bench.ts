@@ -14,7 +14,7 @@ import { machineApiBenchOptions, startMachineApiWeb } from "./machine-api-web";
 import { generatorDescription, measureSideBySide, sideBySideTable } from "./side-by-side";
 
 const { seconds, concurrency, rounds, profileDir, generator } = machineApiBenchOptions();
-const { web, onSlice, stop } = await startMachineApiWeb({
+const { web, onSlice, sharedCpuSeconds, stop } = await startMachineApiWeb({
   profileDir,
   env: {
     // A loaded machine (2 shared cores) can hold a Redis reply past the 500 ms default; refusals are counted either way.
@@ -63,6 +63,7 @@ try {
       seconds,
       rounds,
       generator,
+      sharedCpuSeconds,
       onSlice,
     },
   );

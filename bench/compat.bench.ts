@@ -20,7 +20,7 @@ import { machineApiBenchOptions, startMachineApiWeb } from "./machine-api-web";
 import { generatorDescription, measureSideBySide, sideBySideTable } from "./side-by-side";
 
 const { seconds, concurrency, rounds, profileDir, generator } = machineApiBenchOptions();
-const { web, onSlice, stop } = await startMachineApiWeb({ profileDir });
+const { web, onSlice, sharedCpuSeconds, stop } = await startMachineApiWeb({ profileDir });
 const trpc = async (path: string, cookie: string, input: unknown) => {
   const response = await fetch(`${web.url}/api/trpc/${path}`, {
     method: "POST",
@@ -57,7 +57,7 @@ try {
         headers: { authorization: `Bearer ${key}` },
       },
     ],
-    { baseUrl: web.url!, webPid: web.child.pid!, concurrency, seconds, rounds, generator, onSlice },
+    { baseUrl: web.url!, webPid: web.child.pid!, concurrency, seconds, rounds, generator, sharedCpuSeconds, onSlice },
   );
   if (!baseline || !shlink || !dub) throw new Error("a row was not measured");
   console.log(

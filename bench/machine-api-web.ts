@@ -11,6 +11,7 @@ import { migrateDatabase } from "@hop/db/migrate";
 import { migrateJobQueue } from "@hop/jobs";
 import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
 import { defaultLoadGenerator, loadGeneratorOf } from "./side-by-side";
+import { findPostgresPid, findRedisPid, processCpuSeconds, processTreeCpuSeconds } from "./system/proc-cpu";
 
 export function machineApiBenchOptions() {
   const { values } = parseArgs({
@@ -57,8 +58,12 @@ export async function startMachineApiWeb(options: { profileDir: string | undefin
     60_000,
     options.profileDir ? ["--import", fileURLToPath(new URL("./cpu-profile-on-signal.mjs", import.meta.url))] : [],
   );
+  const postgresPid = findPostgresPid(postgres.port);
+  const redisPid = findRedisPid(redisServer.port);
   return {
     web,
+    /** CPU seconds so far of what every row shares: PostgreSQL (postmaster and backends) and Redis. */
+    sharedCpuSeconds: () => processTreeCpuSeconds(postgresPid) + processCpuSeconds(redisPid),
     /** Asks the profiled web process for the profile of the slice just measured. */
     onSlice: options.profileDir ? () => web.child.kill("SIGUSR2") : undefined,
     stop: async () => {

@@ -5,8 +5,8 @@
  * comes and goes on a shared machine falls on every row alike instead of on
  * whichever ran at that moment. Per row: answers per second, latency
  * percentiles, refusals (503), the web process's CPU time per answer
- * (/proc), the figure such a load disturbs least, and the load generator's
- * own CPU time per answer.
+ * (/proc), the figure such a load disturbs least, PostgreSQL's and Redis's
+ * CPU per answer (what every row shares), and the load generator's own.
  *
  * The load comes from wrk (a C program in a process of its own) when it is
  * installed, or else from a node:http client inside this process. Both share
@@ -36,6 +36,8 @@ export interface RowFigures {
   cpuMsPerRequest: number;
   /** The load generator's CPU milliseconds per answer (wrk's process, or this process for the in-process client). */
   generatorCpuMsPerRequest: number;
+  /** PostgreSQL's and Redis's CPU milliseconds per answer (what the rows share). */
+  sharedCpuMsPerRequest: number;
 }
 
 export type LoadGenerator = "wrk" | "node";
@@ -47,6 +49,8 @@ export interface SideBySideOptions {
   seconds: number;
   rounds: number;
   generator: LoadGenerator;
+  /** CPU seconds so far of the processes every row shares (PostgreSQL, Redis). */
+  sharedCpuSeconds: () => number;
   /** Called before and after each measured slice of a row (its index): e.g. to profile that row only. */
   onSlice?: (rowIndex: number, phase: "start" | "end") => void;
 }
@@ -202,6 +206,7 @@ export async function measureSideBySide(rows: readonly Row[], options: SideBySid
     cpuKnown: true,
     generatorCpuSeconds: 0,
     generatorCpuKnown: true,
+    sharedCpuSeconds: 0,
     elapsed: 0,
   }));
   try {
@@ -213,8 +218,10 @@ export async function measureSideBySide(rows: readonly Row[], options: SideBySid
         const total = totals[index]!;
         options.onSlice?.(index, "start");
         const cpuBefore = cpuSecondsOf(options.webPid);
+        const sharedBefore = options.sharedCpuSeconds();
         const slice = await generator.run(row, sliceSeconds);
         const cpuAfter = cpuSecondsOf(options.webPid);
+        total.sharedCpuSeconds += options.sharedCpuSeconds() - sharedBefore;
         options.onSlice?.(index, "end");
         total.answered += slice.answered;
         if (Array.isArray(slice.latencies)) total.latencies.push(...slice.latencies);
@@ -247,6 +254,7 @@ export async function measureSideBySide(rows: readonly Row[], options: SideBySid
       lastFailure: total.lastFailure,
       cpuMsPerRequest: perAnswer(total.cpuSeconds, total.cpuKnown),
       generatorCpuMsPerRequest: perAnswer(total.generatorCpuSeconds, total.generatorCpuKnown),
+      sharedCpuMsPerRequest: perAnswer(total.sharedCpuSeconds, true),
     };
   });
 }
@@ -254,12 +262,12 @@ export async function measureSideBySide(rows: readonly Row[], options: SideBySid
 /** The table both benches print: each row against the baseline (`baseline`), by throughput and by CPU per answer. */
 export function sideBySideTable(figures: readonly RowFigures[], baseline: RowFigures): string {
   const lines = [
-    "| request | requests/s | p50 ms | p99 ms | 503s | vs Next route handler | web CPU ms per request | CPU ratio (Next / this) | generator CPU ms per request |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| request | requests/s | p50 ms | p99 ms | 503s | vs Next route handler | web CPU ms per request | CPU ratio (Next / this) | PostgreSQL + Redis CPU ms per request | generator CPU ms per request |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const row of figures) {
     lines.push(
-      `| ${row.label} | ${Math.round(row.perSecond).toLocaleString("en")} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.failures} | ${(row.perSecond / baseline.perSecond).toFixed(2)}x | ${row.cpuMsPerRequest.toFixed(3)} | ${(baseline.cpuMsPerRequest / row.cpuMsPerRequest).toFixed(2)}x | ${row.generatorCpuMsPerRequest.toFixed(3)} |`,
+      `| ${row.label} | ${Math.round(row.perSecond).toLocaleString("en")} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.failures} | ${(row.perSecond / baseline.perSecond).toFixed(2)}x | ${row.cpuMsPerRequest.toFixed(3)} | ${(baseline.cpuMsPerRequest / row.cpuMsPerRequest).toFixed(2)}x | ${row.sharedCpuMsPerRequest.toFixed(3)} | ${row.generatorCpuMsPerRequest.toFixed(3)} |`,
     );
   }
   for (const row of figures) if (row.lastFailure) lines.push(`\na refusal (${row.label}): ${row.lastFailure}`);
