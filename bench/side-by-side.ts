@@ -99,6 +99,14 @@ function reapedChildrenCpuSeconds(): number | null {
 /** One slice of one row: what was answered, and what it cost the generator. */
 interface SliceResult {
   answered: number;
+  /**
+   * Requests the server did the read for: the answered ones, and with wrk
+   * also those still in flight when it stopped (it closes its connections
+   * without waiting, but the server has done the work), refusals left out.
+   * The CPU figures are per such request: per answer, a loaded run's slow
+   * slices would charge 50 unanswered reads to the answered ones.
+   */
+  worked: number;
   /** Latencies of the answered requests (ms; the in-process client), or wrk's own summary of every answer. */
   latencies: number[] | WrkResult;
   refused: number;
@@ -147,6 +155,7 @@ function inProcessGenerator(options: SideBySideOptions) {
     const cpu = process.cpuUsage(cpuBefore);
     return {
       answered: latencies.length,
+      worked: latencies.length,
       latencies,
       refused,
       lastFailure,
@@ -183,6 +192,7 @@ function wrkGenerator(options: SideBySideOptions) {
     if (statuses.other > 0) throw new Error(`${row.path}: ${statuses.other} unexpected answers, the last: ${result.lastFailure}`);
     return {
       answered: statuses.ok,
+      worked: result.sent - statuses.refused,
       latencies: result,
       refused: statuses.refused,
       lastFailure: result.lastFailure ?? "",
@@ -198,6 +208,7 @@ export async function measureSideBySide(rows: readonly Row[], options: SideBySid
   const generator = options.generator === "wrk" ? wrkGenerator(options) : inProcessGenerator(options);
   const totals = rows.map(() => ({
     answered: 0,
+    worked: 0,
     latencies: [] as number[],
     wrkResults: [] as WrkResult[],
     failures: 0,
@@ -224,6 +235,7 @@ export async function measureSideBySide(rows: readonly Row[], options: SideBySid
         total.sharedCpuSeconds += options.sharedCpuSeconds() - sharedBefore;
         options.onSlice?.(index, "end");
         total.answered += slice.answered;
+        total.worked += slice.worked;
         if (Array.isArray(slice.latencies)) total.latencies.push(...slice.latencies);
         else total.wrkResults.push(slice.latencies);
         total.failures += slice.refused;
@@ -244,7 +256,7 @@ export async function measureSideBySide(rows: readonly Row[], options: SideBySid
     // wrk's latencies are of every answer (a 503 included); the in-process client's of the 200s only.
     const percentile = (q: number) =>
       total.wrkResults.length > 0 ? mergedPercentile(total.wrkResults, q) / 1_000 : (latencies[Math.floor(latencies.length * (q / 100))] ?? Number.NaN);
-    const perAnswer = (seconds: number, known: boolean) => (known ? (seconds * 1000) / Math.max(1, total.answered) : Number.NaN);
+    const perRequest = (seconds: number, known: boolean) => (known ? (seconds * 1000) / Math.max(1, total.worked) : Number.NaN);
     return {
       label: row.label,
       perSecond: total.answered / total.elapsed,
@@ -252,9 +264,9 @@ export async function measureSideBySide(rows: readonly Row[], options: SideBySid
       p99: percentile(99),
       failures: total.failures,
       lastFailure: total.lastFailure,
-      cpuMsPerRequest: perAnswer(total.cpuSeconds, total.cpuKnown),
-      generatorCpuMsPerRequest: perAnswer(total.generatorCpuSeconds, total.generatorCpuKnown),
-      sharedCpuMsPerRequest: perAnswer(total.sharedCpuSeconds, true),
+      cpuMsPerRequest: perRequest(total.cpuSeconds, total.cpuKnown),
+      generatorCpuMsPerRequest: perRequest(total.generatorCpuSeconds, total.generatorCpuKnown),
+      sharedCpuMsPerRequest: perRequest(total.sharedCpuSeconds, true),
     };
   });
 }

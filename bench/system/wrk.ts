@@ -67,13 +67,16 @@ writeFileSync(scriptPath, script);
 
 /**
  * A second script for reads that may be refused (bench:api, bench:compat): it
- * also counts the answers by status, keeps the last failure's start, and
- * leaves wrk's own prebuilt request alone (no request() of its own: cheaper).
+ * also counts the answers by status and keeps the last failure's start.
  */
 const statusScript = `
 local threads = {}
 setup = function(thread) table.insert(threads, thread) end
-init = function(args) ok = 0; refused = 0; other = 0; lastFailure = "" end
+init = function(args) sent = 0; ok = 0; refused = 0; other = 0; lastFailure = "" end
+request = function()
+  sent = sent + 1
+  return wrk.format()
+end
 response = function(status, headers, body)
   if status == 200 then ok = ok + 1
   else
@@ -82,14 +85,14 @@ response = function(status, headers, body)
   end
 end
 done = function(summary, latency, requests)
-  local ok, refused, other, lastFailure = 0, 0, 0, ""
+  local sent, ok, refused, other, lastFailure = 0, 0, 0, 0, ""
   for _, thread in ipairs(threads) do
-    ok = ok + thread:get("ok"); refused = refused + thread:get("refused"); other = other + thread:get("other")
+    sent = sent + thread:get("sent"); ok = ok + thread:get("ok"); refused = refused + thread:get("refused"); other = other + thread:get("other")
     local failure = thread:get("lastFailure")
     if failure ~= "" then lastFailure = failure end
   end
   local e = summary.errors
-  io.write("${marker}{\\"answered\\":", summary.requests, ",\\"sent\\":", summary.requests, ",\\"durationUs\\":", summary.duration,
+  io.write("${marker}{\\"answered\\":", summary.requests, ",\\"sent\\":", sent, ",\\"durationUs\\":", summary.duration,
     ",\\"errors\\":{\\"connect\\":", e.connect, ",\\"read\\":", e.read, ",\\"write\\":", e.write, ",\\"status\\":", e.status, ",\\"timeout\\":", e.timeout, "}",
     ",\\"statuses\\":{\\"ok\\":", ok, ",\\"refused\\":", refused, ",\\"other\\":", other, "},\\"lastFailure\\":", "\\"", (string.gsub(lastFailure, '[%c"\\\\]', " ")), "\\"",
     ",\\"percentiles\\":[")
