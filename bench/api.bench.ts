@@ -8,13 +8,13 @@
  * Each row's seconds are cut into --rounds slices taken in turn (see
  * side-by-side.ts), so a shared machine's changing load falls on all rows.
  *
- *   pnpm bench:api   (after pnpm build)   [--seconds 5] [--rounds 5] [--concurrency 50] [--profile <dir>]
+ *   pnpm bench:api   (after pnpm build)   [--seconds 5] [--rounds 5] [--concurrency 50] [--profile <dir>] [--generator wrk|node]
  */
 import { machineApiBenchOptions, startMachineApiWeb } from "./machine-api-web";
-import { measureSideBySide, sideBySideTable } from "./side-by-side";
+import { generatorDescription, measureSideBySide, sideBySideTable } from "./side-by-side";
 
-const { seconds, concurrency, rounds, profileDir } = machineApiBenchOptions();
-const { web, onSlice, stop } = await startMachineApiWeb({
+const { seconds, concurrency, rounds, profileDir, generator } = machineApiBenchOptions();
+const { web, onSlice, sharedCpuSeconds, stop } = await startMachineApiWeb({
   profileDir,
   env: {
     // A loaded machine (2 shared cores) can hold a Redis reply past the 500 ms default; refusals are counted either way.
@@ -62,6 +62,8 @@ try {
       concurrency,
       seconds,
       rounds,
+      generator,
+      sharedCpuSeconds,
       onSlice,
     },
   );
@@ -69,7 +71,7 @@ try {
   // The verdict takes the slower of Hop's two rows (the same read, measured before and after the baseline in each round).
   const worst = hop.perSecond <= hopAgain.perSecond ? hop : hopAgain;
   console.log(
-    `\nGET /api/v1/links/{id} with an API key, ${concurrency} keep-alive connections, ${seconds} s per row in ${rounds} slices taken in turn, node ${process.version}\n`,
+    `\nGET /api/v1/links/{id} with an API key, ${concurrency} keep-alive connections, ${seconds} s per row in ${rounds} slices taken in turn, node ${process.version}; ${generatorDescription(generator)}\n`,
   );
   console.log(sideBySideTable([next, hop, hopAgain], next));
   const ratio = worst.perSecond / next.perSecond;

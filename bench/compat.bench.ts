@@ -14,13 +14,13 @@
  *
  * Each row's seconds are cut into --rounds slices taken in turn (see side-by-side.ts).
  *
- *   pnpm bench:compat   (after pnpm build)   [--seconds 5] [--rounds 5] [--concurrency 50] [--profile <dir>]
+ *   pnpm bench:compat   (after pnpm build)   [--seconds 5] [--rounds 5] [--concurrency 50] [--profile <dir>] [--generator wrk|node]
  */
 import { machineApiBenchOptions, startMachineApiWeb } from "./machine-api-web";
-import { measureSideBySide, sideBySideTable } from "./side-by-side";
+import { generatorDescription, measureSideBySide, sideBySideTable } from "./side-by-side";
 
-const { seconds, concurrency, rounds, profileDir } = machineApiBenchOptions();
-const { web, onSlice, stop } = await startMachineApiWeb({ profileDir });
+const { seconds, concurrency, rounds, profileDir, generator } = machineApiBenchOptions();
+const { web, onSlice, sharedCpuSeconds, stop } = await startMachineApiWeb({ profileDir });
 const trpc = async (path: string, cookie: string, input: unknown) => {
   const response = await fetch(`${web.url}/api/trpc/${path}`, {
     method: "POST",
@@ -57,11 +57,11 @@ try {
         headers: { authorization: `Bearer ${key}` },
       },
     ],
-    { baseUrl: web.url!, webPid: web.child.pid!, concurrency, seconds, rounds, onSlice },
+    { baseUrl: web.url!, webPid: web.child.pid!, concurrency, seconds, rounds, generator, sharedCpuSeconds, onSlice },
   );
   if (!baseline || !shlink || !dub) throw new Error("a row was not measured");
   console.log(
-    `\nOne link read, ${concurrency} keep-alive connections, ${seconds} s per row in ${rounds} slices taken in turn after 1 s warm-up each, node ${process.version}\n`,
+    `\nOne link read, ${concurrency} keep-alive connections, ${seconds} s per row in ${rounds} slices taken in turn after 1 s warm-up each, node ${process.version}; ${generatorDescription(generator)}\n`,
   );
   console.log(sideBySideTable([baseline, shlink, dub], baseline));
 } finally {

@@ -10,6 +10,8 @@ import { parseArgs } from "node:util";
 import { migrateDatabase } from "@hop/db/migrate";
 import { migrateJobQueue } from "@hop/jobs";
 import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+import { defaultLoadGenerator, loadGeneratorOf } from "./side-by-side";
+import { findPostgresPid, findRedisPid, processCpuSeconds, processTreeCpuSeconds } from "./system/proc-cpu";
 
 export function machineApiBenchOptions() {
   const { values } = parseArgs({
@@ -19,12 +21,15 @@ export function machineApiBenchOptions() {
       rounds: { type: "string", default: "5" },
       concurrency: { type: "string", default: "50" },
       profile: { type: "string" },
+      // wrk where installed; `node` for the in-process client (the old way, kept to compare the two generators).
+      generator: { type: "string" },
     },
   });
   return {
     seconds: Number(values.seconds),
     concurrency: Number(values.concurrency),
     rounds: Number(values.rounds),
+    generator: values.generator === undefined ? defaultLoadGenerator() : loadGeneratorOf(values.generator),
     // --profile <dir>: a CPU profile of the web process per measured slice (window-1, -2, ... in the order taken), for `pnpm bench:profile`.
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
   };
@@ -53,8 +58,12 @@ export async function startMachineApiWeb(options: { profileDir: string | undefin
     60_000,
     options.profileDir ? ["--import", fileURLToPath(new URL("./cpu-profile-on-signal.mjs", import.meta.url))] : [],
   );
+  const postgresPid = findPostgresPid(postgres.port);
+  const redisPid = findRedisPid(redisServer.port);
   return {
     web,
+    /** CPU seconds so far of what every row shares: PostgreSQL (postmaster and backends) and Redis. */
+    sharedCpuSeconds: () => processTreeCpuSeconds(postgresPid) + processCpuSeconds(redisPid),
     /** Asks the profiled web process for the profile of the slice just measured. */
     onSlice: options.profileDir ? () => web.child.kill("SIGUSR2") : undefined,
     stop: async () => {

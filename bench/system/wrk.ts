@@ -47,6 +47,9 @@ export interface WrkResult {
   errors: { connect: number; read: number; write: number; status: number; timeout: number };
   /** [percentile, latency µs]. */
   percentiles: Array<[number, number]>;
+  /** With `countStatuses`: answers by status (200, 503, any other) and the last answer other than 200 (status and the start of its body). */
+  statuses?: { ok: number; refused: number; other: number };
+  lastFailure?: string;
 }
 
 export interface WrkRun {
@@ -61,14 +64,56 @@ export function wrkInstalled(): boolean {
 const scriptDir = mkdtempSync(join(tmpdir(), "hop-wrk-"));
 const scriptPath = join(scriptDir, "count.lua");
 writeFileSync(scriptPath, script);
+
+/**
+ * A second script for reads that may be refused (bench:api, bench:compat): it
+ * also counts the answers by status and keeps the last failure's start.
+ */
+const statusScript = `
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function(args) sent = 0; ok = 0; refused = 0; other = 0; lastFailure = "" end
+request = function()
+  sent = sent + 1
+  return wrk.format()
+end
+response = function(status, headers, body)
+  if status == 200 then ok = ok + 1
+  else
+    if status == 503 then refused = refused + 1 else other = other + 1 end
+    lastFailure = status .. " " .. string.sub(body or "", 1, 120)
+  end
+end
+done = function(summary, latency, requests)
+  local sent, ok, refused, other, lastFailure = 0, 0, 0, 0, ""
+  for _, thread in ipairs(threads) do
+    sent = sent + thread:get("sent"); ok = ok + thread:get("ok"); refused = refused + thread:get("refused"); other = other + thread:get("other")
+    local failure = thread:get("lastFailure")
+    if failure ~= "" then lastFailure = failure end
+  end
+  local e = summary.errors
+  io.write("${marker}{\\"answered\\":", summary.requests, ",\\"sent\\":", sent, ",\\"durationUs\\":", summary.duration,
+    ",\\"errors\\":{\\"connect\\":", e.connect, ",\\"read\\":", e.read, ",\\"write\\":", e.write, ",\\"status\\":", e.status, ",\\"timeout\\":", e.timeout, "}",
+    ",\\"statuses\\":{\\"ok\\":", ok, ",\\"refused\\":", refused, ",\\"other\\":", other, "},\\"lastFailure\\":", "\\"", (string.gsub(lastFailure, '[%c"\\\\]', " ")), "\\"",
+    ",\\"percentiles\\":[")
+  local levels = {${levels.join(",")}}
+  for i, level in ipairs(levels) do
+    io.write("[", level, ",", latency:percentile(level), "],")
+  end
+  io.write("[100,", latency.max, "]]}\\n")
+end
+`;
+const statusScriptPath = join(scriptDir, "statuses.lua");
+writeFileSync(statusScriptPath, statusScript);
 export const removeWrkScript = () => rmSync(scriptDir, { recursive: true, force: true });
 
 /** `track`: the harness's trackChild, so that a bench that dies takes wrk with it. */
 export function startWrk(
   track: (child: ChildProcess, signal: NodeJS.Signals) => void,
-  options: { url: string; connections: number; threads: number; seconds: number; headers: Record<string, string> },
+  options: { url: string; connections: number; threads: number; seconds: number; headers: Record<string, string>; countStatuses?: boolean },
 ): WrkRun {
-  const args = ["-t", String(options.threads), "-c", String(options.connections), "-d", `${options.seconds}s`, "--timeout", "5s", "-s", scriptPath];
+  const args = ["-t", String(options.threads), "-c", String(options.connections), "-d", `${options.seconds}s`, "--timeout", "5s"];
+  args.push("-s", options.countStatuses ? statusScriptPath : scriptPath);
   for (const [name, value] of Object.entries(options.headers)) args.push("-H", `${name}: ${value}`);
   args.push(options.url);
   const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });

@@ -97,7 +97,7 @@ export async function answerCompatApi(
           db: services.db,
           redis: services.redis.redis,
           instanceId: services.instance.id,
-          request: new Request(url, { method: "GET", headers }),
+          request: { url: url.href, headers },
           responseHeaders,
           sessionConfig: services.sessionConfig,
           clientIp: at.clientIp,

@@ -85,7 +85,7 @@ export function createMachineApi(services: Services) {
         db: services.db,
         redis: services.redis.redis,
         instanceId: services.instance.id,
-        request: new Request(new URL(request.url ?? "/", origin), { headers }),
+        request: { url: new URL(request.url ?? "/", origin).href, headers },
         responseHeaders,
         sessionConfig: services.sessionConfig,
         clientIp: clientAddress(request, env.TRUST_PROXY),

@@ -82,7 +82,8 @@ export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
   // A key speaks for its user; its "session" id names the key, for logs only (session procedures take no key).
   const session = ctx.apiKey ? { userId: ctx.apiKey.userId, sessionId: `api-key:${ctx.apiKey.id}` } : await ctx.getSession();
   if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  return next({ ctx: { ...ctx, session } });
+  // tRPC merges what next() is given into the context: only what is new is passed (a copy of the whole context per call otherwise).
+  return next({ ctx: { session } });
 });
 
 /**
@@ -119,5 +120,5 @@ export const operatorProcedure = protectedProcedure.use(async ({ ctx, next }) =>
   if (!user || !isOperatorEmail(ctx.operatorEmails, user.email)) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Operators only: this account is not in OPERATOR_EMAILS" });
   }
-  return next({ ctx: { ...ctx, operator: { userId: ctx.session.userId, email: user.email } } });
+  return next({ ctx: { operator: { userId: ctx.session.userId, email: user.email } } });
 });

@@ -6,9 +6,11 @@ import { readOwnLink } from "../src/routers/links/own-link-query";
 
 // The links procedures' one-statement read must give exactly what Prisma's `include` gives, on real PostgreSQL.
 let db: Database;
+let databaseUrl: string;
 
 beforeAll(async () => {
-  db = createDatabase(await createTestDatabase());
+  databaseUrl = await createTestDatabase();
+  db = createDatabase(databaseUrl);
 });
 afterAll(async () => {
   await db.$disconnect();
@@ -74,5 +76,31 @@ describe("readOwnLink", () => {
     expect(await readOwnLink(db, owner.id, { id: link.id }, { deleted: false })).toBeNull();
     const deleted = await readOwnLink(db, owner.id, { id: link.id }, { deleted: true });
     expect(deleted).toEqual(await db.link.findFirst({ where: { id: link.id }, include: linkWithTags }));
+  });
+
+  it("is prepared once per connection and reused, and keeps working after a migration adds a column to Link", async () => {
+    // One connection, so that pg_prepared_statements (per session) is the one the reads used.
+    const single = createDatabase(databaseUrl, { maxConnections: 1 });
+    try {
+      const user = await single.user.create({ data: { email: `prepared-${Date.now()}@example.com`, passwordHash: "x" } });
+      const link = await single.link.create({ data: { slug: `prepared-${Date.now()}`, url: "https://example.com", userId: user.id } });
+      for (let i = 0; i < 3; i++) await readOwnLink(single, user.id, { id: link.id }, { deleted: false });
+      const prepared = await single.$queryRaw<{ name: string; plans: bigint }[]>`
+        SELECT name, generic_plans + custom_plans AS plans FROM pg_prepared_statements WHERE name = 'read-own-link-by-id'`;
+      expect(prepared).toEqual([{ name: "read-own-link-by-id", plans: 3n }]);
+
+      // A rolling deploy: the new version's migration runs while this process holds the prepared copy.
+      await single.$executeRawUnsafe(`ALTER TABLE "Link" ADD COLUMN "addedByALaterMigration" text`);
+      try {
+        const read = await readOwnLink(single, user.id, { id: link.id }, { deleted: false });
+        expect(read).toEqual(await single.link.findFirst({ where: { id: link.id }, include: linkWithTags }));
+      } finally {
+        await single.$executeRawUnsafe(`ALTER TABLE "Link" DROP COLUMN "addedByALaterMigration"`);
+      }
+      await single.link.delete({ where: { id: link.id } });
+      await single.user.delete({ where: { id: user.id } });
+    } finally {
+      await single.$disconnect();
+    }
   });
 });

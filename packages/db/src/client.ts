@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client";
+import { Prisma, PrismaClient } from "./generated/prisma/client";
 
 export type Database = PrismaClient;
 
@@ -8,9 +8,37 @@ export interface DatabaseOptions {
   maxConnections?: number;
 }
 
+const preparedMarkStart = "/* prepared: ";
+
+/**
+ * Marks a raw statement (put it first in `$queryRaw`) to be prepared once per
+ * connection under `name` (a node-postgres named statement): PostgreSQL then
+ * parses and plans it once per connection instead of on every call. For the
+ * few hot reads only, each with one fixed text per name (node-postgres
+ * refuses a second text under a name already prepared), and listing its
+ * columns: with `*`, a migration that adds a column would make every prepared
+ * copy fail ("cached plan must not change result type") until restart.
+ */
+export function preparedStatement(name: string): Prisma.Sql {
+  if (!/^[a-z0-9_-]+$/.test(name)) throw new Error(`Prepared statement names are [a-z0-9_-]: "${name}"`);
+  return Prisma.raw(`${preparedMarkStart}${name} */ `);
+}
+
+/** The name a statement marked by `preparedStatement` asked for; undefined (not prepared) for every other. */
+export function preparedStatementNameOf(sql: string): string | undefined {
+  if (!sql.startsWith(preparedMarkStart)) return undefined;
+  const end = sql.indexOf(" */", preparedMarkStart.length);
+  return end === -1 ? undefined : sql.slice(preparedMarkStart.length, end);
+}
+
 /** The Prisma client every Hop process uses (driver adapter over `pg`). */
 export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
+  const adapter = new PrismaPg(
+    { connectionString: databaseUrl, max: options.maxConnections ?? 10 },
+    // The type asks for a string, but the adapter hands the result to pg's `name` as is, where undefined is an unnamed
+    // statement (what every query gets without a generator).
+    { statementNameGenerator: (query) => preparedStatementNameOf(query.sql) as string },
+  );
   // A burst of writes (50 creates at once from one script) queues for the pool's connections: waiting up to
   // 10 s for one beats failing after Prisma's default 2 s.
   return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 10_000 } });

@@ -1,4 +1,4 @@
-import { type Database, Prisma, RedirectStatus } from "@hop/db";
+import { type Database, Prisma, preparedStatement, RedirectStatus } from "@hop/db";
 import type { LinkWithTags } from "./link-view";
 
 /**
@@ -10,6 +10,12 @@ import type { LinkWithTags } from "./link-view";
  * docs/benchmarks.md). The row keeps Prisma's own type (`LinkWithTags`), and
  * packages/api/test/link-query.test.ts checks that it equals what `include` reads, field
  * for field, so a column added to Link cannot be silently left out.
+ *
+ * Each of its four texts (by id or slug, live or deleted) is a prepared
+ * statement: PostgreSQL plans it once per connection, not on every read (its
+ * CPU is shared with the web on a small machine). Its columns are the
+ * generated client's own list, not `*`, so a migration that adds one does not
+ * break the copies already prepared (see `preparedStatement`).
  */
 
 // Enum columns arrive as their stored values (RedirectStatus is mapped to "301"...); the row type wants Prisma's names.
@@ -24,12 +30,26 @@ type RawLinkRow = Omit<LinkWithTags, "redirectStatus"> & { redirectStatus: strin
 
 export type OwnLinkKey = { id: string } | { slug: string };
 
+const linkColumns = Prisma.raw(
+  Object.values(Prisma.LinkScalarFieldEnum)
+    .map((column) => `l."${column}"`)
+    .join(", "),
+);
+
+// One name per text (the match and the deleted condition are the only parts that vary).
+const statementNames = {
+  id: { live: preparedStatement("read-own-link-by-id"), deleted: preparedStatement("read-own-link-by-id-deleted") },
+  slug: { live: preparedStatement("read-own-link-by-slug"), deleted: preparedStatement("read-own-link-by-slug-deleted") },
+};
+
 /** The user's link by id or slug, live (`deleted: false`) or soft-deleted (`deleted: true`), with its tags; null when none. */
 export async function readOwnLink(db: Database, userId: string, key: OwnLinkKey, options: { deleted: boolean }): Promise<LinkWithTags | null> {
-  const match = "id" in key ? Prisma.sql`l.id = ${key.id}` : Prisma.sql`l.slug = ${key.slug}`;
+  const byId = "id" in key;
+  const match = byId ? Prisma.sql`l.id = ${key.id}` : Prisma.sql`l.slug = ${key.slug}`;
   const deleted = options.deleted ? Prisma.sql`l."deletedAt" IS NOT NULL` : Prisma.sql`l."deletedAt" IS NULL`;
-  const rows = await db.$queryRaw<RawLinkRow[]>`
-    SELECT l.*, COALESCE(
+  const name = statementNames[byId ? "id" : "slug"][options.deleted ? "deleted" : "live"];
+  const rows = await db.$queryRaw<RawLinkRow[]>`${name}
+    SELECT ${linkColumns}, COALESCE(
       (SELECT json_agg(json_build_object('tag', json_build_object('id', t.id, 'name', t.name, 'color', t.color)))
          FROM "LinkTag" lt JOIN "Tag" t ON t.id = lt."tagId" WHERE lt."linkId" = l.id),
       '[]'::json) AS tags
