@@ -77,7 +77,10 @@ function refuseOversizedBody(request: IncomingMessage, response: ServerResponse)
 }
 
 const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-  const path = request.url?.split("?", 1)[0];
+  // Every request, a redirect first of all: no array of parts for the path.
+  const url = request.url ?? "";
+  const queryAt = url.indexOf("?");
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
   if (path === "/api/health") {
     sendJson(response, 200, { status: "ok", instanceId: instance.id, buildId, version, uptimeSeconds: Math.round(process.uptime()) });
     return;
@@ -116,8 +119,9 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   }
   // A one-segment path that can be a slug is a short link: Next's own pages all have reserved names.
   const method = request.method;
-  if ((method === "GET" || method === "HEAD" || method === "POST") && path && path.indexOf("/", 1) === -1 && isSlugShaped(path.slice(1))) {
-    inFlight.track(answerShortLink(request, response, path.slice(1), services)).catch((error: unknown) => {
+  const slug = path.indexOf("/", 1) === -1 ? path.slice(1) : "";
+  if ((method === "GET" || method === "HEAD" || method === "POST") && slug && isSlugShaped(slug)) {
+    inFlight.track(answerShortLink(request, response, slug, services)).catch((error: unknown) => {
       log.error({ err: error instanceof Error ? error.message : String(error), path }, "redirect failed");
       if (!response.headersSent) {
         const html = linkUnavailablePage();

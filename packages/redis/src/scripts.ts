@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { encodeReply, type JsonReply, type RedisExecutor } from "@hop/redis-protocol";
+import { encodeReply, type JsonReply, type RedisExecutor, type RedisReply } from "@hop/redis-protocol";
 import type { Redis } from "@upstash/redis";
 
 /** A Lua script named by the SHA1 of its text, computed once: runs send EVALSHA, and the text only when Redis lacks it. */
@@ -27,16 +27,20 @@ export function registerScriptExecutor(redis: Redis, executor: RedisExecutor): v
  * it goes through @upstash/redis as any command. Rejects like any command
  * when Redis is away.
  */
-export async function runLuaScript(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+export function runLuaScript(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
   const executor = executors.get(redis);
   if (!executor) return runOverClient(redis, script, keys, args);
-  try {
-    return encodeReply(await executor.run(["EVALSHA", script.sha, String(keys.length), ...keys, ...args]), "utf8");
-  } catch (error) {
+  // Not async: one promise fewer on every redirect.
+  const command: [name: string, ...args: string[]] = ["EVALSHA", script.sha, String(keys.length)];
+  for (const key of keys) command.push(key);
+  for (const arg of args) command.push(arg);
+  return executor.run(command).then(asUtf8Reply, (error: unknown) => {
     if (!isNoScript(error)) throw error;
-    return encodeReply(await executor.run(["EVAL", script.text, String(keys.length), ...keys, ...args]), "utf8");
-  }
+    return executor.run(["EVAL", script.text, ...command.slice(2)]).then(asUtf8Reply);
+  });
 }
+
+const asUtf8Reply = (reply: RedisReply) => encodeReply(reply, "utf8");
 
 /**
  * Runs one command and answers its reply as text (strings as UTF-8, as a client made with `rawReplies: true` reads
