@@ -4,9 +4,12 @@ import { accountRollupDimensions } from "./account-rollups";
 /**
  * Compaction of closed UTC days into the tiers a filtered dashboard reads
  * (issue 13): AccountValueDay (per dimension value: clicks, quarter hours,
- * distinct visitors) and AccountPairDay (per pair of values of two
- * dimensions). Too heavy for ingestion's hot path (90 pairs per click), so
- * the worker's `analytics.compact` job runs this from the raw clicks, off it.
+ * distinct visitors) and AccountPairDay (per value of one dimension and a
+ * second dimension: that one's values and clicks as arrays). Too heavy for
+ * ingestion's hot path (90 pairs per click), so the worker's
+ * `analytics.compact` job runs this from the raw clicks, off it: one pass
+ * of GROUPING SETS per tier over a day's clicks, so its cost and its rows
+ * grow with the day's distinct values and pairs, not with clicks x pairs.
  *
  * Exact, whoever runs it and however often:
  * - a day is replaced, never added to: its rows for an account are deleted
@@ -44,11 +47,31 @@ const dayMs = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const lockNamespace = 1_313_013; // pg_advisory_xact_lock(namespace, day number): one key per UTC day
 
-const values = (dimensions: readonly (typeof accountRollupDimensions)[number][0][]) =>
-  accountRollupDimensions
-    .filter(([dimension]) => dimensions.includes(dimension))
-    .map(([dimension, value]) => `('${dimension}', ${value})`)
-    .join(", ");
+/** Every rolled-up dimension as a column of the day's clicks (`d0`, `d1`, ...), in accountRollupDimensions' order. */
+const columns = accountRollupDimensions.map(([dimension, value], index) => ({ dimension, value, column: `d${index}` }));
+const pairedColumns = columns.filter(({ dimension }) => (pairedDimensions as readonly string[]).includes(dimension));
+
+/**
+ * Which columns a GROUPING SETS row grouped by, told by GROUPING(all of `of`) (a bit per column, 1 where not grouped):
+ * VALUES (mask, index of the first grouped column (1-based, in `of`), its dimension[, the second's index, dimension]).
+ */
+function groupingSetsSql(of: typeof columns, size: 1 | 2): { sets: string; lookup: string } {
+  const combinations = of.flatMap((_, first) => (size === 1 ? [[first]] : of.slice(first + 1).map((__, offset) => [first, first + 1 + offset])));
+  const mask = (grouped: number[]) => of.reduce((bits, _, index) => (grouped.includes(index) ? bits : bits | (1 << (of.length - 1 - index))), 0);
+  return {
+    sets: combinations.map((grouped) => `(${grouped.map((index) => of[index]?.column).join(", ")})`).join(", "),
+    lookup: combinations
+      .map((grouped) => `(${[mask(grouped), ...grouped.flatMap((index) => [index + 1, `'${of[index]?.dimension}'`])].join(", ")})`)
+      .join(", "),
+  };
+}
+
+// Grouping sets: each click counted into every set in one pass, instead of a row per click and dimension (or pair of
+// dimensions) materialized and grouped again.
+const singles = groupingSetsSql(columns, 1);
+const pairs = groupingSetsSql(pairedColumns, 2);
+const allColumns = columns.map(({ column }) => column).join(", ");
+const pairedColumnList = pairedColumns.map(({ column }) => column).join(", ");
 
 /** (account, day) pairs of [since, until) whose compacted count is missing or differs from the live count. */
 function staleAccountDaysSql(since: string, until: string): Prisma.Sql {
@@ -72,50 +95,73 @@ async function compactAccountDay(tx: Prisma.TransactionClient, day: string, user
           (VALUES ${pairedList}) AS b(dimension)
     WHERE p."userId" = a."userId" AND p."dimensionA" = a.dimension AND p."valueA" = a.value AND p."dimensionB" = b.dimension AND p.day = ${day}::date`;
   await tx.$executeRaw`DELETE FROM "AccountValueDay" WHERE "userId" = ANY(${userIds}::text[]) AND day = ${day}::date`;
-  const all = values(accountRollupDimensions.map(([dimension]) => dimension));
-  const paired = values(pairedDimensions);
+  // The day's hash tables (a pair set per pair of dimensions, a visitor set per dimension) in memory rather than spilled.
+  await tx.$executeRaw`SET LOCAL work_mem = '256MB'`;
   // One statement, so one snapshot: the rows and the count they were made from agree.
   await tx.$executeRaw(Prisma.sql`
-    WITH src AS MATERIALIZED (
-      SELECT l."userId" AS user_id, c.* FROM "Click" c JOIN "Link" l ON l.id = c."linkId"
-      WHERE c."occurredAt" >= ${day}::timestamp AND c."occurredAt" < ${day}::timestamp + interval '1 day' AND l."userId" = ANY(${userIds}::text[])
+    WITH day_clicks AS MATERIALIZED (
+      SELECT user_id, "isBot" AS is_bot, "visitorHash" AS visitor, floor(extract(epoch FROM "occurredAt" - ${day}::timestamp) / 900)::int AS quarter,
+        ${Prisma.raw(columns.map(({ value, column }) => `${value} AS ${column}`).join(", "))}
+      FROM (SELECT l."userId" AS user_id, c.* FROM "Click" c JOIN "Link" l ON l.id = c."linkId"
+        WHERE c."occurredAt" >= ${day}::timestamp AND c."occurredAt" < ${day}::timestamp + interval '1 day' AND l."userId" = ANY(${userIds}::text[])) src
     ),
-    kinds AS MATERIALIZED (
-      SELECT user_id, d.dimension, d.value, k.kind, "visitorHash",
-        floor(extract(epoch FROM "occurredAt" - ${day}::timestamp) / 900)::int AS quarter
-      FROM src CROSS JOIN LATERAL (VALUES ${Prisma.raw(all)}) AS d(dimension, value)
+    singles(mask, position, dimension) AS (VALUES ${Prisma.raw(singles.lookup)}),
+    value_quarters AS (
+      SELECT user_id, s.dimension, (ARRAY[${Prisma.raw(allColumns)}])[s.position] AS value, k.kind, quarter, sum(q.clicks)::int AS clicks
+      FROM (SELECT user_id, is_bot, quarter, ${Prisma.raw(allColumns)}, GROUPING(${Prisma.raw(allColumns)}) AS mask, count(*) AS clicks FROM day_clicks
+            GROUP BY user_id, is_bot, quarter, GROUPING SETS (${Prisma.raw(singles.sets)})) q
+        JOIN singles s USING (mask)
         CROSS JOIN LATERAL (VALUES ('all'), ('human')) AS k(kind)
-      WHERE k.kind = 'all' OR NOT "isBot"
+      WHERE k.kind = 'all' OR NOT q.is_bot
+      GROUP BY 1, 2, 3, 4, 5
     ),
     quarters AS (
-      SELECT user_id, dimension, value, kind, array_agg(quarter ORDER BY quarter) AS quarter_hours, array_agg(clicks ORDER BY quarter) AS quarter_clicks
-      FROM (SELECT user_id, dimension, value, kind, quarter, count(*)::int AS clicks FROM kinds GROUP BY 1, 2, 3, 4, 5) q
-      GROUP BY 1, 2, 3, 4
+      SELECT user_id, dimension, value, kind, sum(clicks)::int AS clicks,
+        array_agg(quarter ORDER BY quarter) AS quarter_hours, array_agg(clicks ORDER BY quarter) AS quarter_clicks
+      FROM value_quarters GROUP BY 1, 2, 3, 4
     ),
-    totals AS (
-      SELECT user_id, dimension, value, kind, count(*)::int AS clicks, count(DISTINCT "visitorHash")::int AS visitors FROM kinds GROUP BY 1, 2, 3, 4
+    visitors AS (
+      SELECT user_id, s.dimension, (ARRAY[${Prisma.raw(allColumns)}])[s.position] AS value,
+        count(*)::int AS all_visitors, count(*) FILTER (WHERE v.human)::int AS human_visitors
+      FROM (SELECT user_id, visitor, ${Prisma.raw(allColumns)}, GROUPING(${Prisma.raw(allColumns)}) AS mask, bool_or(NOT is_bot) AS human FROM day_clicks
+            GROUP BY user_id, visitor, GROUPING SETS (${Prisma.raw(singles.sets)})) v
+        JOIN singles s USING (mask)
+      GROUP BY 1, 2, 3
     ),
     value_days AS (
       INSERT INTO "AccountValueDay" ("userId", "dimension", "value", "day", "kind", "clicks", "quarterHours", "quarterClicks", "visitors")
-      SELECT t.user_id, t.dimension, t.value, ${day}::date, t.kind, t.clicks, q.quarter_hours, q.quarter_clicks, t.visitors
-      FROM totals t JOIN quarters q USING (user_id, dimension, value, kind)
+      SELECT q.user_id, q.dimension, q.value, ${day}::date, q.kind, q.clicks, q.quarter_hours, q.quarter_clicks,
+        CASE q.kind WHEN 'all' THEN v.all_visitors ELSE v.human_visitors END
+      FROM quarters q JOIN visitors v USING (user_id, dimension, value)
       ORDER BY 1, 2, 3, 5
       RETURNING 1
     ),
+    pair_sets(mask, first, first_dimension, second, second_dimension) AS (VALUES ${Prisma.raw(pairs.lookup)}),
+    pair_counts AS (
+      SELECT user_id, o.dimension_a, o.value_a, o.dimension_b, o.value_b, p.clicks, p.human_clicks
+      FROM (SELECT user_id, ${Prisma.raw(pairedColumnList)}, GROUPING(${Prisma.raw(pairedColumnList)}) AS mask, count(*)::int AS clicks,
+              count(*) FILTER (WHERE NOT is_bot)::int AS human_clicks
+            FROM day_clicks GROUP BY user_id, GROUPING SETS (${Prisma.raw(pairs.sets)})) p
+        JOIN pair_sets s USING (mask)
+        -- Both orders of each pair.
+        CROSS JOIN LATERAL (VALUES
+          (s.first_dimension, (ARRAY[${Prisma.raw(pairedColumnList)}])[s.first], s.second_dimension, (ARRAY[${Prisma.raw(pairedColumnList)}])[s.second]),
+          (s.second_dimension, (ARRAY[${Prisma.raw(pairedColumnList)}])[s.second], s.first_dimension, (ARRAY[${Prisma.raw(pairedColumnList)}])[s.first])
+        ) AS o(dimension_a, value_a, dimension_b, value_b)
+    ),
     pair_days AS (
-      INSERT INTO "AccountPairDay" ("userId", "dimensionA", "valueA", "dimensionB", "day", "isBot", "valueB", "clicks")
-      SELECT user_id, a.dimension, a.value, b.dimension, ${day}::date, "isBot", b.value, count(*)::int
-      FROM src CROSS JOIN LATERAL (VALUES ${Prisma.raw(paired)}) AS a(dimension, value) CROSS JOIN LATERAL (VALUES ${Prisma.raw(paired)}) AS b(dimension, value)
-      WHERE a.dimension <> b.dimension
-      GROUP BY 1, 2, 3, 4, 6, 7
-      -- In key order, so that one value's pairs of a day share heap pages: a card reads a few pages per day, not a page per row.
-      ORDER BY 1, 2, 3, 4, 6, 7
+      INSERT INTO "AccountPairDay" ("userId", "dimensionA", "valueA", "dimensionB", "day", "valuesB", "clicks", "humanClicks")
+      SELECT user_id, dimension_a, value_a, dimension_b, ${day}::date,
+        array_agg(value_b ORDER BY value_b), array_agg(clicks ORDER BY value_b), array_agg(human_clicks ORDER BY value_b)
+      FROM pair_counts GROUP BY 1, 2, 3, 4
+      -- In the primary key's order: its index is appended to, not written at random pages.
+      ORDER BY 1, 2, 3, 4
       RETURNING 1
     ),
     compacted AS (
       INSERT INTO "AccountCompactedDay" ("userId", "day", "clicks", "compactedAt")
       SELECT u.id, ${day}::date, coalesce(n.clicks, 0), now()
-      FROM unnest(${userIds}::text[]) AS u(id) LEFT JOIN (SELECT user_id, count(*)::int AS clicks FROM src GROUP BY 1) n ON n.user_id = u.id
+      FROM unnest(${userIds}::text[]) AS u(id) LEFT JOIN (SELECT user_id, count(*)::int AS clicks FROM day_clicks GROUP BY 1) n ON n.user_id = u.id
       ON CONFLICT ("userId", "day") DO UPDATE SET "clicks" = excluded."clicks", "compactedAt" = excluded."compactedAt"
       RETURNING 1
     )

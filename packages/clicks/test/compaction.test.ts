@@ -1,7 +1,7 @@
-import { createDatabase, type Database } from "@hop/db";
+import { createDatabase, type Database, Prisma } from "@hop/db";
 import { CleanupStack, createTestDatabase } from "@hop/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compactClosedDays, ingestClickEvents, type ClickEvent } from "../src";
+import { accountRollupDimensions, compactClosedDays, ingestClickEvents, pairedDimensions, type ClickEvent } from "../src";
 
 // The worker's analytics.compact job (issue 13): closed UTC days of raw clicks
 // into AccountValueDay / AccountPairDay. Run by two workers at once it counts
@@ -44,8 +44,8 @@ async function tiers(): Promise<{ values: unknown[]; pairs: unknown[]; days: unk
   return {
     values: await db.$queryRaw`SELECT dimension, value, to_char(day, 'YYYY-MM-DD') AS day, kind, clicks, "quarterHours", "quarterClicks", visitors
       FROM "AccountValueDay" WHERE "userId" = ${userId} ORDER BY 1, 2, 3, 4`,
-    pairs: await db.$queryRaw`SELECT "dimensionA", "valueA", "dimensionB", to_char(day, 'YYYY-MM-DD') AS day, "isBot", "valueB", clicks
-      FROM "AccountPairDay" WHERE "userId" = ${userId} ORDER BY 1, 2, 3, 4, 5, 6`,
+    pairs: await db.$queryRaw`SELECT "dimensionA", "valueA", "dimensionB", to_char(day, 'YYYY-MM-DD') AS day, "valuesB", clicks, "humanClicks"
+      FROM "AccountPairDay" WHERE "userId" = ${userId} ORDER BY 1, 2, 3, 4`,
     days: await db.$queryRaw`SELECT to_char(day, 'YYYY-MM-DD') AS day, clicks FROM "AccountCompactedDay" WHERE "userId" = ${userId} ORDER BY 1`,
   };
 }
@@ -56,7 +56,7 @@ async function countryDays(country: string): Promise<{ tiers: unknown[]; raw: un
     tiers: await db.$queryRaw`
       SELECT to_char(a.day, 'YYYY-MM-DD') AS day, a.clicks AS "all", h.clicks AS human, h.visitors,
         (SELECT sum(q) FROM unnest(h."quarterClicks") q)::int AS "humanQuarters",
-        (SELECT sum(p.clicks) FROM "AccountPairDay" p WHERE p."userId" = a."userId" AND p."dimensionA" = 'country' AND p."valueA" = ${country}
+        (SELECT sum(b.clicks) FROM "AccountPairDay" p CROSS JOIN LATERAL unnest(p.clicks) AS b(clicks) WHERE p."userId" = a."userId" AND p."dimensionA" = 'country' AND p."valueA" = ${country}
           AND p."dimensionB" = 'device' AND p.day = a.day)::int AS "pairAll"
       FROM "AccountValueDay" a JOIN "AccountValueDay" h ON h."userId" = a."userId" AND h.dimension = a.dimension AND h.value = a.value AND h.day = a.day AND h.kind = 'human'
       WHERE a."userId" = ${userId} AND a.dimension = 'country' AND a.value = ${country} AND a.kind = 'all' ORDER BY 1`,
@@ -66,6 +66,55 @@ async function countryDays(country: string): Promise<{ tiers: unknown[]; raw: un
         count(*)::int AS "pairAll"
       FROM "Click" c WHERE c.country = ${country} AND c."occurredAt" < ${new Date(day0 + 3 * dayMs).toISOString()}::timestamptz AT TIME ZONE 'UTC' GROUP BY 1 ORDER BY 1`,
   };
+}
+
+/**
+ * Every row of both tiers for the compacted days, as the tiers hold them and as counted straight from the raw clicks
+ * (a row per click and dimension, or per click and pair of dimensions, grouped: the plain way the tiers avoid).
+ */
+async function wholeTiers(): Promise<{ tiers: unknown[]; raw: unknown[] }> {
+  const values = (dimensions: readonly string[]) =>
+    Prisma.raw(
+      accountRollupDimensions
+        .filter(([dimension]) => dimensions.includes(dimension))
+        .map(([dimension, value]) => `('${dimension}', ${value})`)
+        .join(", "),
+    );
+  const all = values(accountRollupDimensions.map(([dimension]) => dimension));
+  const paired = values(pairedDimensions);
+  const compacted = Prisma.sql`c."occurredAt"::date IN (SELECT day FROM "AccountCompactedDay" WHERE "userId" = ${userId})`;
+  const tiers = [
+    ...(await db.$queryRaw<unknown[]>`
+      SELECT 'value' AS tier, dimension, value, to_char(day, 'YYYY-MM-DD') AS day, kind, clicks, "quarterHours", "quarterClicks", visitors
+      FROM "AccountValueDay" WHERE "userId" = ${userId} ORDER BY 2, 3, 4, 5`),
+    ...(await db.$queryRaw<unknown[]>`
+      SELECT 'pair' AS tier, "dimensionA", "valueA", "dimensionB", b.value AS "valueB", to_char(day, 'YYYY-MM-DD') AS day, b.clicks, b.human
+      FROM "AccountPairDay" CROSS JOIN LATERAL unnest("valuesB", clicks, "humanClicks") AS b(value, clicks, human)
+      WHERE "userId" = ${userId} ORDER BY 2, 3, 4, 5, 6`),
+  ];
+  const raw = [
+    ...(await db.$queryRaw<unknown[]>`
+      WITH kinds AS (
+        SELECT d.dimension, d.value, c."occurredAt"::date AS day, k.kind, c."visitorHash",
+          floor(extract(epoch FROM c."occurredAt" - c."occurredAt"::date) / 900)::int AS quarter
+        FROM "Click" c CROSS JOIN LATERAL (VALUES ${all}) AS d(dimension, value) CROSS JOIN LATERAL (VALUES ('all'), ('human')) AS k(kind)
+        WHERE ${compacted} AND (k.kind = 'all' OR NOT c."isBot")
+      ), quarters AS (
+        SELECT dimension, value, day, kind, array_agg(quarter ORDER BY quarter) AS "quarterHours", array_agg(clicks ORDER BY quarter) AS "quarterClicks"
+        FROM (SELECT dimension, value, day, kind, quarter, count(*)::int AS clicks FROM kinds GROUP BY 1, 2, 3, 4, 5) q GROUP BY 1, 2, 3, 4
+      )
+      SELECT 'value' AS tier, t.dimension, t.value, to_char(t.day, 'YYYY-MM-DD') AS day, t.kind, t.clicks, q."quarterHours", q."quarterClicks", t.visitors
+      FROM (SELECT dimension, value, day, kind, count(*)::int AS clicks, count(DISTINCT "visitorHash")::int AS visitors FROM kinds GROUP BY 1, 2, 3, 4) t
+        JOIN quarters q USING (dimension, value, day, kind)
+      ORDER BY 2, 3, 4, 5`),
+    ...(await db.$queryRaw<unknown[]>`
+      SELECT 'pair' AS tier, a.dimension AS "dimensionA", a.value AS "valueA", b.dimension AS "dimensionB", b.value AS "valueB",
+        to_char(c."occurredAt"::date, 'YYYY-MM-DD') AS day, count(*)::int AS clicks, (count(*) FILTER (WHERE NOT c."isBot"))::int AS human
+      FROM "Click" c CROSS JOIN LATERAL (VALUES ${paired}) AS a(dimension, value) CROSS JOIN LATERAL (VALUES ${paired}) AS b(dimension, value)
+      WHERE ${compacted} AND a.dimension <> b.dimension
+      GROUP BY 2, 3, 4, 5, 6 ORDER BY 2, 3, 4, 5, 6`),
+  ];
+  return { tiers, raw };
 }
 
 beforeAll(async () => {
@@ -100,6 +149,12 @@ describe("analytics.compact", () => {
     expect(de.tiers).toHaveLength(3);
   });
 
+  it("holds every value day and every pair of the compacted days exactly as the raw clicks count them", async () => {
+    const whole = await wholeTiers();
+    expect(whole.tiers.length).toBeGreaterThan(100);
+    expect(whole.tiers).toEqual(whole.raw);
+  });
+
   it("a replayed run adds nothing", async () => {
     const before = await tiers();
     expect(await compactClosedDays(db, { now, retentionDays: 30 })).toEqual({ days: 0, accountDays: 0 });
@@ -123,6 +178,8 @@ describe("analytics.compact", () => {
     );
     const de = await countryDays("DE");
     expect(de.tiers).toEqual(de.raw);
+    const whole = await wholeTiers();
+    expect(whole.tiers).toEqual(whole.raw);
   });
 
   it("leaves alone the days the retention job may be deleting", async () => {

@@ -134,9 +134,11 @@ export function compactedTopSql(
       WHERE v."userId" = ${scope.userId} AND v.dimension = ${plan.dimension} AND v.value = ANY(${plan.values}::text[]) AND v.kind = ${kindOf(scope)}
         AND v.day = ANY(${days}::date[])`;
   } else if (paired(dimension) && paired(plan.dimension)) {
-    compacted = Prisma.sql`SELECT p."valueB" AS value, p.clicks FROM "AccountPairDay" p
+    // A row per filtered value and day, the second dimension's values and clicks as arrays.
+    compacted = Prisma.sql`SELECT b.value, b.clicks FROM "AccountPairDay" p
+      CROSS JOIN LATERAL unnest(p."valuesB", ${Prisma.raw(scope.includeBots ? `p.clicks` : `p."humanClicks"`)}) AS b(value, clicks)
       WHERE p."userId" = ${scope.userId} AND p."dimensionA" = ${plan.dimension} AND p."valueA" = ANY(${plan.values}::text[])
-        AND p."dimensionB" = ${dimension} AND p.day = ANY(${days}::date[]) AND ${botsSql(scope, `p."isBot"`)}`;
+        AND p."dimensionB" = ${dimension} AND p.day = ANY(${days}::date[])`;
   } else {
     return null;
   }
