@@ -15,6 +15,16 @@ const marker = "HOPBENCH ";
 // wrk answers 0 for the 100th percentile: the maximum is added from latency.max.
 const levels = [...Array.from({ length: 99 }, (_, i) => i + 1), 99.5, 99.9, 99.99];
 
+// The end of both scripts' JSON line (wrk's error counts, then the latency percentiles), in Lua.
+const errorsJson = `    ",\\"errors\\":{\\"connect\\":", e.connect, ",\\"read\\":", e.read, ",\\"write\\":", e.write, ",\\"status\\":", e.status, ",\\"timeout\\":", e.timeout, "}",`;
+const percentilesJsonAndEnd = `    ",\\"percentiles\\":[")
+  local levels = {${levels.join(",")}}
+  for i, level in ipairs(levels) do
+    io.write("[", level, ",", latency:percentile(level), "],")
+  end
+  io.write("[100,", latency.max, "]]}\\n")
+end`;
+
 const script = `
 local threads = {}
 setup = function(thread) table.insert(threads, thread) end
@@ -28,14 +38,8 @@ done = function(summary, latency, requests)
   for _, thread in ipairs(threads) do total = total + thread:get("sent") end
   local e = summary.errors
   io.write("${marker}{\\"answered\\":", summary.requests, ",\\"sent\\":", total, ",\\"durationUs\\":", summary.duration,
-    ",\\"errors\\":{\\"connect\\":", e.connect, ",\\"read\\":", e.read, ",\\"write\\":", e.write, ",\\"status\\":", e.status, ",\\"timeout\\":", e.timeout, "}",
-    ",\\"percentiles\\":[")
-  local levels = {${levels.join(",")}}
-  for i, level in ipairs(levels) do
-    io.write("[", level, ",", latency:percentile(level), "],")
-  end
-  io.write("[100,", latency.max, "]]}\\n")
-end
+${errorsJson}
+${percentilesJsonAndEnd}
 `;
 
 export interface WrkResult {
@@ -93,15 +97,9 @@ done = function(summary, latency, requests)
   end
   local e = summary.errors
   io.write("${marker}{\\"answered\\":", summary.requests, ",\\"sent\\":", sent, ",\\"durationUs\\":", summary.duration,
-    ",\\"errors\\":{\\"connect\\":", e.connect, ",\\"read\\":", e.read, ",\\"write\\":", e.write, ",\\"status\\":", e.status, ",\\"timeout\\":", e.timeout, "}",
+${errorsJson}
     ",\\"statuses\\":{\\"ok\\":", ok, ",\\"refused\\":", refused, ",\\"other\\":", other, "},\\"lastFailure\\":", "\\"", (string.gsub(lastFailure, '[%c"\\\\]', " ")), "\\"",
-    ",\\"percentiles\\":[")
-  local levels = {${levels.join(",")}}
-  for i, level in ipairs(levels) do
-    io.write("[", level, ",", latency:percentile(level), "],")
-  end
-  io.write("[100,", latency.max, "]]}\\n")
-end
+${percentilesJsonAndEnd}
 `;
 const statusScriptPath = join(scriptDir, "statuses.lua");
 writeFileSync(statusScriptPath, statusScript);
