@@ -161,7 +161,15 @@ describe("password reset in a browser", () => {
     expect(confirmLink, mail).toBeDefined();
     expect(await api.auth.me.query()).toMatchObject({ email: owner });
     // The old address is told, with what to do if it was not its owner; the notice carries no link that changes anything.
-    const notice = mails.find((caught) => caught.to.includes(owner))?.body ?? "";
+    // Its own mail, sent apart from the confirmation: waited for, not assumed to have arrived with it.
+    const notice =
+      (
+        await waitFor(
+          async () => mails.find((caught) => caught.to.includes(owner)),
+          (found) => found !== undefined,
+          15_000,
+        )
+      )?.body ?? "";
     expect(notice).toContain(`to ${newEmail}`);
     expect(notice).toContain("change your password");
     expect(notice).not.toMatch(/token=/);
