@@ -53,8 +53,6 @@ export class RedisExecutor {
   /** Carries SCRIPT KILL: the shared connection of the runaway script is stuck behind it. */
   #control: Redis | undefined;
   #turn = 0;
-  /** The shared connection this turn of the event loop writes to; cleared after the turn's flush. */
-  #connectionThisTurn: Redis | undefined;
 
   constructor(options: ExecutorOptions) {
     const settings: ConnectionSettings = {
@@ -142,27 +140,9 @@ export class RedisExecutor {
     this.#subscriptions.closeAll();
   }
 
-  /**
-   * The connections take turns by turn of the event loop, not by command: the
-   * commands of one turn (under load, many requests' worth) leave in one write
-   * on one connection and come back in one read, instead of being dealt out
-   * over every connection, each then written and read on its own.
-   */
   #nextShared(): Redis {
-    const current = this.#connectionThisTurn;
-    if (current) return current;
-    // A connection that is down (Redis restarting) is passed over while another is up.
-    let connection = this.#shared[0] as Redis;
-    for (let tried = 0; tried < this.#shared.length; tried++) {
-      this.#turn = (this.#turn + 1) % this.#shared.length;
-      connection = this.#shared[this.#turn] as Redis;
-      if (connection.status === "ready") break;
-    }
-    this.#connectionThisTurn = connection;
-    flushLater(() => {
-      this.#connectionThisTurn = undefined;
-    });
-    return connection;
+    this.#turn = (this.#turn + 1) % this.#shared.length;
+    return this.#shared[this.#turn] as Redis;
   }
 
   async #runPrepared(connection: Redis, prepared: PreparedCommand): Promise<RedisReply> {
