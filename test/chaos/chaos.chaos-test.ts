@@ -128,11 +128,16 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
       120_000,
       250,
     ).catch(async (error: unknown) => {
-      // What is left, and who holds it, for the report.
+      // What is left, and who holds it, for the report (graphile-worker's jobs view: the payload stays private).
+      const lag = await readClickStreamLag(redis.redis).catch((failure: unknown) => String(failure));
       const jobs = await db.$queryRaw<unknown[]>`
-        SELECT id, task_identifier, payload, attempts, max_attempts, last_error, locked_by, locked_at, run_at, key FROM graphile_worker.jobs`;
+        SELECT id, task_identifier, attempts, max_attempts, last_error, locked_by, locked_at, run_at, key FROM graphile_worker.jobs`.catch(
+        (failure: unknown) => String(failure),
+      );
       const live = everyProcess.filter((p) => p.kind === "worker").map((p) => ({ id: p.instanceId, signal: p.child.signalCode, exit: p.child.exitCode }));
-      console.log(`chaos: not drained; jobs left: ${JSON.stringify(jobs)}; workers: ${JSON.stringify(live)}`);
+      console.log(
+        `chaos: not drained; click stream ${JSON.stringify(lag)}; jobs left: ${JSON.stringify(jobs, (_, value: unknown) => (typeof value === "bigint" ? String(value) : value))}; workers: ${JSON.stringify(live)}`,
+      );
       printProcessLogs(everyProcess);
       throw error;
     });

@@ -140,8 +140,17 @@ export class RedisExecutor {
     this.#subscriptions.closeAll();
   }
 
+  /**
+   * The shared connections take turns command by command, passing over one that is down while another is up: after
+   * a Redis restart they reconnect at different moments, and a command dealt to the one still reconnecting would
+   * fail although Redis is back.
+   */
   #nextShared(): Redis {
-    this.#turn = (this.#turn + 1) % this.#shared.length;
+    for (let tried = 0; tried < this.#shared.length; tried++) {
+      this.#turn = (this.#turn + 1) % this.#shared.length;
+      const connection = this.#shared[this.#turn] as Redis;
+      if (connection.status === "ready") return connection;
+    }
     return this.#shared[this.#turn] as Redis;
   }
 
