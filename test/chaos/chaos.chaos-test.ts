@@ -131,8 +131,8 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
       // What is left, and who holds it, for the report (graphile-worker's jobs view: the payload stays private).
       const lag = await readClickStreamLag(redis.redis).catch((failure: unknown) => String(failure));
       const jobs = await db.$queryRaw<unknown[]>`
-        SELECT id, task_identifier, attempts, max_attempts, last_error, locked_by, locked_at, run_at, key FROM graphile_worker.jobs`.catch(
-        (failure: unknown) => String(failure),
+        SELECT id, task_identifier, attempts, max_attempts, last_error, locked_by, locked_at, run_at, key FROM graphile_worker.jobs`.catch((failure: unknown) =>
+        String(failure),
       );
       const live = everyProcess.filter((p) => p.kind === "worker").map((p) => ({ id: p.instanceId, signal: p.child.signalCode, exit: p.child.exitCode }));
       console.log(
