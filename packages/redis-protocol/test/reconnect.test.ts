@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startRedisServer, type RedisServer } from "@hop/test-harness";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RedisExecutor } from "../src";
@@ -57,3 +61,72 @@ describe("while Redis restarts", () => {
     expect(replies.map(String)).toEqual(Array(6).fill("PONG"));
   });
 });
+
+describe("while a restarted Redis loads its data", () => {
+  it("commands succeed within a few hundred ms of Redis answering again, not a second later", async () => {
+    // A Redis that keeps its data (append-only file), with enough of it that loading takes a while after a restart:
+    // its port is open and it answers LOADING meanwhile, as a real restart with persistence does.
+    const dataDir = mkdtempSync(join(tmpdir(), "hop-redis-loading-"));
+    const persistent = await startRedisServer({ dataDir });
+    const loader = new RedisExecutor({ url: persistent.url, sharedConnections: 2 });
+    try {
+      await loader.waitUntilReady(5_000);
+      // In slices a command's timeout allows.
+      for (let slice = 0; slice < 5; slice++)
+        await loader.run(["EVAL", "for i = ARGV[1] + 1, ARGV[1] + 100000 do redis.call('SET', 'key:' .. i, i) end return 1", "0", String(slice * 100_000)]);
+      await loader.run(["BGREWRITEAOF"]);
+      await vi.waitFor(
+        async () => expect(String(await loader.run(["INFO", "persistence"]))).toMatch(/aof_rewrite_in_progress:0[\s\S]*aof_rewrite_scheduled:0/),
+        {
+          timeout: 30_000,
+          interval: 100,
+        },
+      );
+      await persistent.stop();
+      await persistent.start();
+
+      // When Redis itself answers again (loading done), asked over a bare socket (ioredis has its own idea of
+      // readiness), and when the executor's commands first succeed.
+      const [answeredAt, servedAt] = await Promise.all([
+        firstTime(async () => (await rawPing(persistent.port)) === "+PONG"),
+        firstTime(async () => String(await loader.run(["PING"]).catch(() => null)) === "PONG"),
+      ]);
+      expect(String(await loader.run(["DBSIZE"]))).toBe("500000");
+      // ioredis re-checks a loading server after loading_eta_seconds (a second at least) unless told otherwise: 600-800 ms.
+      expect(servedAt - answeredAt).toBeLessThan(300);
+    } finally {
+      await loader.close();
+      await persistent.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+/** When `check` first holds, polled every 5 ms for at most 20 s. */
+async function firstTime(check: () => Promise<boolean>): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (await check()) return Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error("never happened within 20 s");
+}
+
+/** PING over a new socket: Redis's first line of reply ("+PONG", "-LOADING ..."), or null if it could not connect. */
+function rawPing(port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    let reply = "";
+    socket.setTimeout(1_000, () => socket.destroy());
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk) => {
+      reply += chunk.toString("utf8");
+      if (reply.includes("\r\n")) {
+        socket.destroy();
+        resolve(reply.slice(0, reply.indexOf("\r\n")));
+      }
+    });
+    socket.on("error", () => resolve(null));
+    socket.on("close", () => resolve(reply.includes("\r\n") ? reply.slice(0, reply.indexOf("\r\n")) : null));
+  });
+}
