@@ -147,13 +147,16 @@ const heartbeat = await startHeartbeat({
 
 const reaper = setInterval(() => {
   releaseJobsOfDeadWorkers({ pool, redis: redis.redis, workerUtils }).then(
-    (dead) => dead.length > 0 && log.warn({ deadWorkerIds: dead }, "handed back the jobs of dead workers"),
+    (released) => released.deadWorkerIds.length > 0 && log.warn(released, "handed back the jobs of dead workers"),
     (error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not check for dead workers"),
   );
 }, heartbeatIntervalMs);
 reaper.unref();
 
-log.info({ instanceId: instance.id, buildId, concurrency: env.WORKER_CONCURRENCY, startupMs: Math.round(performance.now()) }, "worker ready");
+log.info(
+  { instanceId: instance.id, jobWorkerIds: [...jobWorkerIds], buildId, concurrency: env.WORKER_CONCURRENCY, startupMs: Math.round(performance.now()) },
+  "worker ready",
+);
 
 let stopping = false;
 const stop = async (signal: string) => {

@@ -1,11 +1,12 @@
 import { createDatabase, type Database } from "@hop/db";
-import { enqueueJob } from "@hop/jobs";
+import { enqueueJob, type EnqueueOptions } from "@hop/jobs";
 import { listLiveInstances } from "@hop/presence";
 import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
 import { createTestDatabase, startHopProcess, startRedisServer, waitFor, type HopProcess, type RedisServer } from "@hop/test-harness";
 import { probeEventSchema, type ProbeEvent } from "@hop/validators";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diedOnLastAttemptMessage } from "../src/dead-workers";
 
 // Two real worker processes (the build artefact) on one database and one Redis.
 let redisServer: RedisServer;
@@ -29,11 +30,31 @@ afterAll(async () => {
   await redisServer.dispose();
 });
 
-async function sendProbe(holdMs = 0): Promise<string> {
+async function sendProbe(holdMs = 0, options: EnqueueOptions = {}): Promise<string> {
   const probeId = randomUUID();
-  await db.$transaction(async (tx) => enqueueJob(tx, "system.probe", { probeId, holdMs }));
+  await db.$transaction(async (tx) => enqueueJob(tx, "system.probe", { probeId, holdMs }, options));
   return probeId;
 }
+
+/** The worker process holding the probe's first run, once it started. */
+async function holderOf(probeId: string): Promise<HopProcess> {
+  const [started] = await waitFor(
+    () => probeEvents(probeId),
+    (events) => events.length > 0,
+    10_000,
+  );
+  const holder = workers.find((worker) => worker.instanceId === started?.instanceId);
+  if (!holder) throw new Error(`probe ${probeId} started on an unknown instance`);
+  return holder;
+}
+
+const jobRow = async (id: string) =>
+  (
+    await db.$queryRaw<{ attempts: number; last_error: string | null; locked_by: string | null }[]>`
+    SELECT attempts, last_error, locked_by FROM graphile_worker.jobs WHERE id = ${BigInt(id)}`
+  )[0] ?? null;
+const probeJobIds = async () =>
+  (await db.$queryRaw<{ id: bigint }[]>`SELECT id FROM graphile_worker.jobs WHERE task_identifier = 'system.probe' ORDER BY id`).map((row) => String(row.id));
 
 async function probeEvents(probeId: string): Promise<ProbeEvent[]> {
   const raw = await redis.redis.lrange<unknown>(redisKeys.probe(probeId), 0, -1);
@@ -135,4 +156,44 @@ describe("worker processes", () => {
     expect(live.some((instance) => instance.id === holder.instanceId)).toBe(false);
     workers.splice(workers.indexOf(holder), 1);
   }, 60_000);
+
+  it("drop a killed worker's job that a newer job with its key replaced, and run the newer one", async () => {
+    workers.push(await startHopProcess("worker", env));
+    await waitFor(probeJobIds, (ids) => ids.length === 0, 30_000);
+    const jobKey = `probe-${randomUUID()}`;
+    const replaced = await sendProbe(30_000, { jobKey });
+    const [replacedJobId] = await probeJobIds();
+    const holder = await holderOf(replaced);
+    // graphile-worker keeps the running job, without its key and attempts, and queues the newer one under the key.
+    const newer = await sendProbe(0, { jobKey });
+    expect((await jobRow(replacedJobId!))?.attempts).toBe(25);
+    await holder.kill();
+    workers.splice(workers.indexOf(holder), 1);
+    // Handed back once the heartbeat expires: the replaced job is gone, not left failed; the newer one ran.
+    const events = await waitFor(
+      () => probeEvents(newer),
+      (all) => all.some((event) => event.event === "finished"),
+      30_000,
+    );
+    expect(events.map((event) => event.event)).toEqual(["started", "finished"]);
+    await waitFor(probeJobIds, (ids) => ids.length === 0, 10_000);
+    expect((await probeEvents(replaced)).map((event) => event.event)).toEqual(["started"]);
+  }, 90_000);
+
+  it("fail a killed worker's job on its last attempt, with the reason, instead of leaving it with none", async () => {
+    workers.push(await startHopProcess("worker", env));
+    const probeId = await sendProbe(30_000, { maxAttempts: 1 });
+    const [jobId] = await probeJobIds();
+    const holder = await holderOf(probeId);
+    await holder.kill();
+    workers.splice(workers.indexOf(holder), 1);
+    const failed = await waitFor(
+      () => jobRow(jobId!),
+      (row) => row?.last_error != null,
+      30_000,
+    );
+    expect(failed).toEqual({ attempts: 1, last_error: diedOnLastAttemptMessage, locked_by: null });
+    expect((await probeEvents(probeId)).map((event) => event.event)).toEqual(["started"]);
+    await db.$executeRaw`SELECT graphile_worker.complete_jobs(ARRAY[${BigInt(jobId!)}]::bigint[])`;
+  }, 90_000);
 });
