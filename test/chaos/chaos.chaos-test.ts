@@ -96,6 +96,7 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
     const startedAt = Date.now();
     const until = startedAt + runMs;
     let faultsDone = false;
+    const jobHistory = sampleJobHistory(startedAt);
     const faults = runFaults({
       cluster,
       startedAt,
@@ -139,8 +140,16 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
         `chaos: not drained; click stream ${JSON.stringify(lag)}; jobs left: ${JSON.stringify(jobs, (_, value: unknown) => (typeof value === "bigint" ? String(value) : value))}; workers: ${JSON.stringify(live)}`,
       );
       printProcessLogs(everyProcess);
+      const leftIds = await db.$queryRaw<{ id: bigint }[]>`SELECT id FROM graphile_worker.jobs`.catch(() => []);
+      printJobStories(
+        jobHistory,
+        leftIds.map((row) => String(row.id)),
+        everyProcess,
+        startedAt,
+      );
       throw error;
     });
+    jobHistory.stop();
     const drainMs = Date.now() - trafficEndedAt;
 
     // The figures.
@@ -249,6 +258,60 @@ describe("chaos: 3 web + 2 workers behind haproxy, processes killed under steady
     expect(failures.length / outcomes.length).toBeLessThan(0.001);
   }, 400_000);
 });
+
+interface JobHistory {
+  /** Per job id: each change of (attempts, locked_by), with its time since the start. */
+  changes: Map<string, string[]>;
+  stop(): void;
+}
+
+/** Samples graphile-worker's jobs every 200 ms, keeping each change of a job's attempts and lock: a stuck job's story for the report. */
+function sampleJobHistory(startedAt: number): JobHistory {
+  const changes = new Map<string, string[]>();
+  const last = new Map<string, string>();
+  let running = true;
+  void (async () => {
+    while (running) {
+      const rows = await db.$queryRaw<
+        { id: bigint; attempts: number; locked_by: string | null }[]
+      >`SELECT id, attempts, locked_by FROM graphile_worker._private_jobs`.catch(() => []);
+      const at = `+${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+      for (const row of rows) {
+        const id = String(row.id);
+        const state = `attempts ${row.attempts}, locked by ${row.locked_by ?? "nobody"}`;
+        if (last.get(id) === state) continue;
+        last.set(id, state);
+        changes.set(id, [...(changes.get(id) ?? []), `${at} ${state}`]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return { changes, stop: () => (running = false) };
+}
+
+/** For each job still queued: its sampled lock history and every worker log line about it or about handing jobs back. */
+function printJobStories(history: JobHistory, leftIds: string[], processes: HopProcess[], startedAt: number): void {
+  history.stop();
+  const left = leftIds.map((id) => [id, history.changes.get(id) ?? []] as const);
+  const pools = processes
+    .filter((p) => p.kind === "worker")
+    .map(
+      (p) =>
+        `${p.instanceId}: ${p.logs
+          .filter((line) => line.msg === "worker ready")
+          .map((line) => JSON.stringify(line.jobWorkerIds))
+          .join(" ")}`,
+    );
+  const stories = left.slice(-5).map(([id, states]) => {
+    const lines = processes.flatMap((p) =>
+      p.logs
+        .filter((line) => String(line.jobId ?? "") === id || /handed back|dead workers|heartbeat/.test(String(line.msg)))
+        .map((line) => `${p.instanceId} +${((Number(line.time) - startedAt) / 1000).toFixed(2)} ${String(line.msg)} ${JSON.stringify(line)}`),
+    );
+    return `job ${id}:\n    ${states.join("\n    ")}\n  logs:\n    ${lines.join("\n    ")}`;
+  });
+  console.log(`chaos: worker pools:\n  ${pools.join("\n  ")}\nchaos: jobs left:\n  ${stories.join("\n  ")}`);
+}
 
 async function queuedJobs(): Promise<number> {
   const [row] = await db.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM graphile_worker.jobs`;

@@ -35,6 +35,11 @@ const handler = (request: Request) => {
       },
       onError: ({ path, error }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") services.log.error({ path, err: error.message }, "tRPC procedure failed");
+        // A backing service away: the user saw "try again shortly"; the operator sees why.
+        if (error.code === "SERVICE_UNAVAILABLE") {
+          const cause = error.cause instanceof Error ? (error.cause.cause instanceof Error ? error.cause.cause : error.cause) : null;
+          services.log.warn({ path, err: cause ? `${cause.name}: ${cause.message}` : error.message }, "tRPC procedure answered 503");
+        }
       },
     }),
   );
