@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startRedisServer, type RedisServer } from "@hop/test-harness";
+import { redisPing, startRedisServer, type RedisServer } from "@hop/test-harness";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RedisExecutor } from "../src";
 import { maxReconnectDelayMs, openConnection, waitUntilReady } from "../src/connections";
@@ -88,7 +87,7 @@ describe("while a restarted Redis loads its data", () => {
       // When Redis itself answers again (loading done), asked over a bare socket (ioredis has its own idea of
       // readiness), and when the executor's commands first succeed.
       const [answeredAt, servedAt] = await Promise.all([
-        firstTime(async () => (await rawPing(persistent.port)) === "+PONG"),
+        firstTime(async () => (await redisPing(persistent.port)) === "+PONG"),
         firstTime(async () => String(await loader.run(["PING"]).catch(() => null)) === "PONG"),
       ]);
       expect(String(await loader.run(["DBSIZE"]))).toBe("500000");
@@ -110,23 +109,4 @@ async function firstTime(check: () => Promise<boolean>): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error("never happened within 20 s");
-}
-
-/** PING over a new socket: Redis's first line of reply ("+PONG", "-LOADING ..."), or null if it could not connect. */
-function rawPing(port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    let reply = "";
-    socket.setTimeout(1_000, () => socket.destroy());
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (chunk) => {
-      reply += chunk.toString("utf8");
-      if (reply.includes("\r\n")) {
-        socket.destroy();
-        resolve(reply.slice(0, reply.indexOf("\r\n")));
-      }
-    });
-    socket.on("error", () => resolve(null));
-    socket.on("close", () => resolve(reply.includes("\r\n") ? reply.slice(0, reply.indexOf("\r\n")) : null));
-  });
 }

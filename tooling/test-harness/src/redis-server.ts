@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { trackChild } from "./cleanup";
 import { freePort, waitForPort } from "./ports";
@@ -10,7 +11,7 @@ export interface RedisServer {
   url: string;
   /** Stops the server (SIGTERM), keeping the port for start(). */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port (empty, unless it keeps its data), resolving once it answers PING (loading done). */
   start(): Promise<void>;
   /** Stops it and removes its folder. */
   dispose(): Promise<void>;
@@ -40,6 +41,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     trackChild(started, "SIGTERM");
     try {
       await waitForPort(port);
+      // A Redis that keeps its data answers LOADING until it has read it: started means serving.
+      const deadline = Date.now() + 60_000;
+      while ((await redisPing(port)) !== "+PONG") {
+        if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
     } catch (error) {
       await stop();
       throw error;
@@ -71,4 +78,24 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       if (!persistent) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * PING over a new socket, past any client library's idea of readiness: Redis's first line of reply ("+PONG",
+ * "-LOADING ..."), or null when nothing answered within a second.
+ */
+export function redisPing(port: number, host = "127.0.0.1"): Promise<string | null> {
+  return new Promise((resolve) => {
+    const socket = connect(port, host);
+    let reply = "";
+    const firstLine = () => (reply.includes("\r\n") ? reply.slice(0, reply.indexOf("\r\n")) : null);
+    socket.setTimeout(1_000, () => socket.destroy());
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk: Buffer) => {
+      reply += chunk.toString("utf8");
+      if (firstLine() !== null) socket.destroy();
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => resolve(firstLine()));
+  });
 }
