@@ -9,9 +9,16 @@
  *
  *   pnpm bench:ingest [-- --clicks 50000]
  *
+ * --profile <dir> writes a CPU profile of the bench process during the first drain of each batch size (ingestion
+ * only: not the stream's filling, the baseline or the set-up) to <dir>/ingest-<batch>.cpuprofile; read it with
+ * `pnpm bench:profile`. The profiler costs CPU itself: figures of a profiled run are not comparable.
+ *
  * PostgreSQL runs with its durable defaults (fsync on): every batch is a
  * commit on both sides.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { clickEventToStreamFields, enrichClick, readClickStreamLag, type ClickEvent } from "@hop/clicks";
 import { createDatabase } from "@hop/db";
@@ -26,7 +33,7 @@ import { ownCpuMs, parentOf, treeCpuMs } from "./process-cpu";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: { clicks: { type: "string", default: "50000" }, batches: { type: "string", default: "100,500,1000" } },
+  options: { clicks: { type: "string", default: "50000" }, batches: { type: "string", default: "100,500,1000" }, profile: { type: "string" } },
 });
 const clickCount = Number(values.clicks);
 const batchSizes = values.batches.split(",").map(Number);
@@ -68,6 +75,22 @@ const postmaster = parentOf(backend[0]!.pid);
 // Redis's own process: the budget's 2 cores carry it too (its stream reads and acknowledgements).
 const redisPid = Number(/process_id:(\d+)/.exec(String(await redis.redis.exec(["INFO", "server"])))?.[1]);
 if (!Number.isInteger(redisPid) || redisPid <= 0) throw new Error("INFO server told no process_id");
+/** `work`, with a CPU profile of this process written to `file` when --profile is given. */
+async function profiled<T>(file: string, work: () => Promise<T>): Promise<T> {
+  if (!values.profile) return work();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    mkdirSync(values.profile, { recursive: true });
+    writeFileSync(join(values.profile, file), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 /** Wall seconds and CPU ms of the bench process, of PostgreSQL and of Redis over `work`. */
 async function measured(work: () => Promise<void>): Promise<{ seconds: number; nodeMs: number; postgresMs: number; redisMs: number }> {
   const [wall, node, postgresCpu, redisCpu] = [performance.now(), ownCpuMs(), treeCpuMs(postmaster), treeCpuMs(redisPid)];
@@ -149,30 +172,32 @@ try {
         await pipeline.exec();
       }
       let ingestion: ReturnType<typeof startClickIngestion> | undefined;
-      const ingest = await measured(async () => {
-        ingestion = startClickIngestion({
-          db,
-          redis: redis.redis,
-          consumer: `bench-${batch}`,
-          batchSize: batch,
-          claimIdleMs: 60_000,
-          idleBackoffMs: 5,
-          log,
-          visitorHashSecret: "bench-visitor-hash-secret-0123456789abcdef",
-          clickRollup,
+      const drainStream = () =>
+        measured(async () => {
+          ingestion = startClickIngestion({
+            db,
+            redis: redis.redis,
+            consumer: `bench-${batch}`,
+            batchSize: batch,
+            claimIdleMs: 60_000,
+            idleBackoffMs: 5,
+            log,
+            visitorHashSecret: "bench-visitor-hash-secret-0123456789abcdef",
+            clickRollup,
+          });
+          let progressAt = performance.now();
+          let left = Number.POSITIVE_INFINITY;
+          for (;;) {
+            const lag = await readClickStreamLag(redis.redis);
+            if (lag.pending === 0 && lag.unread === 0) break;
+            // The loop retries a failing batch forever (as the worker must): a bench that stops moving says so instead.
+            if (lag.pending + lag.unread < left) [left, progressAt] = [lag.pending + lag.unread, performance.now()];
+            else if (performance.now() - progressAt > 60_000) throw new Error(`batch ${batch}: no progress for 60 s (BENCH_LOG=warn shows why)`);
+            // Polled every 20 ms: the poll's own CPU counts as the bench process's, so not more often.
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
         });
-        let progressAt = performance.now();
-        let left = Number.POSITIVE_INFINITY;
-        for (;;) {
-          const lag = await readClickStreamLag(redis.redis);
-          if (lag.pending === 0 && lag.unread === 0) break;
-          // The loop retries a failing batch forever (as the worker must): a bench that stops moving says so instead.
-          if (lag.pending + lag.unread < left) [left, progressAt] = [lag.pending + lag.unread, performance.now()];
-          else if (performance.now() - progressAt > 60_000) throw new Error(`batch ${batch}: no progress for 60 s (BENCH_LOG=warn shows why)`);
-          // Polled every 20 ms: the poll's own CPU counts as the bench process's, so not more often.
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      });
+      const ingest = clickRollup ? await profiled(`ingest-${batch}.cpuprofile`, drainStream) : await drainStream();
       await ingestion?.stop();
 
       const check = await raw.query<{ rows: string; rolled: string; total: string; account: string; perLink: string | null }>(
