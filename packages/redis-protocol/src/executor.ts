@@ -196,8 +196,11 @@ export class RedisExecutor {
     void awaitFirstConnection(control, firstConnectionTimeoutMs)
       .then(() => send(control, kill))
       .catch((error: unknown) => {
-        // NOTBUSY: the script ended by itself meanwhile.
-        if (!(error instanceof RedisReplyError)) this.#settings.onError?.(error instanceof Error ? error : new Error(String(error)));
+        // NOTBUSY: the script ended by itself meanwhile. A control connection that is down: Redis is away (a restart,
+        // the usual cause of a timeout then), nothing runs there to stop, and the connection reports its own errors.
+        if (error instanceof RedisReplyError || control.status !== "ready") return;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.#settings.onError?.(new Error(`could not ask Redis to stop a script that outran the command timeout: ${reason}`));
       });
   }
 
