@@ -168,14 +168,16 @@ try {
        SELECT "userId", dimension, bucket::date, "isBot", value, sum(clicks) FROM "AccountDimensionBucket" GROUP BY 1, 2, 3, 4, 5`,
     );
     await raw.query(
-      `INSERT INTO "AccountDailyVisitor" ("userId", "day", "kind", "visitorHash", "firstAt", "lastAt")
-       SELECT $1, "occurredAt"::date, k.kind, "visitorHash", min("occurredAt"), max("occurredAt")
-       FROM "Click" CROSS JOIN LATERAL (VALUES ('all'), ('human')) AS k(kind) WHERE k.kind = 'all' OR NOT "isBot" GROUP BY 2, 3, 4`,
+      `INSERT INTO "AccountDailyVisitor" ("userId", "day", "visitorHash", "firstAt", "lastAt", "humanFirstAt", "humanLastAt")
+       SELECT $1, "occurredAt"::date, "visitorHash", min("occurredAt"), max("occurredAt"),
+         min("occurredAt") FILTER (WHERE NOT "isBot"), max("occurredAt") FILTER (WHERE NOT "isBot")
+       FROM "Click" GROUP BY 2, 3`,
       [userId],
     );
     await raw.query(
       `INSERT INTO "AccountDailyUniques" ("userId", "day", "kind", "visitors")
-       SELECT "userId", day, kind, count(*) FROM "AccountDailyVisitor" GROUP BY 1, 2, 3`,
+       SELECT "userId", day, k.kind, count(*) FILTER (WHERE k.kind = 'all' OR "humanFirstAt" IS NOT NULL)
+       FROM "AccountDailyVisitor" CROSS JOIN (VALUES ('all'), ('human')) AS k(kind) GROUP BY 1, 2, 3`,
     );
     accountSeconds = (performance.now() - accountStarted) / 1000;
     progress(`per-account rollups in ${accountSeconds.toFixed(0)} s`);

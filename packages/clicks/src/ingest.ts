@@ -258,18 +258,30 @@ function rollupCtes(deltas: RollupDeltas): Prisma.Sql {
       RETURNING 1
     ),
     account_visitors AS (
-      INSERT INTO "AccountDailyVisitor" AS v ("userId", "day", "kind", "visitorHash", "firstAt", "lastAt")
-      SELECT c0, c1, c2, c3, c4 AT TIME ZONE 'UTC', c5 AT TIME ZONE 'UTC'
-      FROM ${unnestOf(deltas.accountVisitors, ["text", "date", "text", "text", "timestamptz", "timestamptz"])}
-      ON CONFLICT ("userId", "day", "kind", "visitorHash") DO UPDATE
-        SET "firstAt" = least(v."firstAt", excluded."firstAt"), "lastAt" = greatest(v."lastAt", excluded."lastAt")
+      INSERT INTO "AccountDailyVisitor" AS v ("userId", "day", "visitorHash", "firstAt", "lastAt", "humanFirstAt", "humanLastAt", "humanSince")
+      SELECT c0, c1, c2, c3 AT TIME ZONE 'UTC', c4 AT TIME ZONE 'UTC', c5 AT TIME ZONE 'UTC', c6 AT TIME ZONE 'UTC',
+        CASE WHEN c5 IS NULL THEN NULL ELSE pg_current_xact_id()::text::bigint END
+      FROM ${unnestOf(deltas.accountVisitors, ["text", "date", "text", "timestamptz", "timestamptz", "timestamptz", "timestamptz"])}
+      ON CONFLICT ("userId", "day", "visitorHash") DO UPDATE
+        SET "firstAt" = least(v."firstAt", excluded."firstAt"), "lastAt" = greatest(v."lastAt", excluded."lastAt"),
+          -- least/greatest skip nulls: a visitor's human span only widens, and appears with its first human click.
+          "humanFirstAt" = least(v."humanFirstAt", excluded."humanFirstAt"), "humanLastAt" = greatest(v."humanLastAt", excluded."humanLastAt"),
+          "humanSince" = CASE WHEN v."humanFirstAt" IS NULL THEN excluded."humanSince" ELSE v."humanSince" END
         WHERE excluded."firstAt" < v."firstAt" OR excluded."lastAt" > v."lastAt"
-      -- xmax = 0 only on a row inserted now: a visitor already seen that day (by any worker) is not counted again.
-      RETURNING v."userId", v.day, v.kind, (v.xmax = 0) AS inserted
+          OR excluded."humanFirstAt" < v."humanFirstAt" OR excluded."humanLastAt" > v."humanLastAt"
+          OR (v."humanFirstAt" IS NULL AND excluded."humanFirstAt" IS NOT NULL)
+      -- A visitor counts as new for the day where this statement inserted its row (xmax = 0), and as a new human where
+      -- this transaction gave the row its first human click (humanSince): one seen before, by any worker, is not counted
+      -- again (a second worker's upsert waits for the first's row lock and reads its committed row).
+      RETURNING v."userId", v.day, (v.xmax = 0) AS inserted, coalesce(v."humanSince" = pg_current_xact_id()::text::bigint, false) AS became_human
     ),
     account_uniques AS (
       INSERT INTO "AccountDailyUniques" AS u ("userId", "day", "kind", "visitors")
-      SELECT "userId", day, kind, count(*) FROM account_visitors WHERE inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+      SELECT "userId", day, kind, count(*) FROM (
+        SELECT "userId", day, 'all' AS kind FROM account_visitors WHERE inserted
+        UNION ALL
+        SELECT "userId", day, 'human' AS kind FROM account_visitors WHERE became_human
+      ) new_visitors_of_kind GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
       ON CONFLICT ("userId", "day", "kind") DO UPDATE SET "visitors" = u."visitors" + excluded."visitors"
       RETURNING 1
     ),

@@ -24,8 +24,8 @@ export interface RollupDeltas {
   accountDimensionBuckets: (string | boolean | number)[][];
   /** AccountDimensionDay: [userId, dimension, day, isBot, value, clicks] */
   accountDimensionDays: (string | boolean | number)[][];
-  /** AccountDailyVisitor: [userId, day, kind, visitorHash, firstAt, lastAt] */
-  accountVisitors: string[][];
+  /** AccountDailyVisitor: [userId, day, visitorHash, firstAt, lastAt, humanFirstAt, humanLastAt] (the human pair null for a visitor with bot clicks only) */
+  accountVisitors: (string | null)[][];
   /** LinkDailyVisitor, humans only: [linkId, day, visitorHash] */
   linkVisitors: string[][];
   /** LinkDailyStat without its uniques (those depend on which visitors are new, known only in SQL): [linkId, day, clicks, botClicks] */
@@ -192,18 +192,21 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
     first = end;
   }
   const iso = (ms: number) => new Date(ms).toISOString();
-  // Key order: by (owner, day) then kind ("all" before "human") then visitor; by (link, day) then visitor. A plain sort()
-  // of strings compares code units, as byId does.
-  const accountVisitors: string[][] = [];
+  // Key order: by (owner, day) then visitor; by (link, day) then visitor. A plain sort() of strings compares code units, as byId does.
+  const accountVisitors: (string | null)[][] = [];
   for (const [, { userId, day, all, human }] of [...accountVisitorDays.entries()].sort(byId)) {
-    for (const [kind, spans] of [
-      ["all", all],
-      ["human", human],
-    ] as const) {
-      for (const visitor of [...spans.keys()].sort()) {
-        const span = spans.get(visitor) as VisitSpan;
-        accountVisitors.push([userId, day, kind, visitor, iso(span.firstAt), iso(span.lastAt)]);
-      }
+    for (const visitor of [...all.keys()].sort()) {
+      const span = all.get(visitor) as VisitSpan;
+      const humanSpan = human.get(visitor);
+      accountVisitors.push([
+        userId,
+        day,
+        visitor,
+        iso(span.firstAt),
+        iso(span.lastAt),
+        humanSpan ? iso(humanSpan.firstAt) : null,
+        humanSpan ? iso(humanSpan.lastAt) : null,
+      ]);
     }
   }
   const sortedLinkDays = [...linkDays.entries()].sort(byId).map(([, row]) => row);

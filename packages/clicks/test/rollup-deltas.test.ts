@@ -46,7 +46,7 @@ describe("rollupDeltas", () => {
       accountBuckets: 3,
       accountDimensionBuckets: 5,
       accountDimensionDays: 5,
-      accountVisitors: 4,
+      accountVisitors: 3,
       linkVisitors: 3,
       linkDays: 2,
       linkTotals: 1,
@@ -82,14 +82,28 @@ describe("rollupDeltas", () => {
     }
   });
 
-  it("keeps a visitor's first and last click of the day, bots only under 'all'", () => {
-    const visitor = deltas.accountVisitors.filter((row) => row[3] === "v0" && row[1] === "2026-11-24");
+  it("keeps a visitor's first and last click of the day, of any kind and of human clicks (none for bot clicks only)", () => {
+    const iso = (clicks: typeof batch) =>
+      clicks.length === 0
+        ? [null, null]
+        : [
+            new Date(Math.min(...clicks.map((click) => click.occurredAt.getTime()))).toISOString(),
+            new Date(Math.max(...clicks.map((click) => click.occurredAt.getTime()))).toISOString(),
+          ];
+    const visitor = deltas.accountVisitors.filter((row) => row[2] === "v0" && row[1] === "2026-11-24");
     const own = batch.filter((click) => click.visitorHash === "v0" && click.occurredAt.toISOString().startsWith("2026-11-24"));
     for (const row of visitor) {
-      const counted = own.filter((click) => owners.get(click.linkId) === row[0] && (row[2] === "all" || !click.isBot));
-      expect(row[4]).toBe(new Date(Math.min(...counted.map((click) => click.occurredAt.getTime()))).toISOString());
-      expect(row[5]).toBe(new Date(Math.max(...counted.map((click) => click.occurredAt.getTime()))).toISOString());
+      const counted = own.filter((click) => owners.get(click.linkId) === row[0]);
+      expect(row.slice(3, 5)).toEqual(iso(counted));
+      expect(row.slice(5, 7)).toEqual(iso(counted.filter((click) => !click.isBot)));
     }
     expect(visitor.length).toBeGreaterThan(0);
+    // A visitor whose clicks of the day are all bots' has no human span.
+    const botsOnly = rollupDeltas(
+      batch.filter((click) => click.isBot),
+      owners,
+    ).accountVisitors;
+    expect(botsOnly.length).toBeGreaterThan(0);
+    expect(botsOnly.every((row) => row[5] === null && row[6] === null)).toBe(true);
   });
 });

@@ -32,17 +32,21 @@ export async function accountUniqueVisitors(ctx: ProtectedContext, scope: ClickS
     if (deleted?.found) return null;
   }
   const kind = scope.includeBots ? "all" : "human";
+  // A visitor's span of human clicks is null when it had bot clicks only: such a row never counts without bots.
+  const [firstAt, lastAt] = scope.includeBots
+    ? [Prisma.raw(`v."firstAt"`), Prisma.raw(`v."lastAt"`)]
+    : [Prisma.raw(`v."humanFirstAt"`), Prisma.raw(`v."humanLastAt"`)];
   const parts: Prisma.Sql[] = [
     Prisma.sql`(SELECT coalesce(sum(u.visitors), 0)::bigint FROM "AccountDailyUniques" u
       WHERE u."userId" = ${scope.userId} AND u.kind = ${kind} AND u.day >= ${day(firstDay)}::date AND u.day < ${day(lastDay)}::date)`,
   ];
   if (from.getTime() < firstDay) {
     parts.push(Prisma.sql`(SELECT count(*) FROM "AccountDailyVisitor" v
-      WHERE v."userId" = ${scope.userId} AND v.day = ${day(firstDay - dayMs)}::date AND v.kind = ${kind} AND v."lastAt" >= ${utc(from)})`);
+      WHERE v."userId" = ${scope.userId} AND v.day = ${day(firstDay - dayMs)}::date AND ${lastAt} >= ${utc(from)})`);
   }
   if (lastDay < to.getTime()) {
     parts.push(Prisma.sql`(SELECT count(*) FROM "AccountDailyVisitor" v
-      WHERE v."userId" = ${scope.userId} AND v.day = ${day(lastDay)}::date AND v.kind = ${kind} AND v."firstAt" < ${utc(to)})`);
+      WHERE v."userId" = ${scope.userId} AND v.day = ${day(lastDay)}::date AND ${firstAt} < ${utc(to)})`);
   }
   const [row] = await ctx.db.$queryRaw<{ visitors: bigint }[]>`SELECT (${Prisma.join(parts, " + ")})::bigint AS visitors`;
   return Number(row?.visitors ?? 0);
