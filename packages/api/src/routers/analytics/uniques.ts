@@ -1,6 +1,6 @@
 import { Prisma } from "@hop/db";
 import type { ProtectedContext } from "../../trpc";
-import { usesAccountRollups } from "./account";
+import { edgeHoldsWholeDaySql, usesAccountRollups } from "./account";
 import { type ClickScope, rollupRangeSql } from "./scope";
 
 const dayMs = 86_400_000;
@@ -36,14 +36,15 @@ export async function accountUniqueVisitors(ctx: ProtectedContext, scope: ClickS
     Prisma.sql`(SELECT coalesce(sum(u.visitors), 0)::bigint FROM "AccountDailyUniques" u
       WHERE u."userId" = ${scope.userId} AND u.kind = ${kind} AND u.day >= ${day(firstDay)}::date AND u.day < ${day(lastDay)}::date)`,
   ];
-  if (from.getTime() < firstDay) {
-    parts.push(Prisma.sql`(SELECT count(*) FROM "AccountDailyVisitor" v
-      WHERE v."userId" = ${scope.userId} AND v.day = ${day(firstDay - dayMs)}::date AND v.kind = ${kind} AND v."lastAt" >= ${utc(from)})`);
-  }
-  if (lastDay < to.getTime()) {
-    parts.push(Prisma.sql`(SELECT count(*) FROM "AccountDailyVisitor" v
-      WHERE v."userId" = ${scope.userId} AND v.day = ${day(lastDay)}::date AND v.kind = ${kind} AND v."firstAt" < ${utc(to)})`);
-  }
+  // An edge that holds all of its day's clicks holds all of its visitors: the day's count, not a row per visitor.
+  const edge = (edgeFrom: Date, edgeTo: Date, dayMsStart: number, counted: Prisma.Sql) =>
+    Prisma.sql`(CASE WHEN ${edgeHoldsWholeDaySql(scope, { from: edgeFrom, to: edgeTo })}
+      THEN (SELECT coalesce(sum(u.visitors), 0) FROM "AccountDailyUniques" u
+        WHERE u."userId" = ${scope.userId} AND u.day = ${day(dayMsStart)}::date AND u.kind = ${kind})
+      ELSE (SELECT count(*) FROM "AccountDailyVisitor" v
+        WHERE v."userId" = ${scope.userId} AND v.day = ${day(dayMsStart)}::date AND v.kind = ${kind} AND ${counted}) END)`;
+  if (from.getTime() < firstDay) parts.push(edge(from, new Date(firstDay), firstDay - dayMs, Prisma.sql`v."lastAt" >= ${utc(from)}`));
+  if (lastDay < to.getTime()) parts.push(edge(new Date(lastDay), to, lastDay, Prisma.sql`v."firstAt" < ${utc(to)}`));
   const [row] = await ctx.db.$queryRaw<{ visitors: bigint }[]>`SELECT (${Prisma.join(parts, " + ")})::bigint AS visitors`;
   return Number(row?.visitors ?? 0);
 }
