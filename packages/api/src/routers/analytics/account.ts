@@ -82,7 +82,7 @@ export function edgeHoldsWholeDaySql(scope: ClickScope, edge: { from: Date; to: 
 }
 
 /** TRUE when the worker compacted the UTC day and no click reached it since (its compacted count still equals the live one). */
-function compactedDaySql(scope: ClickScope, day: string): Prisma.Sql {
+export function compactedDaySql(scope: ClickScope, day: string): Prisma.Sql {
   return Prisma.sql`EXISTS (SELECT 1 FROM "AccountCompactedDay" c
     WHERE c."userId" = ${scope.userId} AND c.day = ${day}::date
       AND c.clicks = (SELECT coalesce(sum(t.clicks), 0) FROM "AccountDimensionDay" t
