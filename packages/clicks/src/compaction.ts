@@ -158,11 +158,34 @@ async function compactAccountDay(tx: Prisma.TransactionClient, day: string, user
       ORDER BY 1, 2, 3, 4
       RETURNING 1
     ),
+    -- Each visitor's first and last quarter hour of the day, of any click and of human ones (null: bots only).
+    visitor_spans AS (
+      SELECT user_id, min(quarter) AS first_all, max(quarter) AS last_all,
+        min(quarter) FILTER (WHERE NOT is_bot) AS first_human, max(quarter) FILTER (WHERE NOT is_bot) AS last_human
+      FROM day_clicks GROUP BY user_id, visitor
+    ),
+    span_counts AS (
+      SELECT user_id, quarter, count(*) FILTER (WHERE which = 1)::int AS all_first, count(*) FILTER (WHERE which = 2)::int AS all_last,
+        count(*) FILTER (WHERE which = 3)::int AS human_first, count(*) FILTER (WHERE which = 4)::int AS human_last
+      FROM visitor_spans CROSS JOIN LATERAL (VALUES (1, first_all), (2, last_all), (3, first_human), (4, last_human)) AS w(which, quarter)
+      WHERE quarter IS NOT NULL GROUP BY 1, 2
+    ),
+    -- 96 entries each, quarter hour 0 first.
+    visitor_quarters AS (
+      SELECT u.id AS user_id, array_agg(coalesce(c.all_first, 0) ORDER BY q) AS all_first, array_agg(coalesce(c.all_last, 0) ORDER BY q) AS all_last,
+        array_agg(coalesce(c.human_first, 0) ORDER BY q) AS human_first, array_agg(coalesce(c.human_last, 0) ORDER BY q) AS human_last
+      FROM unnest(${userIds}::text[]) AS u(id) CROSS JOIN generate_series(0, 95) AS q
+        LEFT JOIN span_counts c ON c.user_id = u.id AND c.quarter = q
+      GROUP BY 1
+    ),
     compacted AS (
-      INSERT INTO "AccountCompactedDay" ("userId", "day", "clicks", "compactedAt")
-      SELECT u.id, ${day}::date, coalesce(n.clicks, 0), now()
+      INSERT INTO "AccountCompactedDay" ("userId", "day", "clicks", "compactedAt", "allFirstQuarters", "allLastQuarters", "humanFirstQuarters", "humanLastQuarters")
+      SELECT u.id, ${day}::date, coalesce(n.clicks, 0), now(), v.all_first, v.all_last, v.human_first, v.human_last
       FROM unnest(${userIds}::text[]) AS u(id) LEFT JOIN (SELECT user_id, count(*)::int AS clicks FROM day_clicks GROUP BY 1) n ON n.user_id = u.id
-      ON CONFLICT ("userId", "day") DO UPDATE SET "clicks" = excluded."clicks", "compactedAt" = excluded."compactedAt"
+        JOIN visitor_quarters v ON v.user_id = u.id
+      ON CONFLICT ("userId", "day") DO UPDATE SET "clicks" = excluded."clicks", "compactedAt" = excluded."compactedAt",
+        "allFirstQuarters" = excluded."allFirstQuarters", "allLastQuarters" = excluded."allLastQuarters",
+        "humanFirstQuarters" = excluded."humanFirstQuarters", "humanLastQuarters" = excluded."humanLastQuarters"
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM value_days), (SELECT count(*) FROM pair_days), (SELECT count(*) FROM compacted)`);

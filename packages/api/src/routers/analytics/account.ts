@@ -14,6 +14,7 @@ export function usesAccountRollups(scope: ClickScope): boolean {
 }
 
 const dayMs = 86_400_000;
+const quarterMs = 900_000;
 
 /** An instant as the rollups' UTC timestamp without zone. */
 const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
@@ -26,13 +27,14 @@ const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TI
 export function splitByUtcDays(from: Date, to: Date): { days: { from: string; to: string } | null; edges: Array<{ from: Date; to: Date }> } {
   const firstDay = Math.ceil(from.getTime() / dayMs) * dayMs;
   const lastDay = Math.floor(to.getTime() / dayMs) * dayMs;
-  if (firstDay >= lastDay) return { days: null, edges: [{ from, to }] };
+  if (firstDay > lastDay) return { days: null, edges: [{ from, to }] };
+  // Each edge lies within one UTC day (edgeDimensionSql reads it from that day's rows), also when no whole day lies between.
   const edges = [
     { from, to: new Date(firstDay) },
     { from: new Date(lastDay), to },
   ].filter((edge) => edge.from.getTime() < edge.to.getTime());
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  return { days: { from: day(firstDay), to: day(lastDay) }, edges };
+  return { days: firstDay < lastDay ? { from: day(firstDay), to: day(lastDay) } : null, edges };
 }
 
 function botsSql(scope: ClickScope, alias: string): Prisma.Sql {
@@ -52,9 +54,69 @@ export function accountBucketsSql(scope: ClickScope, from: Date, to: Date): Pris
   return Prisma.sql`${own} UNION ALL SELECT r.bucket, -r.clicks FROM "ClickRollup" r WHERE ${deletedRowsSql(scope, from, to)}`;
 }
 
+/** The UTC day [start, start + 1 day) that holds a partial edge, and the edge's quarter hours in it: [first, last). */
+function edgeDay(edge: { from: Date; to: Date }): { day: string; start: Date; end: Date; first: number; last: number } {
+  const start = Math.floor(edge.from.getTime() / dayMs) * dayMs;
+  // A quarter hour counts where its start lies in the edge, as the quarter-hour rows' `bucket >= from AND bucket < to` does.
+  const quarter = (date: Date) => Math.ceil((date.getTime() - start) / quarterMs);
+  return {
+    day: new Date(start).toISOString().slice(0, 10),
+    start: new Date(start),
+    end: new Date(start + dayMs),
+    first: quarter(edge.from),
+    last: quarter(edge.to),
+  };
+}
+
+/**
+ * TRUE when the edge's UTC day has no clicks (of the kind asked) outside the edge: then the edge holds all of the day's
+ * clicks and visitors, and the day's own rows answer for it. The presets' last edge is one (the rest of that UTC day
+ * lies after the end of the viewer's today), and so is any edge of a day whose clicks all fall inside it. Read in the
+ * same statement as the rows it chooses: ingestion writes the account's quarter hours and its daily rows in one.
+ */
+export function edgeHoldsWholeDaySql(scope: ClickScope, edge: { from: Date; to: Date }): Prisma.Sql {
+  const { start, end } = edgeDay(edge);
+  return Prisma.sql`NOT EXISTS (SELECT 1 FROM "AccountClickBucket" a
+    WHERE a."userId" = ${scope.userId} AND ${botsSql(scope, "a")} AND a.clicks <> 0
+      AND ((a.bucket >= ${utc(start)} AND a.bucket < ${utc(edge.from)}) OR (a.bucket >= ${utc(edge.to)} AND a.bucket < ${utc(end)})))`;
+}
+
+/** TRUE when the worker compacted the UTC day and no click reached it since (its compacted count still equals the live one). */
+export function compactedDaySql(scope: ClickScope, day: string): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM "AccountCompactedDay" c
+    WHERE c."userId" = ${scope.userId} AND c.day = ${day}::date
+      AND c.clicks = (SELECT coalesce(sum(t.clicks), 0) FROM "AccountDimensionDay" t
+        WHERE t."userId" = c."userId" AND t.dimension = 'trigger' AND t.day = c.day))`;
+}
+
+/**
+ * (value, clicks) of one dimension in a partial edge day, from the cheapest rows that are exact for it (the conditions are
+ * uncorrelated, so PostgreSQL evaluates each once and skips the scans of the branches not taken): the day's own rows
+ * when the edge holds all its clicks; else, on a compacted day, the value rows' quarter-hour arrays (a row per value
+ * instead of one per value and quarter hour); else the quarter-hour rows.
+ */
+function edgeDimensionSql(scope: ClickScope, dimension: Exclude<AnalyticsDimension, "tag">, edge: { from: Date; to: Date }): Prisma.Sql {
+  const { day, first, last } = edgeDay(edge);
+  const whole = edgeHoldsWholeDaySql(scope, edge);
+  const compacted = compactedDaySql(scope, day);
+  return Prisma.sql`SELECT d.value, d.clicks FROM "AccountDimensionDay" d
+      WHERE ${whole} AND d."userId" = ${scope.userId} AND d.dimension = ${dimension} AND ${botsSql(scope, "d")} AND d.day = ${day}::date
+    UNION ALL
+    SELECT v.value, q.clicks FROM "AccountValueDay" v
+      CROSS JOIN LATERAL (SELECT sum(u.clicks)::bigint AS clicks FROM unnest(v."quarterHours", v."quarterClicks") AS u(quarter, clicks)
+        WHERE u.quarter >= ${first}::int AND u.quarter < ${last}::int) q
+      WHERE NOT ${whole} AND ${compacted} AND v."userId" = ${scope.userId} AND v.dimension = ${dimension}
+        AND v.kind = ${scope.includeBots ? "all" : "human"} AND v.day = ${day}::date AND q.clicks IS NOT NULL
+    UNION ALL
+    SELECT b.value, b.clicks FROM "AccountDimensionBucket" b
+      WHERE NOT ${whole} AND NOT ${compacted} AND b."userId" = ${scope.userId} AND b.dimension = ${dimension} AND ${botsSql(scope, "b")}
+        AND b.bucket >= ${utc(edge.from)} AND b.bucket < ${utc(edge.to)}`;
+}
+
 /**
  * (value, clicks) rows of one dimension in [from, to), to be summed by value: whole UTC days from the daily table,
- * the edges from the quarter hours, minus the deleted links' rows. `tag` is read as `link` (the caller joins the tags).
+ * the partial edges as edgeDimensionSql reads them, minus the deleted links' rows. `tag` is read as `link` (the caller
+ * joins the tags).
  */
 export function accountDimensionSql(scope: ClickScope, dimension: Exclude<AnalyticsDimension, "tag">, from: Date, to: Date): Prisma.Sql {
   const { days, edges } = splitByUtcDays(from, to);
@@ -64,11 +126,7 @@ export function accountDimensionSql(scope: ClickScope, dimension: Exclude<Analyt
       WHERE d."userId" = ${scope.userId} AND d.dimension = ${dimension} AND ${botsSql(scope, "d")}
         AND d.day >= ${days.from}::date AND d.day < ${days.to}::date`);
   }
-  for (const edge of edges) {
-    parts.push(Prisma.sql`SELECT b.value, b.clicks FROM "AccountDimensionBucket" b
-      WHERE b."userId" = ${scope.userId} AND b.dimension = ${dimension} AND ${botsSql(scope, "b")}
-        AND b.bucket >= ${utc(edge.from)} AND b.bucket < ${utc(edge.to)}`);
-  }
+  for (const edge of edges) parts.push(edgeDimensionSql(scope, dimension, edge));
   if (scope.deletedLinkIds.length > 0) {
     parts.push(Prisma.sql`SELECT ${dimensionSql(dimension, "rollup")}, -r.clicks FROM "ClickRollup" r WHERE ${deletedRowsSql(scope, from, to)}`);
   }

@@ -1,6 +1,6 @@
 import { Prisma } from "@hop/db";
 import type { ProtectedContext } from "../../trpc";
-import { usesAccountRollups } from "./account";
+import { compactedDaySql, edgeHoldsWholeDaySql, usesAccountRollups } from "./account";
 import { type ClickScope, rollupRangeSql } from "./scope";
 
 const dayMs = 86_400_000;
@@ -40,14 +40,36 @@ export async function accountUniqueVisitors(ctx: ProtectedContext, scope: ClickS
     Prisma.sql`(SELECT coalesce(sum(u.visitors), 0)::bigint FROM "AccountDailyUniques" u
       WHERE u."userId" = ${scope.userId} AND u.kind = ${kind} AND u.day >= ${day(firstDay)}::date AND u.day < ${day(lastDay)}::date)`,
   ];
-  if (from.getTime() < firstDay) {
-    parts.push(Prisma.sql`(SELECT count(*) FROM "AccountDailyVisitor" v
-      WHERE v."userId" = ${scope.userId} AND v.day = ${day(firstDay - dayMs)}::date AND ${lastAt} >= ${utc(from)})`);
-  }
-  if (lastDay < to.getTime()) {
-    parts.push(Prisma.sql`(SELECT count(*) FROM "AccountDailyVisitor" v
-      WHERE v."userId" = ${scope.userId} AND v.day = ${day(lastDay)}::date AND ${firstAt} < ${utc(to)})`);
-  }
+  const quarterMs = 900_000;
+  /**
+   * The visitors of an edge of the UTC day starting at `dayStart`: those of the whole day when the edge holds all of
+   * its clicks (the day's count); else, on a compacted day, the day's visitors whose last click's quarter hour is the
+   * edge's start's or later (first edge) or whose first click's is before the edge's end (last edge), from its
+   * per-quarter-hour counts (an edge bound off the quarter hours, which no zone of today has, skips them); else the
+   * visitor rows themselves, one per visitor.
+   */
+  const edge = (edgeFrom: Date, edgeTo: Date, dayStart: number, side: "first" | "last") => {
+    const bound = side === "first" ? edgeFrom : edgeTo;
+    const quarter = (bound.getTime() - dayStart) / quarterMs;
+    const counts = Prisma.raw(`c."${kind}${side === "first" ? "Last" : "First"}Quarters"`);
+    // unnest's ordinality is 1-based: quarter hour q is entry q + 1.
+    const inEdge = side === "first" ? Prisma.sql`q.entry > ${quarter}::int` : Prisma.sql`q.entry <= ${quarter}::int`;
+    const compacted = Number.isInteger(quarter)
+      ? Prisma.sql`WHEN ${compactedDaySql(scope, day(dayStart))} AND (SELECT cardinality(${counts}) = 96 FROM "AccountCompactedDay" c
+            WHERE c."userId" = ${scope.userId} AND c.day = ${day(dayStart)}::date)
+          THEN (SELECT coalesce(sum(q.visitors), 0) FROM "AccountCompactedDay" c CROSS JOIN LATERAL unnest(${counts}) WITH ORDINALITY AS q(visitors, entry)
+            WHERE c."userId" = ${scope.userId} AND c.day = ${day(dayStart)}::date AND ${inEdge})`
+      : Prisma.empty;
+    const counted = side === "first" ? Prisma.sql`${lastAt} >= ${utc(edgeFrom)}` : Prisma.sql`${firstAt} < ${utc(edgeTo)}`;
+    return Prisma.sql`(CASE WHEN ${edgeHoldsWholeDaySql(scope, { from: edgeFrom, to: edgeTo })}
+        THEN (SELECT coalesce(sum(u.visitors), 0) FROM "AccountDailyUniques" u
+          WHERE u."userId" = ${scope.userId} AND u.day = ${day(dayStart)}::date AND u.kind = ${kind})
+      ${compacted}
+      ELSE (SELECT count(*) FROM "AccountDailyVisitor" v
+        WHERE v."userId" = ${scope.userId} AND v.day = ${day(dayStart)}::date AND ${counted}) END)`;
+  };
+  if (from.getTime() < firstDay) parts.push(edge(from, new Date(firstDay), firstDay - dayMs, "first"));
+  if (lastDay < to.getTime()) parts.push(edge(new Date(lastDay), to, lastDay, "last"));
   const [row] = await ctx.db.$queryRaw<{ visitors: bigint }[]>`SELECT (${Prisma.join(parts, " + ")})::bigint AS visitors`;
   return Number(row?.visitors ?? 0);
 }
