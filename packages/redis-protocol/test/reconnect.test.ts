@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { redisPing, startRedisServer, type RedisServer } from "@hop/test-harness";
+import { redisPing, startRedisServer, waitFor, type RedisServer } from "@hop/test-harness";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RedisExecutor } from "../src";
 import { maxReconnectDelayMs, openConnection, waitUntilReady } from "../src/connections";
@@ -87,8 +87,18 @@ describe("while a restarted Redis loads its data", () => {
       // When Redis itself answers again (loading done), asked over a bare socket (ioredis has its own idea of
       // readiness), and when the executor's commands first succeed.
       const [answeredAt, servedAt] = await Promise.all([
-        firstTime(async () => (await redisPing(persistent.port)) === "+PONG"),
-        firstTime(async () => String(await loader.run(["PING"]).catch(() => null)) === "PONG"),
+        waitFor(
+          () => redisPing(persistent.port),
+          (reply) => reply === "+PONG",
+          20_000,
+          5,
+        ).then(() => Date.now()),
+        waitFor(
+          () => loader.run(["PING"]).catch(() => null),
+          (reply) => String(reply) === "PONG",
+          20_000,
+          5,
+        ).then(() => Date.now()),
       ]);
       expect(String(await loader.run(["DBSIZE"]))).toBe("500000");
       // ioredis re-checks a loading server after loading_eta_seconds (a second at least) unless told otherwise: 600-800 ms.
@@ -100,13 +110,3 @@ describe("while a restarted Redis loads its data", () => {
     }
   }, 60_000);
 });
-
-/** When `check` first holds, polled every 5 ms for at most 20 s. */
-async function firstTime(check: () => Promise<boolean>): Promise<number> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (await check()) return Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error("never happened within 20 s");
-}

@@ -5,6 +5,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { trackChild } from "./cleanup";
 import { freePort, waitForPort } from "./ports";
+import { waitFor } from "./wait-for";
 
 export interface RedisServer {
   port: number;
@@ -42,11 +43,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     try {
       await waitForPort(port);
       // A Redis that keeps its data answers LOADING until it has read it: started means serving.
-      const deadline = Date.now() + 60_000;
-      while ((await redisPing(port)) !== "+PONG") {
-        if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within 60 s`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await waitFor(
+        () => redisPing(port),
+        (reply) => reply === "+PONG",
+        60_000,
+        5,
+      );
     } catch (error) {
       await stop();
       throw error;

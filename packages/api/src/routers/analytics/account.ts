@@ -1,5 +1,6 @@
 import { Prisma } from "@hop/db";
 import type { AnalyticsDimension } from "@hop/validators";
+import { compactedCountIsLive } from "./compacted";
 import { type ClickScope, dimensionSql, rollupRangeSql } from "./scope";
 
 /**
@@ -84,9 +85,7 @@ export function edgeHoldsWholeDaySql(scope: ClickScope, edge: { from: Date; to: 
 /** TRUE when the worker compacted the UTC day and no click reached it since (its compacted count still equals the live one). */
 export function compactedDaySql(scope: ClickScope, day: string): Prisma.Sql {
   return Prisma.sql`EXISTS (SELECT 1 FROM "AccountCompactedDay" c
-    WHERE c."userId" = ${scope.userId} AND c.day = ${day}::date
-      AND c.clicks = (SELECT coalesce(sum(t.clicks), 0) FROM "AccountDimensionDay" t
-        WHERE t."userId" = c."userId" AND t.dimension = 'trigger' AND t.day = c.day))`;
+    WHERE c."userId" = ${scope.userId} AND c.day = ${day}::date AND ${compactedCountIsLive})`;
 }
 
 /**

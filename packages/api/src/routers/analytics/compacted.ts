@@ -30,6 +30,13 @@ const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 
+/**
+ * Of an AccountCompactedDay row `c`: no click reached its day since it was compacted (its count still equals
+ * ingestion's live count, the day's trigger rows: every click has exactly one trigger).
+ */
+export const compactedCountIsLive = Prisma.sql`c.clicks = (SELECT coalesce(sum(t.clicks), 0) FROM "AccountDimensionDay" t
+  WHERE t."userId" = c."userId" AND t.dimension = 'trigger' AND t.day = c.day)`;
+
 /** The single-dimension "is" filter a compacted tier can answer, else null. */
 function compactedFilter(scope: ClickScope): { dimension: Exclude<AnalyticsDimension, "tag">; values: string[] } | null {
   const [first] = scope.filters;
@@ -45,8 +52,7 @@ export async function compactedPlan(ctx: ProtectedContext, scope: ClickScope, fr
   const rows = await ctx.db.$queryRaw<{ day: string }[]>`
     SELECT to_char(c.day, 'YYYY-MM-DD') AS day FROM "AccountCompactedDay" c
     WHERE c."userId" = ${scope.userId} AND c.day >= ${isoDay(Math.floor(from.getTime() / dayMs) * dayMs)}::date AND c.day < ${isoDay(to.getTime())}::date + 1
-      AND c.clicks = (SELECT coalesce(sum(d.clicks), 0) FROM "AccountDimensionDay" d
-        WHERE d."userId" = c."userId" AND d.dimension = 'trigger' AND d.day = c.day)
+      AND ${compactedCountIsLive}
     ORDER BY 1`;
   return { ...filter, days: rows.map((row) => row.day) };
 }
