@@ -3,7 +3,7 @@
  * across 1,000 links: every query the page makes (totals with the previous
  * period, the time series in Asia/Kolkata, the top 10 of each dimension),
  * with 0, 1 and 2 filters, through the API's own caller (session check,
- * ownership, the 15-minute rollups) on real PostgreSQL and Redis; then the
+ * ownership, the rollups and compacted tiers) on real PostgreSQL and Redis; then the
  * whole page's set at once, as the browser asks for it. Baseline, in the same
  * run on the same rows: the same answers computed from the raw clicks.
  * Budget (issue 13): p99 under 100 ms per query, the page under 300 ms.
@@ -137,15 +137,6 @@ try {
     );
     clicksSeconds = (performance.now() - loadStarted) / 1000;
     progress(`clicks seeded in ${clicksSeconds.toFixed(0)} s`);
-    await raw.query(
-      `INSERT INTO "ClickRollup" ("linkId", "userId", "bucket", "isBot", "country", "region", "city", "device", "browser", "os", "referrerHost",
-         "utmSource", "utmMedium", "utmCampaign", "trigger", "clicks")
-       SELECT "linkId", $1, date_bin('15 minutes', "occurredAt", TIMESTAMP '2000-01-01'), "isBot", coalesce(country, ''), '', '', coalesce(device, ''),
-         coalesce(browser, ''), coalesce(os, ''), coalesce("referrerHost", 'direct'), coalesce("utmSource", ''), coalesce("utmMedium", ''),
-         coalesce("utmCampaign", ''), trigger, count(*)
-       FROM "Click" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15`,
-      [userId],
-    );
     // The per-account rollups as ingestion keeps them, but set-based: one INSERT ... SELECT ... GROUP BY per table over
     // all the raw rows (ingestion's own statement, a batch at a time, would take hours at 10 M). The values are
     // ingestion's (accountRollupDimensions), so the tables hold what ingestion would have written.
@@ -194,7 +185,6 @@ try {
   progress(`compacted ${compaction.days} days in ${compactionSeconds.toFixed(0)} s`);
   for (const table of [
     "Click",
-    "ClickRollup",
     "AccountClickBucket",
     "AccountDimensionBucket",
     "AccountDimensionDay",
@@ -206,7 +196,6 @@ try {
   ])
     await raw.query(`VACUUM ANALYZE "${table}"`);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
-  const rollupRows = Number((await raw.query<{ count: string }>(`SELECT count(*) FROM "ClickRollup"`)).rows[0]?.count);
   const accountRows = (
     await raw.query<{ buckets: string; dimensionBuckets: string; dimensionDays: string; size: string }>(
       `SELECT (SELECT count(*) FROM "AccountClickBucket") AS buckets, (SELECT count(*) FROM "AccountDimensionBucket") AS "dimensionBuckets",
@@ -215,8 +204,8 @@ try {
     )
   ).rows[0];
   const sizes = (
-    await raw.query<{ clicks: string; rollups: string; valueDays: string; pairDays: string; compactedSize: string }>(
-      `SELECT pg_size_pretty(pg_total_relation_size('"Click"')) AS clicks, pg_size_pretty(pg_total_relation_size('"ClickRollup"')) AS rollups,
+    await raw.query<{ clicks: string; valueDays: string; pairDays: string; compactedSize: string }>(
+      `SELECT pg_size_pretty(pg_total_relation_size('"Click"')) AS clicks,
          (SELECT count(*) FROM "AccountValueDay") AS "valueDays", (SELECT count(*) FROM "AccountPairDay") AS "pairDays",
          pg_size_pretty(pg_total_relation_size('"AccountValueDay"') + pg_total_relation_size('"AccountPairDay"')) AS "compactedSize"`,
     )
@@ -410,8 +399,7 @@ try {
     .map((load) => load.toFixed(1))
     .join(" ");
   console.log(
-    `\n${clickCount.toLocaleString("en")} clicks over 90 days across ${linkCount.toLocaleString("en")} links of one account; ${rollupRows.toLocaleString("en")} rollup rows ` +
-      `(${((rollupRows / clickCount) * 100).toFixed(1)} % of the clicks); Click ${sizes?.clicks}, ClickRollup ${sizes?.rollups}; ${seeded ? `seeding reused from ${dataDir}, compacted and analysed in ${loadSeconds.toFixed(0)} s` : `seeded in ${loadSeconds.toFixed(0)} s`} ` +
+    `\n${clickCount.toLocaleString("en")} clicks over 90 days across ${linkCount.toLocaleString("en")} links of one account; Click ${sizes?.clicks}; ${seeded ? `seeding reused from ${dataDir}, compacted and analysed in ${loadSeconds.toFixed(0)} s` : `seeded in ${loadSeconds.toFixed(0)} s`} ` +
       `(clicks ${clicksSeconds.toFixed(0)} s, ` +
       `per-account rollups ${accountSeconds.toFixed(0)} s: ${accountRows?.buckets} quarter hours, ${accountRows?.dimensionBuckets} dimension quarter hours, ` +
       `${accountRows?.dimensionDays} dimension days, ${accountRows?.size}; compaction ${compactionSeconds.toFixed(0)} s for ${compaction.days} days: ` +

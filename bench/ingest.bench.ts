@@ -1,7 +1,7 @@
 /**
  * Click ingestion: clicks/s from the Redis stream to committed Click rows,
- * the 15-minute dimension rollups (ClickRollup), daily rollups, unique
- * visitors and link totals, through the worker's own
+ * the account's quarter-hour and daily rollups of every dimension, daily
+ * rollups, unique visitors and link totals, through the worker's own
  * ingestion loop (read as a consumer of the group, enrich, one transaction
  * per batch, acknowledge), at batch sizes 100, 500 and 1,000. Baseline,
  * measured in the same run on the same PostgreSQL: the same rows, already
@@ -126,10 +126,10 @@ try {
 
   const reset = () =>
     raw.query(
-      `TRUNCATE "Click", "ClickRollup", "LinkDailyStat", "LinkDailyVisitor", "AccountClickBucket", "AccountDimensionBucket", "AccountDimensionDay", "AccountDailyVisitor", "AccountDailyUniques"; UPDATE "Link" SET "totalClicks" = 0`,
+      `TRUNCATE "Click", "LinkDailyStat", "LinkDailyVisitor", "AccountClickBucket", "AccountDimensionBucket", "AccountDimensionDay", "AccountDailyVisitor", "AccountDailyUniques"; UPDATE "Link" SET "totalClicks" = 0`,
     );
   type Run = { seconds: number; nodeMs: number; postgresMs: number; redisMs: number };
-  const results: Array<{ batch: number; ingest: Run; withoutClickRollup: Run; baseline: Run }> = [];
+  const results: Array<{ batch: number; ingest: Run; baseline: Run }> = [];
 
   for (const batch of batchSizes) {
     const events = makeEvents(batch);
@@ -162,8 +162,8 @@ try {
       }
     });
 
-    // Hop: the stream, filled beforehand, drained by the worker's ingestion loop; then again without the per-link ClickRollup.
-    const drain = async (clickRollup: boolean): Promise<Run> => {
+    // Hop: the stream, filled beforehand, drained by the worker's ingestion loop.
+    const drain = async (): Promise<Run> => {
       await reset();
       await redis.redis.del(redisKeys.clickStream());
       for (let offset = 0; offset < events.length; offset += 5_000) {
@@ -183,7 +183,6 @@ try {
             idleBackoffMs: 5,
             log,
             visitorHashSecret: "bench-visitor-hash-secret-0123456789abcdef",
-            clickRollup,
           });
           let progressAt = performance.now();
           let left = Number.POSITIVE_INFINITY;
@@ -197,27 +196,22 @@ try {
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
         });
-      const ingest = clickRollup ? await profiled(`ingest-${batch}.cpuprofile`, drainStream) : await drainStream();
+      const ingest = await profiled(`ingest-${batch}.cpuprofile`, drainStream);
       await ingestion?.stop();
 
-      const check = await raw.query<{ rows: string; rolled: string; total: string; account: string; perLink: string | null }>(
+      const check = await raw.query<{ rows: string; rolled: string; total: string; account: string; dimensions: string }>(
         `SELECT (SELECT count(*) FROM "Click") AS rows, (SELECT sum(clicks + "botClicks") FROM "LinkDailyStat") AS rolled,
           (SELECT sum("totalClicks") + (SELECT sum("botClicks") FROM "LinkDailyStat") FROM "Link") AS total,
-          (SELECT sum(clicks) FROM "AccountClickBucket") AS account, (SELECT sum(clicks) FROM "ClickRollup") AS "perLink"`,
+          (SELECT sum(clicks) FROM "AccountClickBucket") AS account,
+          (SELECT sum(clicks) FROM "AccountDimensionBucket" WHERE dimension = 'country') AS dimensions`,
       );
       const counted = check.rows[0]!;
-      const perLink = Number(counted.perLink ?? 0);
-      if (
-        [counted.rows, counted.rolled, counted.total, counted.account].some((count) => Number(count) !== clickCount) ||
-        perLink !== (clickRollup ? clickCount : 0)
-      ) {
+      if ([counted.rows, counted.rolled, counted.total, counted.account, counted.dimensions].some((count) => Number(count) !== clickCount)) {
         throw new Error(`batch ${batch}: counted ${JSON.stringify(counted)}, expected ${clickCount} everywhere`);
       }
       return ingest;
     };
-    const ingest = await drain(true);
-    const withoutClickRollup = await drain(false);
-    results.push({ batch, ingest, withoutClickRollup, baseline });
+    results.push({ batch, ingest: await drain(), baseline });
   }
 
   console.log(
@@ -228,12 +222,12 @@ try {
   const cpu = (run: Run) => `${perClick(run.nodeMs)} + ${perClick(run.postgresMs)} + ${perClick(run.redisMs)}`;
   const ratio = (run: Run, baseline: Run) => `${Math.round((rate(run) / rate(baseline)) * 100)} %`;
   console.log(
-    "| batch size | stream -> rows + rollups (clicks/s) | the same without ClickRollup | baseline: bare multi-row INSERT (rows/s) | ratios | CPU µs/click (bench process + PostgreSQL + Redis): ingestion | without ClickRollup | baseline |",
+    "| batch size | stream -> rows + rollups (clicks/s) | baseline: bare multi-row INSERT (rows/s) | ratio | CPU µs/click (bench process + PostgreSQL + Redis): ingestion | baseline |",
   );
-  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const { batch, ingest, withoutClickRollup, baseline } of results) {
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const { batch, ingest, baseline } of results) {
     console.log(
-      `| ${batch.toLocaleString("en")} | ${Math.round(rate(ingest)).toLocaleString("en")} | ${Math.round(rate(withoutClickRollup)).toLocaleString("en")} | ${Math.round(rate(baseline)).toLocaleString("en")} | ${ratio(ingest, baseline)}, ${ratio(withoutClickRollup, baseline)} | ${cpu(ingest)} | ${cpu(withoutClickRollup)} | ${cpu(baseline)} |`,
+      `| ${batch.toLocaleString("en")} | ${Math.round(rate(ingest)).toLocaleString("en")} | ${Math.round(rate(baseline)).toLocaleString("en")} | ${ratio(ingest, baseline)} | ${cpu(ingest)} | ${cpu(baseline)} |`,
     );
   }
 } finally {

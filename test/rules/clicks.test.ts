@@ -95,14 +95,14 @@ describe("rule 6: a worker killed mid-batch loses no click and counts none twice
     const totals = await db.link.aggregate({ _sum: { totalClicks: true } });
     expect(totals._sum.totalClicks).toBe(BigInt(total));
     // The analytics rollups too: every click counted once, in the bucket and under the values of its raw row.
-    expect((await db.clickRollup.aggregate({ _sum: { clicks: true } }))._sum.clicks).toBe(total);
+    expect((await db.accountClickBucket.aggregate({ _sum: { clicks: true } }))._sum.clicks).toBe(total);
     const [mismatch] = await db.$queryRaw<{ count: bigint }[]>`
       SELECT count(*) AS count FROM (
-        SELECT "linkId", date_bin('15 minutes', "occurredAt", TIMESTAMP '2000-01-01') AS bucket, coalesce(country, '') AS country, count(*) AS clicks
-        FROM "Click" GROUP BY 1, 2, 3
-      ) raw FULL JOIN (
-        SELECT "linkId", bucket, country, sum(clicks) AS clicks FROM "ClickRollup" GROUP BY 1, 2, 3
-      ) rolled USING ("linkId", bucket, country)
+        SELECT l."userId", date_bin('15 minutes', c."occurredAt", TIMESTAMP '2000-01-01') AS bucket, c."isBot", coalesce(c.country, '') AS value,
+          count(*)::int AS clicks
+        FROM "Click" c JOIN "Link" l ON l.id = c."linkId" GROUP BY 1, 2, 3, 4
+      ) raw FULL JOIN (SELECT "userId", bucket, "isBot", value, clicks FROM "AccountDimensionBucket" WHERE dimension = 'country') rolled
+        USING ("userId", bucket, "isBot", value)
       WHERE raw.clicks IS DISTINCT FROM rolled.clicks`;
     expect(Number(mismatch?.count)).toBe(0);
     // And the per-account rollups: clicks per dimension value and UTC day, and visitors per day, each counted once.

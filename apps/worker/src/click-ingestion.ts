@@ -29,8 +29,6 @@ export interface ClickIngestionOptions {
   log: Logger;
   /** VISITOR_HASH_SECRET: the redirect leaves the visitor hash to ingestion. */
   visitorHashSecret: string;
-  /** `pnpm bench:ingest` only: false leaves the per-link ClickRollup unwritten, to price it (see IngestOptions). */
-  clickRollup?: boolean;
 }
 
 export interface ClickIngestion {
@@ -89,12 +87,7 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
     }
     const startedAt = performance.now();
     const result =
-      events.length > 0
-        ? await ingestClickEvents(db, events, {
-            visitorHashSecret: options.visitorHashSecret,
-            ...(options.clickRollup === false ? { clickRollup: false } : {}),
-          })
-        : { inserted: 0, duplicates: 0, orphaned: 0 };
+      events.length > 0 ? await ingestClickEvents(db, events, { visitorHashSecret: options.visitorHashSecret }) : { inserted: 0, duplicates: 0, orphaned: 0 };
     // Before the acknowledgement, so a crash in between replays the batch and still tells the endpoints that want link.clicked.
     await queueClickWebhooks(
       db,

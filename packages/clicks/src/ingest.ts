@@ -15,8 +15,7 @@ export interface IngestResult {
 
 /**
  * Counts a batch of click events exactly once, in one transaction:
- * Click rows (idempotent by event id), the 15-minute ClickRollup rows of
- * every dimension (bots included, flagged), the per-day rollups (clicks and
+ * Click rows (idempotent by event id), the per-day rollups (clicks and
  * unique visitors without bots, bot clicks apart) and each link's total
  * (without bots), and the per-account rollups (the tables of
  * account-rollups.ts). Only rows inserted now feed the rollups, so a replay
@@ -31,11 +30,6 @@ export interface IngestResult {
 export interface IngestOptions extends Pick<EnrichOptions, "countries"> {
   /** VISITOR_HASH_SECRET: hashes the visitor of every event that comes without a hash (the redirect's, since the hash moved here). */
   visitorHashSecret?: string;
-  /**
-   * For `pnpm bench:ingest` only, to price the per-link ClickRollup (about a row per click; it may become unread once
-   * the compacted tiers serve the filtered views): false leaves it unwritten. Every process writes it (the default).
-   */
-  clickRollup?: boolean;
 }
 
 /** Each event with its visitor hash: its own, or computed for the click's own UTC day (not the ingestion's). */
@@ -110,7 +104,6 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
   // since it was read fails it on the foreign key, so the whole statement commits nothing and the batch takes the
   // careful path below. A batch thus counts only clicks it stored itself, and never a stored click twice.
   const deltas = rollupDeltas(clicks, ownerOf);
-  const clickRollups = clickRollupCte(options.clickRollup ?? true, links);
   try {
     await db.$queryRaw`
       WITH inserted AS (
@@ -119,11 +112,10 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
         SELECT event_id, link_id, occurred_at AT TIME ZONE 'UTC', referrer_host, country, device, browser, os, is_bot, visitor_hash, user_agent,
           region, city, utm_source, utm_medium, utm_campaign, trigger
         FROM ${clickRowsOf(rows)}
-        RETURNING ${rolledUpColumns}
+        RETURNING 1
       ),
-      ${clickRollups},
       ${rollupCtes(deltas)}
-      SELECT (SELECT count(*) FROM inserted) + (SELECT count(*) FROM click_rollups) + ${rollupRowCount} AS rows`;
+      SELECT (SELECT count(*) FROM inserted) + ${rollupRowCount} AS rows`;
     return { inserted: clicks.length, duplicates: events.length - clicks.length - (unique.length - live.length), orphaned: unique.length - live.length };
   } catch (error) {
     if (!isReplayOrDeletedLink(error)) throw error;
@@ -149,11 +141,9 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
           region, city, utm_source, utm_medium, utm_campaign, trigger
         FROM live ORDER BY position
         ON CONFLICT ("eventId") DO NOTHING
-        RETURNING "eventId", ${rolledUpColumns}
-      ),
-      ${clickRollups}
-      SELECT (SELECT count(*) FROM live) AS joined, coalesce((SELECT array_agg("eventId") FROM inserted), '{}') AS stored,
-        (SELECT count(*) FROM click_rollups) AS rolled_up`;
+        RETURNING "eventId"
+      )
+      SELECT (SELECT count(*) FROM live) AS joined, coalesce((SELECT array_agg("eventId") FROM inserted), '{}') AS stored`;
     const storedIds = new Set(insert?.stored ?? []);
     if (storedIds.size > 0) {
       const storedDeltas = rollupDeltas(
@@ -166,35 +156,6 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
   });
   const orphaned = unique.length - joined;
   return { inserted: stored, duplicates: events.length - stored - orphaned, orphaned };
-}
-
-/** The Click columns ClickRollup is keyed by: what the Click insert returns for clickRollupCte. */
-const rolledUpColumns = Prisma.raw(
-  `"linkId", "occurredAt", "isBot", "country", "region", "city", "device", "browser", "os", "referrerHost", "utmSource", "utmMedium", "utmCampaign", "trigger"`,
-);
-
-/**
- * The per-link 15-minute rows of every dimension (ClickRollup) of the rows the Click insert CTE `inserted` stored (and
- * returned): grouped here by PostgreSQL, since the key is the whole row, in the table's key order (two workers lock rows
- * in one order). Unknown values are '' and no referrer "direct", as account-rollups.ts has them; the owner comes from the
- * batch's links. Off (no rows) only for `pnpm bench:ingest`'s pricing of the table.
- */
-function clickRollupCte(enabled: boolean, links: readonly { id: string; userId: string }[]): Prisma.Sql {
-  if (!enabled) return Prisma.sql`click_rollups AS (SELECT 1 AS written WHERE false)`;
-  const owners = links.map((link) => [link.id, link.userId]);
-  return Prisma.sql`click_rollups AS (
-      INSERT INTO "ClickRollup" ("linkId", "userId", "bucket", "isBot", "country", "region", "city", "device", "browser", "os", "referrerHost",
-        "utmSource", "utmMedium", "utmCampaign", "trigger", "clicks")
-      SELECT i."linkId", r.c1, date_bin('15 minutes', i."occurredAt", TIMESTAMP '2000-01-01'), i."isBot", coalesce(i.country, ''), coalesce(i.region, ''),
-        coalesce(i.city, ''), coalesce(i.device, ''), coalesce(i.browser, ''), coalesce(i.os, ''), coalesce(i."referrerHost", 'direct'),
-        coalesce(i."utmSource", ''), coalesce(i."utmMedium", ''), coalesce(i."utmCampaign", ''), i.trigger, count(*)
-      FROM inserted i JOIN ${unnestOf(owners, ["text", "text"])} ON r.c0 = i."linkId"
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-      ORDER BY 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-      ON CONFLICT ("linkId", "bucket", "isBot", "country", "region", "city", "device", "browser", "os", "referrerHost", "utmSource", "utmMedium", "utmCampaign", "trigger")
-      DO UPDATE SET "clicks" = "ClickRollup"."clicks" + excluded."clicks"
-      RETURNING 1
-    )`;
 }
 
 /** The batch's Click rows as unnest() of one array literal per column, in event id order (their `position`). */

@@ -12,10 +12,6 @@ import type { EnrichedClick } from "./enrich";
  * Every list is sorted by its table's key, so that two workers committing
  * overlapping batches take row locks in one order and wait instead of
  * deadlocking. Timestamps are UTC ISO strings; days are "YYYY-MM-DD".
- *
- * The per-link ClickRollup is not here: its key is the whole stored row, so
- * PostgreSQL groups the rows its insert returns (ingest.ts), which costs it
- * less than receiving a second copy of every row's 14 columns costs the worker.
  */
 export interface RollupDeltas {
   /** AccountClickBucket: [userId, bucket, isBot, clicks] */

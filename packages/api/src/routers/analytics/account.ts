@@ -1,14 +1,14 @@
 import { Prisma } from "@hop/db";
 import type { AnalyticsDimension } from "@hop/validators";
 import { compactedCountIsLive } from "./compacted";
-import { type ClickScope, dimensionSql, rollupRangeSql } from "./scope";
+import { type ClickScope, dimensionSql, rawRangeSql } from "./scope";
 
 /**
  * The account-wide view from the per-account rollups (issue 13): rows bounded
  * by time buckets x distinct values, never by clicks. Only for a scope
- * without filters (any filter goes to the per-link ClickRollup); the clicks of
- * the account's soft-deleted links are subtracted from their own per-link
- * rows (an index range per deleted link), so the answers stay exact.
+ * without filters (filters go to the compacted tiers or the raw clicks); the
+ * clicks of the account's soft-deleted links are subtracted from their raw
+ * clicks (an index range per deleted link), so the answers stay exact.
  */
 export function usesAccountRollups(scope: ClickScope): boolean {
   return scope.filters.length === 0;
@@ -42,17 +42,18 @@ function botsSql(scope: ClickScope, alias: string): Prisma.Sql {
   return scope.includeBots ? Prisma.sql`TRUE` : Prisma.raw(`NOT ${alias}."isBot"`);
 }
 
-/** The per-link rows of the account's soft-deleted links in [from, to), to subtract. */
-function deletedRowsSql(scope: ClickScope, from: Date, to: Date): Prisma.Sql {
-  return Prisma.sql`r."linkId" = ANY(${scope.deletedLinkIds}::text[]) AND ${botsSql(scope, "r")} AND ${rollupRangeSql(from, to)}`;
+/** The raw clicks of the account's soft-deleted links in [from, to), to subtract. */
+function deletedClicksSql(scope: ClickScope, from: Date, to: Date): Prisma.Sql {
+  return Prisma.sql`c."linkId" = ANY(${scope.deletedLinkIds}::text[]) AND ${botsSql(scope, "c")} AND ${rawRangeSql(from, to)}`;
 }
 
-/** (bucket, clicks) of [from, to): the account's quarter hours, minus its deleted links' rows. `bucket` is UTC without zone. */
+/** (bucket, clicks) of [from, to): the account's quarter hours, minus its deleted links' clicks. `bucket` is UTC without zone. */
 export function accountBucketsSql(scope: ClickScope, from: Date, to: Date): Prisma.Sql {
   const own = Prisma.sql`SELECT a.bucket, a.clicks FROM "AccountClickBucket" a
     WHERE a."userId" = ${scope.userId} AND ${botsSql(scope, "a")} AND a.bucket >= ${utc(from)} AND a.bucket < ${utc(to)}`;
   if (scope.deletedLinkIds.length === 0) return own;
-  return Prisma.sql`${own} UNION ALL SELECT r.bucket, -r.clicks FROM "ClickRollup" r WHERE ${deletedRowsSql(scope, from, to)}`;
+  // A click's own instant, not its quarter hour: a viewer's hour or day holds the one exactly when it holds the other.
+  return Prisma.sql`${own} UNION ALL SELECT c."occurredAt", -1 FROM "Click" c WHERE ${deletedClicksSql(scope, from, to)}`;
 }
 
 /** The UTC day [start, start + 1 day) that holds a partial edge, and the edge's quarter hours in it: [first, last). */
@@ -114,7 +115,7 @@ function edgeDimensionSql(scope: ClickScope, dimension: Exclude<AnalyticsDimensi
 
 /**
  * (value, clicks) rows of one dimension in [from, to), to be summed by value: whole UTC days from the daily table,
- * the partial edges as edgeDimensionSql reads them, minus the deleted links' rows. `tag` is read as `link` (the caller
+ * the partial edges as edgeDimensionSql reads them, minus the deleted links' clicks. `tag` is read as `link` (the caller
  * joins the tags).
  */
 export function accountDimensionSql(scope: ClickScope, dimension: Exclude<AnalyticsDimension, "tag">, from: Date, to: Date): Prisma.Sql {
@@ -127,7 +128,7 @@ export function accountDimensionSql(scope: ClickScope, dimension: Exclude<Analyt
   }
   for (const edge of edges) parts.push(edgeDimensionSql(scope, dimension, edge));
   if (scope.deletedLinkIds.length > 0) {
-    parts.push(Prisma.sql`SELECT ${dimensionSql(dimension, "rollup")}, -r.clicks FROM "ClickRollup" r WHERE ${deletedRowsSql(scope, from, to)}`);
+    parts.push(Prisma.sql`SELECT ${dimensionSql(dimension)}, -1 FROM "Click" c WHERE ${deletedClicksSql(scope, from, to)}`);
   }
   return Prisma.join(parts, " UNION ALL ");
 }

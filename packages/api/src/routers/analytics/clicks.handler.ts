@@ -48,7 +48,7 @@ export async function analyticsClicksHandler({ ctx, input }: { ctx: ProtectedCon
     SELECT c.id, c."occurredAt" AT TIME ZONE 'UTC' AS "occurredAt", c."linkId", l.slug, c.country, c.region, c.city, c.device, c.browser, c.os,
       coalesce(c."referrerHost", 'direct') AS referrer, c."utmSource", c."utmMedium", c."utmCampaign", c.trigger, c."isBot", c."userAgent"
     FROM "Click" c JOIN "Link" l ON l.id = c."linkId"
-    WHERE ${scopeSql(scope, "raw")} AND ${rawRangeSql(period.from, period.to)} ${after}
+    WHERE ${scopeSql(scope)} AND ${rawRangeSql(period.from, period.to)} ${after}
     ORDER BY c.id DESC LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
   return {

@@ -8,14 +8,14 @@ import { type ClickScope, dimensionSql, scopeSql } from "./scope";
  * A filtered view from the compacted tiers (issue 13): closed UTC days that
  * the worker's analytics.compact job compacted (AccountValueDay,
  * AccountPairDay) and that no click reached since (their compacted count
- * still equals ingestion's live count), and the finer rows (ClickRollup,
- * raw clicks for visitors) for the rest of the period: the open tail since
+ * still equals ingestion's live count), and the raw clicks for the rest
+ * of the period: the open tail since
  * the last compaction, the viewer's partial edge days, days a late click
  * reopened. So answers stay exact and live, and a closed day costs one row
  * per value instead of one per click.
  *
  * Only for filters on one dimension with "is" (one value, or several: A or
- * B); tags, "is not" and two dimensions read ClickRollup as before.
+ * B); tags, "is not" and two dimensions read the raw clicks.
  */
 export interface CompactedPlan {
   dimension: Exclude<AnalyticsDimension, "tag">;
@@ -97,15 +97,18 @@ function inIntervals(column: string, intervals: Interval[]): Prisma.Sql {
 const kindOf = (scope: ClickScope) => (scope.includeBots ? "all" : "human");
 const botsSql = (scope: ClickScope, column: string) => (scope.includeBots ? Prisma.sql`TRUE` : Prisma.raw(`NOT ${column}`));
 
-/** The account's soft-deleted links' rollup rows inside `intervals` that match the filter: counted in the compacted rows, to subtract. */
-function deletedRows(scope: ClickScope, plan: CompactedPlan, intervals: Interval[], select: Prisma.Sql): Prisma.Sql | null {
+/** The account's soft-deleted links' clicks inside `intervals` that match the filter: counted in the compacted rows, to subtract. */
+function deletedClicks(scope: ClickScope, plan: CompactedPlan, intervals: Interval[], select: Prisma.Sql): Prisma.Sql | null {
   if (scope.deletedLinkIds.length === 0 || intervals.length === 0) return null;
-  return Prisma.sql`SELECT ${select} FROM "ClickRollup" r
-    WHERE r."linkId" = ANY(${scope.deletedLinkIds}::text[]) AND ${botsSql(scope, `r."isBot"`)}
-      AND ${dimensionSql(plan.dimension, "rollup")} = ANY(${plan.values}::text[]) AND ${inIntervals("r.bucket", intervals)}`;
+  return Prisma.sql`SELECT ${select} FROM "Click" c
+    WHERE c."linkId" = ANY(${scope.deletedLinkIds}::text[]) AND ${botsSql(scope, `c."isBot"`)}
+      AND ${dimensionSql(plan.dimension)} = ANY(${plan.values}::text[]) AND ${inIntervals(`c."occurredAt"`, intervals)}`;
 }
 
-/** (bucket, clicks) of the filtered clicks in [from, to): compacted quarter hours, the rest from ClickRollup. `bucket` is UTC without zone. */
+/**
+ * (bucket, clicks) of the filtered clicks in [from, to): compacted quarter hours, the rest each click at its own instant
+ * (a viewer's hour or day holds a click exactly when it holds its quarter hour). `bucket` is UTC without zone.
+ */
 export function compactedBucketsSql(scope: ClickScope, plan: CompactedPlan, from: Date, to: Date): Prisma.Sql {
   const bucket = Prisma.sql`(v.day + q.quarter * interval '15 minutes')`;
   const parts = [
@@ -113,10 +116,10 @@ export function compactedBucketsSql(scope: ClickScope, plan: CompactedPlan, from
       CROSS JOIN LATERAL unnest(v."quarterHours", v."quarterClicks") AS q(quarter, clicks)
       WHERE v."userId" = ${scope.userId} AND v.dimension = ${plan.dimension} AND v.value = ANY(${plan.values}::text[]) AND v.kind = ${kindOf(scope)}
         AND v.day = ANY(${plan.days}::date[]) AND ${bucket} >= ${utc(from)} AND ${bucket} < ${utc(to)}`,
-    Prisma.sql`SELECT r.bucket, r.clicks FROM "ClickRollup" r
-      WHERE ${scopeSql(scope, "rollup")} AND ${inIntervals("r.bucket", uncovered(from, to, plan.days))}`,
+    Prisma.sql`SELECT c."occurredAt", 1 FROM "Click" c
+      WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, plan.days))}`,
   ];
-  const deleted = deletedRows(scope, plan, covered(from, to, plan.days), Prisma.sql`r.bucket, -r.clicks`);
+  const deleted = deletedClicks(scope, plan, covered(from, to, plan.days), Prisma.sql`c."occurredAt", -1`);
   if (deleted) parts.push(deleted);
   return Prisma.join(parts, " UNION ALL ");
 }
@@ -148,13 +151,13 @@ export function compactedTopSql(
   } else {
     return null;
   }
-  const value = dimensionSql(dimension, "rollup");
+  const value = dimensionSql(dimension);
   const parts = [
     compacted,
-    Prisma.sql`SELECT ${value} AS value, r.clicks FROM "ClickRollup" r
-      WHERE ${scopeSql(scope, "rollup")} AND ${inIntervals("r.bucket", uncovered(from, to, days))}`,
+    Prisma.sql`SELECT ${value} AS value, 1 FROM "Click" c
+      WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, days))}`,
   ];
-  const deleted = deletedRows(scope, plan, covered(from, to, days), Prisma.sql`${value}, -r.clicks`);
+  const deleted = deletedClicks(scope, plan, covered(from, to, days), Prisma.sql`${value}, -1`);
   if (deleted) parts.push(deleted);
   return Prisma.join(parts, " UNION ALL ");
 }
@@ -168,7 +171,7 @@ export function compactedTopSql(
 export async function compactedUniqueVisitors(ctx: ProtectedContext, scope: ClickScope, plan: CompactedPlan, from: Date, to: Date): Promise<number | null> {
   if (plan.values.length !== 1) return null;
   const days = wholeDays(plan, from, to);
-  const deleted = deletedRows(scope, plan, covered(from, to, days), Prisma.sql`1`);
+  const deleted = deletedClicks(scope, plan, covered(from, to, days), Prisma.sql`1`);
   if (deleted) {
     const [found] = await ctx.db.$queryRaw<{ found: boolean }[]>`SELECT EXISTS (${deleted}) AS found`;
     if (found?.found) return null;
@@ -179,7 +182,7 @@ export async function compactedUniqueVisitors(ctx: ProtectedContext, scope: Clic
         WHERE v."userId" = ${scope.userId} AND v.dimension = ${plan.dimension} AND v.value = ANY(${plan.values}::text[]) AND v.kind = ${kindOf(scope)}
           AND v.day = ANY(${days}::date[]))
       + (SELECT count(DISTINCT c."visitorHash") FROM "Click" c
-        WHERE ${scopeSql(scope, "raw")} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, days))})
+        WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, days))})
     )::bigint AS visitors`;
   return Number(row?.visitors ?? 0);
 }

@@ -47,7 +47,7 @@ function presetBounds(period: Exclude<AnalyticsPeriod, { from: Date }>, userId: 
     case "all":
       // From the day of the account's first recorded click (today when there is none).
       return {
-        from: Prisma.sql`date_trunc('day', coalesce((SELECT (min(bucket) AT TIME ZONE 'UTC') AT TIME ZONE ${tz} FROM "ClickRollup" WHERE "userId" = ${userId}), ln))`,
+        from: Prisma.sql`date_trunc('day', coalesce((SELECT (min(bucket) AT TIME ZONE 'UTC') AT TIME ZONE ${tz} FROM "AccountClickBucket" WHERE "userId" = ${userId}), ln))`,
         to: endOfToday,
       };
   }

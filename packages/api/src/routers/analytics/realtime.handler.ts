@@ -28,7 +28,7 @@ export async function analyticsRealtimeHandler({
   const to = new Date(currentMinute + minuteMs);
   const rows = await ctx.db.$queryRaw<{ minute: Date; clicks: bigint }[]>`
     SELECT date_trunc('minute', c."occurredAt") AT TIME ZONE 'UTC' AS minute, count(*)::bigint AS clicks
-    FROM "Click" c WHERE ${scopeSql(scope, "raw")} AND ${rawRangeSql(from, to)} GROUP BY 1`;
+    FROM "Click" c WHERE ${scopeSql(scope)} AND ${rawRangeSql(from, to)} GROUP BY 1`;
   const byMinute = new Map(rows.map((row) => [new Date(row.minute).getTime(), Number(row.clicks)]));
   const minutes = Array.from({ length: 30 }, (_, index) => {
     const start = from.getTime() + index * minuteMs;

@@ -4,28 +4,25 @@ import { TRPCError } from "@trpc/server";
 import type { ProtectedContext } from "../../trpc";
 
 /**
- * Which clicks a query may see and which it asked for, as SQL over either the
- * rollup (`ClickRollup r`) or the raw clicks (`Click c`): only the account's
- * own live links, ever (a link filter naming any other link is NOT_FOUND,
- * as another user's link is everywhere), bots only when asked, then the
- * filters.
+ * Which clicks a query may see and which it asked for, as SQL over the raw
+ * clicks (`Click c`): only the account's own live links, ever (a link filter
+ * naming any other link is NOT_FOUND, as another user's link is everywhere),
+ * bots only when asked, then the filters. The rollups and compacted tiers
+ * answer what they can (account.ts, compacted.ts); the raw clicks the rest:
+ * the open tail, deleted links' clicks to subtract, filters no tier pairs.
  */
-export type ClickSource = "rollup" | "raw";
 
-/** The SQL value of a dimension (tags excepted: a link has several, see tagJoin). Unknown is '' on both tables. */
-export function dimensionSql(dimension: Exclude<AnalyticsDimension, "tag">, source: ClickSource): Prisma.Sql {
-  const alias = source === "rollup" ? "r" : "c";
-  const column = (name: string) => Prisma.raw(`${alias}."${name}"`);
-  const text = (name: string) => (source === "rollup" ? column(name) : Prisma.sql`coalesce(${column(name)}, '')`);
+/** The SQL value of a dimension (tags excepted: a link has several, see tagLinks). Unknown is '', no referrer "direct", as in the rollups. */
+export function dimensionSql(dimension: Exclude<AnalyticsDimension, "tag">): Prisma.Sql {
   switch (dimension) {
     case "link":
-      return column("linkId");
+      return Prisma.raw(`c."linkId"`);
     case "referrer":
-      return source === "rollup" ? column("referrerHost") : Prisma.sql`coalesce(${column("referrerHost")}, 'direct')`;
+      return Prisma.raw(`coalesce(c."referrerHost", 'direct')`);
     case "trigger":
-      return column("trigger");
+      return Prisma.raw(`c.trigger`);
     default:
-      return text(dimension);
+      return Prisma.raw(`coalesce(c."${dimension}", '')`);
   }
 }
 
@@ -54,13 +51,11 @@ function tagLinks(userId: string, names: string[]): Prisma.Sql {
 }
 
 /** The WHERE conditions of a scope (without the period), joined by AND. */
-export function scopeSql(scope: ClickScope, source: ClickSource): Prisma.Sql {
-  const alias = source === "rollup" ? "r" : "c";
-  const linkId = Prisma.raw(`${alias}."linkId"`);
-  const conditions: Prisma.Sql[] =
-    source === "rollup" ? [Prisma.sql`r."userId" = ${scope.userId}`] : [Prisma.sql`c."linkId" IN (SELECT id FROM "Link" WHERE "userId" = ${scope.userId})`];
+export function scopeSql(scope: ClickScope): Prisma.Sql {
+  const linkId = Prisma.raw(`c."linkId"`);
+  const conditions: Prisma.Sql[] = [Prisma.sql`c."linkId" IN (SELECT id FROM "Link" WHERE "userId" = ${scope.userId})`];
   if (scope.deletedLinkIds.length > 0) conditions.push(Prisma.sql`NOT (${linkId} = ANY(${scope.deletedLinkIds}::text[]))`);
-  if (!scope.includeBots) conditions.push(Prisma.raw(`NOT ${alias}."isBot"`));
+  if (!scope.includeBots) conditions.push(Prisma.raw(`NOT c."isBot"`));
   // Same dimension: one set (is A or B; is not A nor B). Different dimensions: all apply.
   const groups = new Map<string, string[]>();
   for (const filter of scope.filters) {
@@ -73,17 +68,12 @@ export function scopeSql(scope: ClickScope, source: ClickSource): Prisma.Sql {
       const set = tagLinks(scope.userId, values);
       conditions.push(op === "is" ? Prisma.sql`${linkId} IN ${set}` : Prisma.sql`${linkId} NOT IN ${set}`);
     } else {
-      // = ANY(array): a link filter reads the rollup's (linkId, bucket, ...) key range, not the whole account's rows.
-      const subject = dimensionSql(dimension, source);
+      // = ANY(array): a link filter reads the clicks' (linkId, occurredAt) index range, not the whole account's rows.
+      const subject = dimensionSql(dimension);
       conditions.push(op === "is" ? Prisma.sql`${subject} = ANY(${values}::text[])` : Prisma.sql`${subject} <> ALL(${values}::text[])`);
     }
   }
   return Prisma.join(conditions, " AND ");
-}
-
-/** The rollup rows of [from, to) (instants; buckets are UTC quarter hours stored without a zone). */
-export function rollupRangeSql(from: Date, to: Date): Prisma.Sql {
-  return Prisma.sql`r.bucket >= (${from.toISOString()}::timestamptz AT TIME ZONE 'UTC') AND r.bucket < (${to.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 }
 
 /** The raw clicks of [from, to). */

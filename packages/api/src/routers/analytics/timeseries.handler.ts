@@ -5,7 +5,7 @@ import type { ProtectedContext } from "../../trpc";
 import { accountBucketsSql, usesAccountRollups } from "./account";
 import { compactedBucketsSql, compactedPlan } from "./compacted";
 import { resolvePeriod, type ResolvedPeriod } from "./period";
-import { resolveScope, rollupRangeSql, scopeSql } from "./scope";
+import { rawRangeSql, resolveScope, scopeSql } from "./scope";
 
 export interface TimeSeriesPoint {
   /** The bucket's first instant. */
@@ -47,7 +47,7 @@ export async function analyticsTimeSeriesHandler({
     ? accountBucketsSql(scope, period.from, period.to)
     : plan
       ? compactedBucketsSql(scope, plan, period.from, period.to)
-      : Prisma.sql`SELECT r.bucket, r.clicks FROM "ClickRollup" r WHERE ${scopeSql(scope, "rollup")} AND ${rollupRangeSql(period.from, period.to)}`;
+      : Prisma.sql`SELECT c."occurredAt" AS bucket, 1 AS clicks FROM "Click" c WHERE ${scopeSql(scope)} AND ${rawRangeSql(period.from, period.to)}`;
   const rows = await ctx.db.$queryRaw<{ local: string; start: Date; clicks: bigint }[]>`
     WITH series AS (
       SELECT generate_series(date_trunc(${unit}, ${period.localFrom}::timestamp), ${period.localTo}::timestamp - interval '1 microsecond', ${step}::interval) AS local_start

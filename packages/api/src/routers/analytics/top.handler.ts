@@ -5,7 +5,7 @@ import type { ProtectedContext } from "../../trpc";
 import { accountDimensionSql, usesAccountRollups } from "./account";
 import { compactedPlan, compactedTopSql } from "./compacted";
 import { resolvePeriod, type ResolvedPeriod } from "./period";
-import { dimensionSql, resolveScope, rollupRangeSql, scopeSql } from "./scope";
+import { dimensionSql, rawRangeSql, resolveScope, scopeSql } from "./scope";
 
 export interface TopRow {
   /** What a filter on this row takes: a link id, a tag name, "DE", "direct", "qr", ... ('' is unknown). */
@@ -27,15 +27,15 @@ export interface AnalyticsTop {
  * The top values of one dimension in the period, from the rollups. A link
  * with two tags counts under both tags (tags overlap; their sum can pass
  * the total). Without filters the per-account rollups answer (account.ts),
- * under one filter the compacted days where a tier pairs the two dimensions (compacted.ts).
+ * under one filter the compacted days where a tier pairs the two dimensions (compacted.ts), else the raw clicks.
  */
 export async function analyticsTopHandler({ ctx, input }: { ctx: ProtectedContext; input: z.output<typeof analyticsTopInput> }): Promise<AnalyticsTop> {
   const scope = await resolveScope(ctx, input);
   const period = await resolvePeriod(ctx, input.period, input.timezone);
-  const where = Prisma.sql`${scopeSql(scope, "rollup")} AND ${rollupRangeSql(period.from, period.to)}`;
+  const where = Prisma.sql`${scopeSql(scope)} AND ${rawRangeSql(period.from, period.to)}`;
   const inner = input.dimension === "tag" ? "link" : input.dimension;
   const plan = usesAccountRollups(scope) ? null : await compactedPlan(ctx, scope, period.from, period.to);
-  // (value, clicks) rows to sum by value, from the per-account or compacted tiers; null: ClickRollup alone.
+  // (value, clicks) rows to sum by value, from the per-account or compacted tiers; null: the raw clicks alone.
   const tiered = usesAccountRollups(scope)
     ? accountDimensionSql(scope, inner, period.from, period.to)
     : plan
@@ -52,12 +52,12 @@ export async function analyticsTopHandler({ ctx, input }: { ctx: ProtectedContex
       )
     : input.dimension === "tag"
       ? await ctx.db.$queryRaw<{ value: string; clicks: bigint }[]>`
-          SELECT t.name AS value, sum(r.clicks)::bigint AS clicks
-          FROM "ClickRollup" r JOIN "LinkTag" lt ON lt."linkId" = r."linkId" JOIN "Tag" t ON t.id = lt."tagId"
+          SELECT t.name AS value, count(*)::bigint AS clicks
+          FROM "Click" c JOIN "LinkTag" lt ON lt."linkId" = c."linkId" JOIN "Tag" t ON t.id = lt."tagId"
           WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`
       : await ctx.db.$queryRaw<{ value: string; clicks: bigint }[]>`
-          SELECT ${dimensionSql(input.dimension, "rollup")} AS value, sum(r.clicks)::bigint AS clicks
-          FROM "ClickRollup" r WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`;
+          SELECT ${dimensionSql(input.dimension)} AS value, count(*)::bigint AS clicks
+          FROM "Click" c WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`;
   const links =
     input.dimension === "link"
       ? new Map(

@@ -6,7 +6,7 @@ import { accountBucketsSql, usesAccountRollups } from "./account";
 import { compactedBucketsSql, compactedPlan, compactedUniqueVisitors } from "./compacted";
 import { accountUniqueVisitors } from "./uniques";
 import { resolvePeriod, type ResolvedPeriod } from "./period";
-import { rawRangeSql, rollupRangeSql, scopeSql, type ClickScope, resolveScope } from "./scope";
+import { rawRangeSql, scopeSql, type ClickScope, resolveScope } from "./scope";
 
 export interface PeriodTotals {
   clicks: number;
@@ -15,7 +15,7 @@ export interface PeriodTotals {
 }
 
 /**
- * Clicks from the rollups (the account's own without filters, the compacted days' under one filter, compacted.ts);
+ * Clicks from the rollups (the account's own without filters, the compacted days' under one filter, compacted.ts), else the raw clicks;
  * unique visitors from the account's visitor days or the compacted days where exact, else the raw clicks' daily hashes.
  */
 export async function periodTotals(ctx: ProtectedContext, scope: ClickScope, from: Date, to: Date): Promise<PeriodTotals> {
@@ -24,7 +24,7 @@ export async function periodTotals(ctx: ProtectedContext, scope: ClickScope, fro
     ? accountBucketsSql(scope, from, to)
     : plan
       ? compactedBucketsSql(scope, plan, from, to)
-      : Prisma.sql`SELECT r.clicks FROM "ClickRollup" r WHERE ${scopeSql(scope, "rollup")} AND ${rollupRangeSql(from, to)}`;
+      : Prisma.sql`SELECT 1 AS clicks FROM "Click" c WHERE ${scopeSql(scope)} AND ${rawRangeSql(from, to)}`;
   const [[clicks], uniques] = await Promise.all([
     ctx.db.$queryRaw<{ clicks: bigint | null }[]>`SELECT sum(x.clicks)::bigint AS clicks FROM (${rows}) x`,
     plan ? compactedUniqueVisitors(ctx, scope, plan, from, to) : accountUniqueVisitors(ctx, scope, from, to),
@@ -36,7 +36,7 @@ export async function periodTotals(ctx: ProtectedContext, scope: ClickScope, fro
 /** Distinct visitor hashes of the period's raw clicks: exact for any filter, and as slow as the clicks are many. */
 async function rawUniqueVisitors(ctx: ProtectedContext, scope: ClickScope, from: Date, to: Date): Promise<number> {
   const [visitors] = await ctx.db.$queryRaw<{ visitors: bigint }[]>`
-    SELECT count(DISTINCT c."visitorHash")::bigint AS visitors FROM "Click" c WHERE ${scopeSql(scope, "raw")} AND ${rawRangeSql(from, to)}`;
+    SELECT count(DISTINCT c."visitorHash")::bigint AS visitors FROM "Click" c WHERE ${scopeSql(scope)} AND ${rawRangeSql(from, to)}`;
   return Number(visitors?.visitors ?? 0);
 }
 

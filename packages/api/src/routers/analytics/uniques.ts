@@ -1,7 +1,7 @@
 import { Prisma } from "@hop/db";
 import type { ProtectedContext } from "../../trpc";
 import { compactedDaySql, edgeHoldsWholeDaySql, usesAccountRollups } from "./account";
-import { type ClickScope, rollupRangeSql } from "./scope";
+import { type ClickScope, rawRangeSql } from "./scope";
 
 const dayMs = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -26,9 +26,9 @@ export async function accountUniqueVisitors(ctx: ProtectedContext, scope: ClickS
   const lastDay = Math.floor(to.getTime() / dayMs) * dayMs;
   if (firstDay > lastDay) return null;
   if (scope.deletedLinkIds.length > 0) {
-    const bots = scope.includeBots ? Prisma.empty : Prisma.sql`AND NOT r."isBot"`;
+    const bots = scope.includeBots ? Prisma.empty : Prisma.sql`AND NOT c."isBot"`;
     const [deleted] = await ctx.db.$queryRaw<{ found: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM "ClickRollup" r WHERE r."linkId" = ANY(${scope.deletedLinkIds}::text[]) ${bots} AND ${rollupRangeSql(from, to)}) AS found`;
+      SELECT EXISTS (SELECT 1 FROM "Click" c WHERE c."linkId" = ANY(${scope.deletedLinkIds}::text[]) ${bots} AND ${rawRangeSql(from, to)}) AS found`;
     if (deleted?.found) return null;
   }
   const kind = scope.includeBots ? "all" : "human";
