@@ -104,7 +104,7 @@ try {
   let accountSeconds = 0;
   if (seeded) {
     progress(`reusing the ${clickCount} seeded clicks and rollups of ${dataDir}; the compacted tiers are rebuilt`);
-    await raw.query(`TRUNCATE "AccountValueDay", "AccountPairDay", "AccountCompactedDay"`);
+    await raw.query(`TRUNCATE "AccountValueDay", "AccountPairDay", "AccountPairValueDay", "AccountTripleDay", "AccountCompactedDay"`);
   } else {
     await raw.query(
       `INSERT INTO "Link" (id, slug, url, "userId", "updatedAt") SELECT 'link-' || i, 'bench-' || i, 'https://example.com/' || i, $1, now() FROM generate_series(1, $2::int) i`,
@@ -192,6 +192,8 @@ try {
     "AccountDailyUniques",
     "AccountValueDay",
     "AccountPairDay",
+    "AccountPairValueDay",
+    "AccountTripleDay",
     "AccountCompactedDay",
   ])
     await raw.query(`VACUUM ANALYZE "${table}"`);
@@ -204,10 +206,20 @@ try {
     )
   ).rows[0];
   const sizes = (
-    await raw.query<{ clicks: string; valueDays: string; pairDays: string; compactedSize: string }>(
+    await raw.query<{
+      clicks: string;
+      valueDays: string;
+      pairDays: string;
+      pairValueDays: string;
+      tripleDays: string;
+      compactedSize: string;
+      twoFilterSize: string;
+    }>(
       `SELECT pg_size_pretty(pg_total_relation_size('"Click"')) AS clicks,
          (SELECT count(*) FROM "AccountValueDay") AS "valueDays", (SELECT count(*) FROM "AccountPairDay") AS "pairDays",
-         pg_size_pretty(pg_total_relation_size('"AccountValueDay"') + pg_total_relation_size('"AccountPairDay"')) AS "compactedSize"`,
+         (SELECT count(*) FROM "AccountPairValueDay") AS "pairValueDays", (SELECT count(*) FROM "AccountTripleDay") AS "tripleDays",
+         pg_size_pretty(pg_total_relation_size('"AccountValueDay"') + pg_total_relation_size('"AccountPairDay"')) AS "compactedSize",
+         pg_size_pretty(pg_total_relation_size('"AccountPairValueDay"') + pg_total_relation_size('"AccountTripleDay"')) AS "twoFilterSize"`,
     )
   ).rows[0];
 
@@ -403,7 +415,8 @@ try {
       `(clicks ${clicksSeconds.toFixed(0)} s, ` +
       `per-account rollups ${accountSeconds.toFixed(0)} s: ${accountRows?.buckets} quarter hours, ${accountRows?.dimensionBuckets} dimension quarter hours, ` +
       `${accountRows?.dimensionDays} dimension days, ${accountRows?.size}; compaction ${compactionSeconds.toFixed(0)} s for ${compaction.days} days: ` +
-      `${sizes?.valueDays} value days, ${sizes?.pairDays} pair days, ${sizes?.compactedSize}); answers checked against the raw clicks in ${checkSeconds.toFixed(0)} s; ` +
+      `${sizes?.valueDays} value days, ${sizes?.pairDays} pair days, ${sizes?.compactedSize}; two filters: ${sizes?.pairValueDays} pair value days, ` +
+      `${sizes?.tripleDays} triple days, ${sizes?.twoFilterSize}); answers checked against the raw clicks in ${checkSeconds.toFixed(0)} s; ` +
       `load average ${loadNow}; node ${process.version}; ${runs} runs per query (p99 of so few runs is the slowest)\n`,
   );
   console.log("| query (period 90 days, bots excluded) | p50 ms | p99 ms | p50 vs raw-click baseline |");

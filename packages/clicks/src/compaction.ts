@@ -27,6 +27,16 @@ import { accountRollupDimensions } from "./account-rollups";
 /** Dimensions paired in AccountPairDay. Region and city are left out: as many values as clicks, pairs of them do not compress. */
 export const pairedDimensions = ["country", "device", "browser", "os", "referrer", "utmSource", "utmMedium", "utmCampaign", "trigger", "link"] as const;
 
+/**
+ * Two filters from compacted days: the dimensions whose pairs of values AccountPairValueDay holds (A before B in this
+ * order), chosen for their few values per day, so that the pairs and their third dimensions stay fewer than the clicks.
+ * Referrer, campaign, source and link have hundreds to thousands; filters on them (with another) read the raw clicks.
+ */
+export const filterPairDimensions = ["country", "device", "browser", "os", "utmMedium", "trigger"] as const;
+
+/** The third dimensions (cards) AccountTripleDay holds under two such filters: every paired dimension but link. */
+export const tripleCardDimensions = pairedDimensions.filter((dimension) => dimension !== "link");
+
 export interface CompactionOptions {
   now?: Date;
   /** CLICK_RETENTION_DAYS: days whose raw clicks the retention job may have started deleting are never (re)compacted. */
@@ -73,6 +83,38 @@ const pairs = groupingSetsSql(pairedColumns, 2);
 const allColumns = columns.map(({ column }) => column).join(", ");
 const pairedColumnList = pairedColumns.map(({ column }) => column).join(", ");
 
+// The two-filter tiers: pairs of filterPairDimensions (A before B), and each with a third dimension of tripleCardDimensions.
+const tripleColumns = columns.filter(({ dimension }) => (tripleCardDimensions as readonly string[]).includes(dimension));
+const tripleColumnList = tripleColumns.map(({ column }) => column).join(", ");
+const filterPairs = tripleColumns.flatMap((a, first) =>
+  tripleColumns
+    .slice(first + 1)
+    .filter(() => (filterPairDimensions as readonly string[]).includes(a.dimension))
+    .filter((b) => (filterPairDimensions as readonly string[]).includes(b.dimension))
+    .map((b) => [first, tripleColumns.indexOf(b)] as const),
+);
+/** GROUPING(tripleColumnList)'s bit mask of a set grouped by the columns at these indexes (1 where not grouped). */
+const tripleMask = (grouped: readonly number[]) =>
+  tripleColumns.reduce((bits, _, index) => (grouped.includes(index) ? bits : bits | (1 << (tripleColumns.length - 1 - index))), 0);
+// The pairs alone group by filter dimensions only, and GROUPING() takes only columns some set groups by.
+const filterColumns = tripleColumns.filter(({ dimension }) => (filterPairDimensions as readonly string[]).includes(dimension));
+const filterColumnList = filterColumns.map(({ column }) => column).join(", ");
+const pairValueSets = groupingSetsSql(filterColumns, 2);
+const triples = filterPairs.flatMap(([a, b]) => tripleColumns.map((_, c) => [a, b, c] as const).filter(([, , c]) => c !== a && c !== b));
+// Roles differ, sets need not: (country, device; browser) and (country, browser; device) group by the same three columns.
+// Each set is grouped once; the lookup gives its rows every role they play.
+const tripleSets = {
+  sets: [...new Map(triples.map((triple) => [tripleMask(triple), triple])).values()]
+    .map((triple) => `(${triple.map((index) => tripleColumns[index]?.column).join(", ")})`)
+    .join(", "),
+  lookup: triples
+    .map(
+      ([a, b, c]) =>
+        `(${tripleMask([a, b, c])}, ${a + 1}, '${tripleColumns[a]?.dimension}', ${b + 1}, '${tripleColumns[b]?.dimension}', ${c + 1}, '${tripleColumns[c]?.dimension}')`,
+    )
+    .join(", "),
+};
+
 /** (account, day) pairs of [since, until) whose compacted count is missing or differs from the live count. */
 function staleAccountDaysSql(since: string, until: string): Prisma.Sql {
   return Prisma.sql`
@@ -95,6 +137,8 @@ async function compactAccountDay(tx: Prisma.TransactionClient, day: string, user
           (VALUES ${pairedList}) AS b(dimension)
     WHERE p."userId" = a."userId" AND p."dimensionA" = a.dimension AND p."valueA" = a.value AND p."dimensionB" = b.dimension AND p.day = ${day}::date`;
   await tx.$executeRaw`DELETE FROM "AccountValueDay" WHERE "userId" = ANY(${userIds}::text[]) AND day = ${day}::date`;
+  await tx.$executeRaw`DELETE FROM "AccountPairValueDay" WHERE "userId" = ANY(${userIds}::text[]) AND day = ${day}::date`;
+  await tx.$executeRaw`DELETE FROM "AccountTripleDay" WHERE "userId" = ANY(${userIds}::text[]) AND day = ${day}::date`;
   // The day's hash tables (a pair set per pair of dimensions, a visitor set per dimension) in memory rather than spilled.
   await tx.$executeRaw`SET LOCAL work_mem = '256MB'`;
   // One statement, so one snapshot: the rows and the count they were made from agree.
@@ -158,6 +202,55 @@ async function compactAccountDay(tx: Prisma.TransactionClient, day: string, user
       ORDER BY 1, 2, 3, 4
       RETURNING 1
     ),
+    -- Two filters: each pair of values of two filterPairDimensions, its quarter hours and visitors, then a third dimension's values.
+    pair_value_sets(mask, first, first_dimension, second, second_dimension) AS (VALUES ${Prisma.raw(pairValueSets.lookup)}),
+    pair_value_quarters AS (
+      SELECT user_id, s.first_dimension AS dimension_a, (ARRAY[${Prisma.raw(filterColumnList)}])[s.first] AS value_a,
+        s.second_dimension AS dimension_b, (ARRAY[${Prisma.raw(filterColumnList)}])[s.second] AS value_b, k.kind, quarter, sum(q.clicks)::int AS clicks
+      FROM (SELECT user_id, is_bot, quarter, ${Prisma.raw(filterColumnList)}, GROUPING(${Prisma.raw(filterColumnList)}) AS mask, count(*) AS clicks FROM day_clicks
+            GROUP BY user_id, is_bot, quarter, GROUPING SETS (${Prisma.raw(pairValueSets.sets)})) q
+        JOIN pair_value_sets s USING (mask)
+        CROSS JOIN LATERAL (VALUES ('all'), ('human')) AS k(kind)
+      WHERE k.kind = 'all' OR NOT q.is_bot
+      GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ),
+    pair_value_visitors AS (
+      SELECT user_id, s.first_dimension AS dimension_a, (ARRAY[${Prisma.raw(filterColumnList)}])[s.first] AS value_a,
+        s.second_dimension AS dimension_b, (ARRAY[${Prisma.raw(filterColumnList)}])[s.second] AS value_b,
+        count(*)::int AS all_visitors, count(*) FILTER (WHERE v.human)::int AS human_visitors
+      FROM (SELECT user_id, visitor, ${Prisma.raw(filterColumnList)}, GROUPING(${Prisma.raw(filterColumnList)}) AS mask, bool_or(NOT is_bot) AS human
+            FROM day_clicks GROUP BY user_id, visitor, GROUPING SETS (${Prisma.raw(pairValueSets.sets)})) v
+        JOIN pair_value_sets s USING (mask)
+      GROUP BY 1, 2, 3, 4, 5
+    ),
+    pair_value_days AS (
+      INSERT INTO "AccountPairValueDay" ("userId", "dimensionA", "valueA", "dimensionB", "valueB", "day", "kind", "clicks", "quarterHours", "quarterClicks", "visitors")
+      SELECT q.user_id, q.dimension_a, q.value_a, q.dimension_b, q.value_b, ${day}::date, q.kind, sum(q.clicks)::int,
+        array_agg(q.quarter ORDER BY q.quarter), array_agg(q.clicks ORDER BY q.quarter),
+        min(CASE q.kind WHEN 'all' THEN v.all_visitors ELSE v.human_visitors END)
+      FROM pair_value_quarters q JOIN pair_value_visitors v USING (user_id, dimension_a, value_a, dimension_b, value_b)
+      GROUP BY 1, 2, 3, 4, 5, 7
+      ORDER BY 1, 2, 3, 4, 5, 7
+      RETURNING 1
+    ),
+    triple_sets(mask, first, first_dimension, second, second_dimension, third, third_dimension) AS (VALUES ${Prisma.raw(tripleSets.lookup)}),
+    triple_counts AS (
+      SELECT user_id, s.first_dimension AS dimension_a, (ARRAY[${Prisma.raw(tripleColumnList)}])[s.first] AS value_a,
+        s.second_dimension AS dimension_b, (ARRAY[${Prisma.raw(tripleColumnList)}])[s.second] AS value_b,
+        s.third_dimension AS dimension_c, (ARRAY[${Prisma.raw(tripleColumnList)}])[s.third] AS value_c, t.clicks, t.human_clicks
+      FROM (SELECT user_id, ${Prisma.raw(tripleColumnList)}, GROUPING(${Prisma.raw(tripleColumnList)}) AS mask, count(*)::int AS clicks,
+              count(*) FILTER (WHERE NOT is_bot)::int AS human_clicks
+            FROM day_clicks GROUP BY user_id, GROUPING SETS (${Prisma.raw(tripleSets.sets)})) t
+        JOIN triple_sets s USING (mask)
+    ),
+    triple_days AS (
+      INSERT INTO "AccountTripleDay" ("userId", "dimensionA", "valueA", "dimensionB", "valueB", "dimensionC", "day", "valuesC", "clicks", "humanClicks")
+      SELECT user_id, dimension_a, value_a, dimension_b, value_b, dimension_c, ${day}::date,
+        array_agg(value_c ORDER BY value_c), array_agg(clicks ORDER BY value_c), array_agg(human_clicks ORDER BY value_c)
+      FROM triple_counts GROUP BY 1, 2, 3, 4, 5, 6
+      ORDER BY 1, 2, 3, 4, 5, 6
+      RETURNING 1
+    ),
     -- Each visitor's first and last quarter hour of the day, of any click and of human ones (null: bots only).
     visitor_spans AS (
       SELECT user_id, min(quarter) AS first_all, max(quarter) AS last_all,
@@ -188,7 +281,8 @@ async function compactAccountDay(tx: Prisma.TransactionClient, day: string, user
         "humanFirstQuarters" = excluded."humanFirstQuarters", "humanLastQuarters" = excluded."humanLastQuarters"
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM value_days), (SELECT count(*) FROM pair_days), (SELECT count(*) FROM compacted)`);
+    SELECT (SELECT count(*) FROM value_days), (SELECT count(*) FROM pair_days), (SELECT count(*) FROM pair_value_days),
+      (SELECT count(*) FROM triple_days), (SELECT count(*) FROM compacted)`);
 }
 
 /**

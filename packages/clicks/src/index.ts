@@ -24,7 +24,14 @@ export {
   type ClickStreamFields,
 } from "./event";
 export { accountRollupDimensions, quarterHourSql } from "./account-rollups";
-export { compactClosedDays, pairedDimensions, type CompactionOptions, type CompactionResult } from "./compaction";
+export {
+  compactClosedDays,
+  filterPairDimensions,
+  pairedDimensions,
+  tripleCardDimensions,
+  type CompactionOptions,
+  type CompactionResult,
+} from "./compaction";
 export { ingestClickEvents, type IngestOptions, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";
 export {

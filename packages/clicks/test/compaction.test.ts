@@ -1,10 +1,18 @@
 import { createDatabase, type Database, Prisma } from "@hop/db";
 import { CleanupStack, createTestDatabase } from "@hop/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accountRollupDimensions, compactClosedDays, ingestClickEvents, pairedDimensions, type ClickEvent } from "../src";
+import {
+  accountRollupDimensions,
+  compactClosedDays,
+  filterPairDimensions,
+  ingestClickEvents,
+  pairedDimensions,
+  tripleCardDimensions,
+  type ClickEvent,
+} from "../src";
 
 // The worker's analytics.compact job (issue 13): closed UTC days of raw clicks
-// into AccountValueDay / AccountPairDay. Run by two workers at once it counts
+// into AccountValueDay / AccountPairDay / AccountPairValueDay / AccountTripleDay. Run by two workers at once it counts
 // nothing twice, a replay adds nothing, a late click reopens its day until the
 // next run, and days the retention job may be deleting are left alone.
 const cleanup = new CleanupStack();
@@ -40,8 +48,14 @@ function clicks(prefix: string, count: number, from: number, spanMs: number): Cl
 }
 
 /** What the tiers hold for the account, in a form two states can be compared by. */
-async function tiers(): Promise<{ values: unknown[]; pairs: unknown[]; days: unknown[] }> {
+async function tiers(): Promise<{ values: unknown[]; pairs: unknown[]; pairValues: unknown[]; triples: unknown[]; days: unknown[] }> {
   return {
+    pairValues: await db.$queryRaw`SELECT "dimensionA", "valueA", "dimensionB", "valueB", to_char(day, 'YYYY-MM-DD') AS day, kind, clicks, "quarterHours",
+        "quarterClicks", visitors
+      FROM "AccountPairValueDay" WHERE "userId" = ${userId} ORDER BY 1, 2, 3, 4, 5, 6`,
+    triples: await db.$queryRaw`SELECT "dimensionA", "valueA", "dimensionB", "valueB", "dimensionC", to_char(day, 'YYYY-MM-DD') AS day, "valuesC", clicks,
+        "humanClicks"
+      FROM "AccountTripleDay" WHERE "userId" = ${userId} ORDER BY 1, 2, 3, 4, 5, 6`,
     values: await db.$queryRaw`SELECT dimension, value, to_char(day, 'YYYY-MM-DD') AS day, kind, clicks, "quarterHours", "quarterClicks", visitors
       FROM "AccountValueDay" WHERE "userId" = ${userId} ORDER BY 1, 2, 3, 4`,
     pairs: await db.$queryRaw`SELECT "dimensionA", "valueA", "dimensionB", to_char(day, 'YYYY-MM-DD') AS day, "valuesB", clicks, "humanClicks"
@@ -82,6 +96,14 @@ async function wholeTiers(): Promise<{ tiers: unknown[]; raw: unknown[] }> {
     );
   const all = values(accountRollupDimensions.map(([dimension]) => dimension));
   const paired = values(pairedDimensions);
+  // The filter pairs' dimensions with their rank (A comes before B), and the third dimensions.
+  const ranked = Prisma.raw(
+    accountRollupDimensions
+      .filter(([dimension]) => (filterPairDimensions as readonly string[]).includes(dimension))
+      .map(([dimension, value]) => `('${dimension}', ${value}, ${filterPairDimensions.indexOf(dimension as (typeof filterPairDimensions)[number])})`)
+      .join(", "),
+  );
+  const cards = values(tripleCardDimensions);
   const compacted = Prisma.sql`c."occurredAt"::date IN (SELECT day FROM "AccountCompactedDay" WHERE "userId" = ${userId})`;
   const tiers = [
     ...(await db.$queryRaw<unknown[]>`
@@ -91,6 +113,14 @@ async function wholeTiers(): Promise<{ tiers: unknown[]; raw: unknown[] }> {
       SELECT 'pair' AS tier, "dimensionA", "valueA", "dimensionB", b.value AS "valueB", to_char(day, 'YYYY-MM-DD') AS day, b.clicks, b.human
       FROM "AccountPairDay" CROSS JOIN LATERAL unnest("valuesB", clicks, "humanClicks") AS b(value, clicks, human)
       WHERE "userId" = ${userId} ORDER BY 2, 3, 4, 5, 6`),
+    ...(await db.$queryRaw<unknown[]>`
+      SELECT 'pairValue' AS tier, "dimensionA", "valueA", "dimensionB", "valueB", to_char(day, 'YYYY-MM-DD') AS day, kind, clicks, "quarterHours",
+        "quarterClicks", visitors
+      FROM "AccountPairValueDay" WHERE "userId" = ${userId} ORDER BY 2, 3, 4, 5, 6, 7`),
+    ...(await db.$queryRaw<unknown[]>`
+      SELECT 'triple' AS tier, "dimensionA", "valueA", "dimensionB", "valueB", "dimensionC", c.value AS "valueC", to_char(day, 'YYYY-MM-DD') AS day, c.clicks, c.human
+      FROM "AccountTripleDay" CROSS JOIN LATERAL unnest("valuesC", clicks, "humanClicks") AS c(value, clicks, human)
+      WHERE "userId" = ${userId} ORDER BY 2, 3, 4, 5, 6, 7, 8`),
   ];
   const raw = [
     ...(await db.$queryRaw<unknown[]>`
@@ -113,6 +143,33 @@ async function wholeTiers(): Promise<{ tiers: unknown[]; raw: unknown[] }> {
       FROM "Click" c CROSS JOIN LATERAL (VALUES ${paired}) AS a(dimension, value) CROSS JOIN LATERAL (VALUES ${paired}) AS b(dimension, value)
       WHERE ${compacted} AND a.dimension <> b.dimension
       GROUP BY 2, 3, 4, 5, 6 ORDER BY 2, 3, 4, 5, 6`),
+    ...(await db.$queryRaw<unknown[]>`
+      WITH kinds AS (
+        SELECT a.dimension AS "dimensionA", a.value AS "valueA", b.dimension AS "dimensionB", b.value AS "valueB", c."occurredAt"::date AS day, k.kind,
+          c."visitorHash", floor(extract(epoch FROM c."occurredAt" - c."occurredAt"::date) / 900)::int AS quarter
+        FROM "Click" c CROSS JOIN LATERAL (VALUES ${ranked}) AS a(dimension, value, rank) CROSS JOIN LATERAL (VALUES ${ranked}) AS b(dimension, value, rank)
+          CROSS JOIN LATERAL (VALUES ('all'), ('human')) AS k(kind)
+        WHERE ${compacted} AND a.rank < b.rank AND (k.kind = 'all' OR NOT c."isBot")
+      ), quarters AS (
+        SELECT "dimensionA", "valueA", "dimensionB", "valueB", day, kind, array_agg(quarter ORDER BY quarter) AS "quarterHours",
+          array_agg(clicks ORDER BY quarter) AS "quarterClicks"
+        FROM (SELECT "dimensionA", "valueA", "dimensionB", "valueB", day, kind, quarter, count(*)::int AS clicks FROM kinds GROUP BY 1, 2, 3, 4, 5, 6, 7) q
+        GROUP BY 1, 2, 3, 4, 5, 6
+      )
+      SELECT 'pairValue' AS tier, t."dimensionA", t."valueA", t."dimensionB", t."valueB", to_char(t.day, 'YYYY-MM-DD') AS day, t.kind, t.clicks,
+        q."quarterHours", q."quarterClicks", t.visitors
+      FROM (SELECT "dimensionA", "valueA", "dimensionB", "valueB", day, kind, count(*)::int AS clicks, count(DISTINCT "visitorHash")::int AS visitors
+            FROM kinds GROUP BY 1, 2, 3, 4, 5, 6) t
+        JOIN quarters q USING ("dimensionA", "valueA", "dimensionB", "valueB", day, kind)
+      ORDER BY 2, 3, 4, 5, 6, 7`),
+    ...(await db.$queryRaw<unknown[]>`
+      SELECT 'triple' AS tier, a.dimension AS "dimensionA", a.value AS "valueA", b.dimension AS "dimensionB", b.value AS "valueB",
+        t.dimension AS "dimensionC", t.value AS "valueC", to_char(c."occurredAt"::date, 'YYYY-MM-DD') AS day, count(*)::int AS clicks,
+        (count(*) FILTER (WHERE NOT c."isBot"))::int AS human
+      FROM "Click" c CROSS JOIN LATERAL (VALUES ${ranked}) AS a(dimension, value, rank) CROSS JOIN LATERAL (VALUES ${ranked}) AS b(dimension, value, rank)
+        CROSS JOIN LATERAL (VALUES ${cards}) AS t(dimension, value)
+      WHERE ${compacted} AND a.rank < b.rank AND t.dimension NOT IN (a.dimension, b.dimension)
+      GROUP BY 2, 3, 4, 5, 6, 7, 8 ORDER BY 2, 3, 4, 5, 6, 7, 8`),
   ];
   return { tiers, raw };
 }
@@ -149,7 +206,7 @@ describe("analytics.compact", () => {
     expect(de.tiers).toHaveLength(3);
   });
 
-  it("holds every value day and every pair of the compacted days exactly as the raw clicks count them", async () => {
+  it("holds every value day, pair, pair of values and triple of the compacted days exactly as the raw clicks count them", async () => {
     const whole = await wholeTiers();
     expect(whole.tiers.length).toBeGreaterThan(100);
     expect(whole.tiers).toEqual(whole.raw);

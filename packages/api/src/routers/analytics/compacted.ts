@@ -1,4 +1,4 @@
-import { pairedDimensions } from "@hop/clicks";
+import { filterPairDimensions, pairedDimensions, tripleCardDimensions } from "@hop/clicks";
 import { Prisma } from "@hop/db";
 import type { AnalyticsDimension } from "@hop/validators";
 import type { ProtectedContext } from "../../trpc";
@@ -6,20 +6,27 @@ import { type ClickScope, dimensionSql, scopeSql } from "./scope";
 
 /**
  * A filtered view from the compacted tiers (issue 13): closed UTC days that
- * the worker's analytics.compact job compacted (AccountValueDay,
- * AccountPairDay) and that no click reached since (their compacted count
+ * the worker's analytics.compact job compacted (AccountValueDay and
+ * AccountPairDay for one filter, AccountPairValueDay and AccountTripleDay for
+ * two) and that no click reached since (their compacted count
  * still equals ingestion's live count), and the raw clicks for the rest
  * of the period: the open tail since
  * the last compaction, the viewer's partial edge days, days a late click
  * reopened. So answers stay exact and live, and a closed day costs one row
  * per value instead of one per click.
  *
- * Only for filters on one dimension with "is" (one value, or several: A or
- * B); tags, "is not" and two dimensions read the raw clicks.
+ * Only for "is" filters (one value, or several: A or B) on one dimension, or
+ * on two of filterPairDimensions; tags, "is not", other pairs and three
+ * dimensions read the raw clicks.
  */
-export interface CompactedPlan {
+export interface CompactedFilter {
   dimension: Exclude<AnalyticsDimension, "tag">;
   values: string[];
+}
+
+export interface CompactedPlan {
+  /** One filter, or two (in filterPairDimensions' order, as the pair tiers store them). */
+  filters: [CompactedFilter] | [CompactedFilter, CompactedFilter];
   /** Compacted UTC days ("2026-03-27") that touch the period, still equal to the live counts. */
   days: string[];
 }
@@ -37,24 +44,34 @@ const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TI
 export const compactedCountIsLive = Prisma.sql`c.clicks = (SELECT coalesce(sum(t.clicks), 0) FROM "AccountDimensionDay" t
   WHERE t."userId" = c."userId" AND t.dimension = 'trigger' AND t.day = c.day)`;
 
-/** The single-dimension "is" filter a compacted tier can answer, else null. */
-function compactedFilter(scope: ClickScope): { dimension: Exclude<AnalyticsDimension, "tag">; values: string[] } | null {
-  const [first] = scope.filters;
-  if (!first || first.dimension === "tag") return null;
-  if (!scope.filters.every((filter) => filter.op === "is" && filter.dimension === first.dimension)) return null;
-  return { dimension: first.dimension, values: [...new Set(scope.filters.map((filter) => filter.value))] };
+const pairRank = (dimension: string) => (filterPairDimensions as readonly string[]).indexOf(dimension);
+
+/** The "is" filters a compacted tier can answer (one dimension, or two of filterPairDimensions), else null. */
+function compactedFilters(scope: ClickScope): CompactedPlan["filters"] | null {
+  if (!scope.filters.every((filter) => filter.op === "is" && filter.dimension !== "tag")) return null;
+  const byDimension = new Map<Exclude<AnalyticsDimension, "tag">, Set<string>>();
+  for (const filter of scope.filters) {
+    if (filter.dimension === "tag") return null;
+    byDimension.set(filter.dimension, (byDimension.get(filter.dimension) ?? new Set()).add(filter.value));
+  }
+  const filters = [...byDimension].map(([dimension, values]) => ({ dimension, values: [...values] }));
+  const [first, second] = filters;
+  if (!first || filters.length > 2) return null;
+  if (!second) return [first];
+  if (pairRank(first.dimension) < 0 || pairRank(second.dimension) < 0) return null;
+  return pairRank(first.dimension) < pairRank(second.dimension) ? [first, second] : [second, first];
 }
 
 /** The plan for [from, to), or null when the scope's filters are not for the compacted tiers. */
 export async function compactedPlan(ctx: ProtectedContext, scope: ClickScope, from: Date, to: Date): Promise<CompactedPlan | null> {
-  const filter = compactedFilter(scope);
-  if (!filter) return null;
+  const filters = compactedFilters(scope);
+  if (!filters) return null;
   const rows = await ctx.db.$queryRaw<{ day: string }[]>`
     SELECT to_char(c.day, 'YYYY-MM-DD') AS day FROM "AccountCompactedDay" c
     WHERE c."userId" = ${scope.userId} AND c.day >= ${isoDay(Math.floor(from.getTime() / dayMs) * dayMs)}::date AND c.day < ${isoDay(to.getTime())}::date + 1
       AND ${compactedCountIsLive}
     ORDER BY 1`;
-  return { ...filter, days: rows.map((row) => row.day) };
+  return { filters, days: rows.map((row) => row.day) };
 }
 
 /** The compacted days that lie wholly inside [from, to). */
@@ -97,12 +114,27 @@ function inIntervals(column: string, intervals: Interval[]): Prisma.Sql {
 const kindOf = (scope: ClickScope) => (scope.includeBots ? "all" : "human");
 const botsSql = (scope: ClickScope, column: string) => (scope.includeBots ? Prisma.sql`TRUE` : Prisma.raw(`NOT ${column}`));
 
-/** The account's soft-deleted links' clicks inside `intervals` that match the filter: counted in the compacted rows, to subtract. */
+/** The account's soft-deleted links' clicks inside `intervals` that match the filters: counted in the compacted rows, to subtract. */
 function deletedClicks(scope: ClickScope, plan: CompactedPlan, intervals: Interval[], select: Prisma.Sql): Prisma.Sql | null {
   if (scope.deletedLinkIds.length === 0 || intervals.length === 0) return null;
+  const filtered = plan.filters.map((filter) => Prisma.sql`${dimensionSql(filter.dimension)} = ANY(${filter.values}::text[])`);
   return Prisma.sql`SELECT ${select} FROM "Click" c
     WHERE c."linkId" = ANY(${scope.deletedLinkIds}::text[]) AND ${botsSql(scope, `c."isBot"`)}
-      AND ${dimensionSql(plan.dimension)} = ANY(${plan.values}::text[]) AND ${inIntervals(`c."occurredAt"`, intervals)}`;
+      AND ${Prisma.join(filtered, " AND ")} AND ${inIntervals(`c."occurredAt"`, intervals)}`;
+}
+
+/**
+ * The compacted rows of the filtered values on `days`, as `FROM ... WHERE ...` over alias `v`, whose columns are
+ * clicks, "quarterHours", "quarterClicks" and visitors: AccountValueDay's for one filter, AccountPairValueDay's for two.
+ */
+function valueRowsSql(scope: ClickScope, plan: CompactedPlan, days: string[]): Prisma.Sql {
+  const [first, second] = plan.filters;
+  const kept = Prisma.sql`v."userId" = ${scope.userId} AND v.kind = ${kindOf(scope)} AND v.day = ANY(${days}::date[])`;
+  if (!second) {
+    return Prisma.sql`"AccountValueDay" v WHERE ${kept} AND v.dimension = ${first.dimension} AND v.value = ANY(${first.values}::text[])`;
+  }
+  return Prisma.sql`"AccountPairValueDay" v WHERE ${kept} AND v."dimensionA" = ${first.dimension} AND v."valueA" = ANY(${first.values}::text[])
+    AND v."dimensionB" = ${second.dimension} AND v."valueB" = ANY(${second.values}::text[])`;
 }
 
 /**
@@ -111,11 +143,11 @@ function deletedClicks(scope: ClickScope, plan: CompactedPlan, intervals: Interv
  */
 export function compactedBucketsSql(scope: ClickScope, plan: CompactedPlan, from: Date, to: Date): Prisma.Sql {
   const bucket = Prisma.sql`(v.day + q.quarter * interval '15 minutes')`;
+  const rows = valueRowsSql(scope, plan, plan.days);
   const parts = [
-    Prisma.sql`SELECT ${bucket} AS bucket, q.clicks FROM "AccountValueDay" v
+    Prisma.sql`SELECT ${bucket} AS bucket, q.clicks FROM (SELECT v.day, v."quarterHours", v."quarterClicks" FROM ${rows}) v
       CROSS JOIN LATERAL unnest(v."quarterHours", v."quarterClicks") AS q(quarter, clicks)
-      WHERE v."userId" = ${scope.userId} AND v.dimension = ${plan.dimension} AND v.value = ANY(${plan.values}::text[]) AND v.kind = ${kindOf(scope)}
-        AND v.day = ANY(${plan.days}::date[]) AND ${bucket} >= ${utc(from)} AND ${bucket} < ${utc(to)}`,
+      WHERE ${bucket} >= ${utc(from)} AND ${bucket} < ${utc(to)}`,
     Prisma.sql`SELECT c."occurredAt", 1 FROM "Click" c
       WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, plan.days))}`,
   ];
@@ -124,9 +156,32 @@ export function compactedBucketsSql(scope: ClickScope, plan: CompactedPlan, from
   return Prisma.join(parts, " UNION ALL ");
 }
 
+/** The compacted (value, clicks) rows of `dimension` on `days` under the plan's filters, or null when no tier holds them. */
+function compactedValuesSql(scope: ClickScope, plan: CompactedPlan, dimension: Exclude<AnalyticsDimension, "tag">, days: string[]): Prisma.Sql | null {
+  const [first, second] = plan.filters;
+  const clicks = Prisma.raw(scope.includeBots ? `p.clicks` : `p."humanClicks"`);
+  if (!second) {
+    if (dimension === first.dimension) return Prisma.sql`SELECT v.value, v.clicks FROM ${valueRowsSql(scope, plan, days)}`;
+    const paired = (name: string) => (pairedDimensions as readonly string[]).includes(name);
+    if (!paired(dimension) || !paired(first.dimension)) return null;
+    // A row per filtered value and day, the second dimension's values and clicks as arrays.
+    return Prisma.sql`SELECT b.value, b.clicks FROM "AccountPairDay" p CROSS JOIN LATERAL unnest(p."valuesB", ${clicks}) AS b(value, clicks)
+      WHERE p."userId" = ${scope.userId} AND p."dimensionA" = ${first.dimension} AND p."valueA" = ANY(${first.values}::text[])
+        AND p."dimensionB" = ${dimension} AND p.day = ANY(${days}::date[])`;
+  }
+  // Two filters: a filtered dimension's own card holds its filter values; any other from the triples, if they hold it.
+  if (dimension === first.dimension) return Prisma.sql`SELECT v."valueA" AS value, v.clicks FROM ${valueRowsSql(scope, plan, days)}`;
+  if (dimension === second.dimension) return Prisma.sql`SELECT v."valueB" AS value, v.clicks FROM ${valueRowsSql(scope, plan, days)}`;
+  if (!(tripleCardDimensions as readonly string[]).includes(dimension)) return null;
+  return Prisma.sql`SELECT t.value, t.clicks FROM "AccountTripleDay" p CROSS JOIN LATERAL unnest(p."valuesC", ${clicks}) AS t(value, clicks)
+    WHERE p."userId" = ${scope.userId} AND p."dimensionA" = ${first.dimension} AND p."valueA" = ANY(${first.values}::text[])
+      AND p."dimensionB" = ${second.dimension} AND p."valueB" = ANY(${second.values}::text[]) AND p."dimensionC" = ${dimension}
+      AND p.day = ANY(${days}::date[])`;
+}
+
 /**
- * (value, clicks) rows of `dimension` under the filter in [from, to), to be summed by value (`tag` reads `link`;
- * the caller joins the tags), or null when no compacted tier pairs the two dimensions.
+ * (value, clicks) rows of `dimension` under the filters in [from, to), to be summed by value (`tag` reads `link`;
+ * the caller joins the tags), or null when no compacted tier holds `dimension` under them.
  */
 export function compactedTopSql(
   scope: ClickScope,
@@ -136,21 +191,8 @@ export function compactedTopSql(
   to: Date,
 ): Prisma.Sql | null {
   const days = wholeDays(plan, from, to);
-  const paired = (name: string) => (pairedDimensions as readonly string[]).includes(name);
-  let compacted: Prisma.Sql;
-  if (dimension === plan.dimension) {
-    compacted = Prisma.sql`SELECT v.value, v.clicks FROM "AccountValueDay" v
-      WHERE v."userId" = ${scope.userId} AND v.dimension = ${plan.dimension} AND v.value = ANY(${plan.values}::text[]) AND v.kind = ${kindOf(scope)}
-        AND v.day = ANY(${days}::date[])`;
-  } else if (paired(dimension) && paired(plan.dimension)) {
-    // A row per filtered value and day, the second dimension's values and clicks as arrays.
-    compacted = Prisma.sql`SELECT b.value, b.clicks FROM "AccountPairDay" p
-      CROSS JOIN LATERAL unnest(p."valuesB", ${Prisma.raw(scope.includeBots ? `p.clicks` : `p."humanClicks"`)}) AS b(value, clicks)
-      WHERE p."userId" = ${scope.userId} AND p."dimensionA" = ${plan.dimension} AND p."valueA" = ANY(${plan.values}::text[])
-        AND p."dimensionB" = ${dimension} AND p.day = ANY(${days}::date[])`;
-  } else {
-    return null;
-  }
+  const compacted = compactedValuesSql(scope, plan, dimension, days);
+  if (!compacted) return null;
   const value = dimensionSql(dimension);
   const parts = [
     compacted,
@@ -169,7 +211,7 @@ export function compactedTopSql(
  * soft-deleted link has matching clicks on a compacted day (its visitors cannot be taken out of the count).
  */
 export async function compactedUniqueVisitors(ctx: ProtectedContext, scope: ClickScope, plan: CompactedPlan, from: Date, to: Date): Promise<number | null> {
-  if (plan.values.length !== 1) return null;
+  if (plan.filters.some((filter) => filter.values.length !== 1)) return null;
   const days = wholeDays(plan, from, to);
   const deleted = deletedClicks(scope, plan, covered(from, to, days), Prisma.sql`1`);
   if (deleted) {
@@ -178,9 +220,7 @@ export async function compactedUniqueVisitors(ctx: ProtectedContext, scope: Clic
   }
   const [row] = await ctx.db.$queryRaw<{ visitors: bigint }[]>`
     SELECT (
-      (SELECT coalesce(sum(v.visitors), 0) FROM "AccountValueDay" v
-        WHERE v."userId" = ${scope.userId} AND v.dimension = ${plan.dimension} AND v.value = ANY(${plan.values}::text[]) AND v.kind = ${kindOf(scope)}
-          AND v.day = ANY(${days}::date[]))
+      (SELECT coalesce(sum(v.visitors), 0) FROM ${valueRowsSql(scope, plan, days)})
       + (SELECT count(DISTINCT c."visitorHash") FROM "Click" c
         WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, days))})
     )::bigint AS visitors`;
