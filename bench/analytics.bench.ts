@@ -149,14 +149,10 @@ try {
       [userId],
     );
     await raw.query(
-      `INSERT INTO "AccountDimensionBucket" ("userId", "dimension", "bucket", "isBot", "value", "clicks")
-       SELECT $1, d.dimension, ${quarterHourSql}, "isBot", d.value, count(*)
+      `INSERT INTO "AccountDimensionDay" ("userId", "dimension", "day", "isBot", "value", "clicks")
+       SELECT $1, d.dimension, "occurredAt"::date, "isBot", d.value, count(*)
        FROM "Click" CROSS JOIN LATERAL (VALUES ${dimensionValues}) AS d(dimension, value) GROUP BY 2, 3, 4, 5`,
       [userId],
-    );
-    await raw.query(
-      `INSERT INTO "AccountDimensionDay" ("userId", "dimension", "day", "isBot", "value", "clicks")
-       SELECT "userId", dimension, bucket::date, "isBot", value, sum(clicks) FROM "AccountDimensionBucket" GROUP BY 1, 2, 3, 4, 5`,
     );
     await raw.query(
       `INSERT INTO "AccountDailyVisitor" ("userId", "day", "visitorHash", "firstAt", "lastAt", "humanFirstAt", "humanLastAt")
@@ -186,7 +182,6 @@ try {
   for (const table of [
     "Click",
     "AccountClickBucket",
-    "AccountDimensionBucket",
     "AccountDimensionDay",
     "AccountDailyVisitor",
     "AccountDailyUniques",
@@ -199,10 +194,10 @@ try {
     await raw.query(`VACUUM ANALYZE "${table}"`);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const accountRows = (
-    await raw.query<{ buckets: string; dimensionBuckets: string; dimensionDays: string; size: string }>(
-      `SELECT (SELECT count(*) FROM "AccountClickBucket") AS buckets, (SELECT count(*) FROM "AccountDimensionBucket") AS "dimensionBuckets",
+    await raw.query<{ buckets: string; dimensionDays: string; size: string }>(
+      `SELECT (SELECT count(*) FROM "AccountClickBucket") AS buckets,
          (SELECT count(*) FROM "AccountDimensionDay") AS "dimensionDays",
-         pg_size_pretty(pg_total_relation_size('"AccountDimensionBucket"') + pg_total_relation_size('"AccountDimensionDay"')) AS size`,
+         pg_size_pretty(pg_total_relation_size('"AccountClickBucket"') + pg_total_relation_size('"AccountDimensionDay"')) AS size`,
     )
   ).rows[0];
   const sizes = (
@@ -413,7 +408,7 @@ try {
   console.log(
     `\n${clickCount.toLocaleString("en")} clicks over 90 days across ${linkCount.toLocaleString("en")} links of one account; Click ${sizes?.clicks}; ${seeded ? `seeding reused from ${dataDir}, compacted and analysed in ${loadSeconds.toFixed(0)} s` : `seeded in ${loadSeconds.toFixed(0)} s`} ` +
       `(clicks ${clicksSeconds.toFixed(0)} s, ` +
-      `per-account rollups ${accountSeconds.toFixed(0)} s: ${accountRows?.buckets} quarter hours, ${accountRows?.dimensionBuckets} dimension quarter hours, ` +
+      `per-account rollups ${accountSeconds.toFixed(0)} s: ${accountRows?.buckets} quarter hours, ` +
       `${accountRows?.dimensionDays} dimension days, ${accountRows?.size}; compaction ${compactionSeconds.toFixed(0)} s for ${compaction.days} days: ` +
       `${sizes?.valueDays} value days, ${sizes?.pairDays} pair days, ${sizes?.compactedSize}; two filters: ${sizes?.pairValueDays} pair value days, ` +
       `${sizes?.tripleDays} triple days, ${sizes?.twoFilterSize}); answers checked against the raw clicks in ${checkSeconds.toFixed(0)} s; ` +

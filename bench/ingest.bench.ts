@@ -126,7 +126,7 @@ try {
 
   const reset = () =>
     raw.query(
-      `TRUNCATE "Click", "LinkDailyStat", "LinkDailyVisitor", "AccountClickBucket", "AccountDimensionBucket", "AccountDimensionDay", "AccountDailyVisitor", "AccountDailyUniques"; UPDATE "Link" SET "totalClicks" = 0`,
+      `TRUNCATE "Click", "LinkDailyStat", "LinkDailyVisitor", "AccountClickBucket", "AccountDimensionDay", "AccountDailyVisitor", "AccountDailyUniques"; UPDATE "Link" SET "totalClicks" = 0`,
     );
   type Run = { seconds: number; nodeMs: number; postgresMs: number; redisMs: number };
   const results: Array<{ batch: number; ingest: Run; baseline: Run }> = [];
@@ -203,7 +203,7 @@ try {
         `SELECT (SELECT count(*) FROM "Click") AS rows, (SELECT sum(clicks + "botClicks") FROM "LinkDailyStat") AS rolled,
           (SELECT sum("totalClicks") + (SELECT sum("botClicks") FROM "LinkDailyStat") FROM "Link") AS total,
           (SELECT sum(clicks) FROM "AccountClickBucket") AS account,
-          (SELECT sum(clicks) FROM "AccountDimensionBucket" WHERE dimension = 'country') AS dimensions`,
+          (SELECT sum(clicks) FROM "AccountDimensionDay" WHERE dimension = 'country') AS dimensions`,
       );
       const counted = check.rows[0]!;
       if ([counted.rows, counted.rolled, counted.total, counted.account, counted.dimensions].some((count) => Number(count) !== clickCount)) {

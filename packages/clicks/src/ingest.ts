@@ -205,13 +205,6 @@ function rollupCtes(deltas: RollupDeltas): Prisma.Sql {
       ON CONFLICT ("userId", "bucket", "isBot") DO UPDATE SET "clicks" = "AccountClickBucket"."clicks" + excluded."clicks"
       RETURNING 1
     ),
-    account_dimension_buckets AS (
-      INSERT INTO "AccountDimensionBucket" ("userId", "dimension", "bucket", "isBot", "value", "clicks")
-      SELECT c0, c1, c2 AT TIME ZONE 'UTC', c3, c4, c5
-      FROM ${unnestOf(deltas.accountDimensionBuckets, ["text", "text", "timestamptz", "boolean", "text", "int"])}
-      ON CONFLICT ("userId", "dimension", "bucket", "isBot", "value") DO UPDATE SET "clicks" = "AccountDimensionBucket"."clicks" + excluded."clicks"
-      RETURNING 1
-    ),
     account_dimension_days AS (
       INSERT INTO "AccountDimensionDay" ("userId", "dimension", "day", "isBot", "value", "clicks")
       SELECT c0, c1, c2, c3, c4, c5 FROM ${unnestOf(deltas.accountDimensionDays, ["text", "text", "date", "boolean", "text", "int"])}
@@ -276,6 +269,5 @@ function rollupCtes(deltas: RollupDeltas): Prisma.Sql {
 }
 
 /** The rows rollupCtes wrote: reading each CTE makes them run one after the other, in this order, in every worker. */
-const rollupRowCount = Prisma.sql`(SELECT count(*) FROM account_buckets) + (SELECT count(*) FROM account_dimension_buckets)
-      + (SELECT count(*) FROM account_dimension_days) + (SELECT count(*) FROM account_uniques) + (SELECT count(*) FROM link_days)
+const rollupRowCount = Prisma.sql`(SELECT count(*) FROM account_buckets) + (SELECT count(*) FROM account_dimension_days) + (SELECT count(*) FROM account_uniques) + (SELECT count(*) FROM link_days)
       + (SELECT count(*) FROM totals)`;

@@ -16,8 +16,6 @@ import type { EnrichedClick } from "./enrich";
 export interface RollupDeltas {
   /** AccountClickBucket: [userId, bucket, isBot, clicks] */
   accountBuckets: (string | boolean | number)[][];
-  /** AccountDimensionBucket: [userId, dimension, bucket, isBot, value, clicks] */
-  accountDimensionBuckets: (string | boolean | number)[][];
   /** AccountDimensionDay: [userId, dimension, day, isBot, value, clicks] */
   accountDimensionDays: (string | boolean | number)[][];
   /** AccountDailyVisitor: [userId, day, visitorHash, firstAt, lastAt, humanFirstAt, humanLastAt] (the human pair null for a visitor with bot clicks only) */
@@ -103,7 +101,8 @@ function widen(spans: Map<string, VisitSpan>, visitor: string, at: number): void
  * just now (a replayed click must not reach here), with each link's owner.
  */
 export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: ReadonlyMap<string, string>): RollupDeltas {
-  const dimensionGroups = new Map<string, { userId: string; bucket: string; isBot: boolean; clicks: number; values: Map<string, number>[] }>();
+  const buckets = new Map<string, { userId: string; bucket: string; isBot: boolean; clicks: number }>();
+  const dimensionGroups = new Map<string, { userId: string; day: string; isBot: boolean; values: Map<string, number>[] }>();
   // Visitors per (owner, day) and per (link, day): one key built per click, not one per click and kind.
   const accountVisitorDays = new Map<string, { userId: string; day: string; all: Map<string, VisitSpan>; human: Map<string, VisitSpan> }>();
   const linkDays = new Map<string, { linkId: string; day: string; clicks: number; bots: number; visitors: Set<string> }>();
@@ -119,14 +118,17 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
     const day = bucket.slice(0, 10);
     const at = click.occurredAt.getTime();
     const bot = click.isBot ? "1" : "0";
-    // One group per (owner, quarter hour, bot) and in it one count per dimension value: no key built per dimension.
-    const groupId = `${userId}\u0000${bucket}\u0000${bot}`;
+    const bucketId = `${userId}\u0000${bucket}\u0000${bot}`;
+    const quarter = buckets.get(bucketId);
+    if (quarter) quarter.clicks++;
+    else buckets.set(bucketId, { userId, bucket, isBot: click.isBot, clicks: 1 });
+    // One group per (owner, day, bot) and in it one count per dimension value: no key built per dimension.
+    const groupId = `${userId}\u0000${day}\u0000${bot}`;
     let group = dimensionGroups.get(groupId);
     if (!group) {
-      group = { userId, bucket, isBot: click.isBot, clicks: 0, values: dimensions.map(() => new Map<string, number>()) };
+      group = { userId, day, isBot: click.isBot, values: dimensions.map(() => new Map<string, number>()) };
       dimensionGroups.set(groupId, group);
     }
-    group.clicks++;
     for (let index = 0; index < dimensions.length; index++) {
       const value = (dimensions[index] as (typeof dimensions)[number])[1](click);
       const counts = group.values[index] as Map<string, number>;
@@ -154,11 +156,12 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
     }
   }
 
-  // Key order without a key string per row: groups sorted by (owner, quarter hour, bot) once, then for each owner and
-  // dimension (in name order) the groups' values, each group's sorted. Days add up their quarter hours' values.
+  // Key order without a key string per row: groups sorted by (owner, day, bot) once, then for each owner and
+  // dimension (in name order) the groups' values, each group's sorted.
+  const accountBuckets = [...buckets.entries()]
+    .sort(byId)
+    .map(([, { userId, bucket, isBot, clicks }]): (string | boolean | number)[] => [userId, bucket, isBot, clicks]);
   const groups = [...dimensionGroups.entries()].sort(byId).map(([, group]) => group);
-  const accountBuckets = groups.map((group): (string | boolean | number)[] => [group.userId, group.bucket, group.isBot, group.clicks]);
-  const accountDimensionBuckets: (string | boolean | number)[][] = [];
   const accountDimensionDays: (string | boolean | number)[][] = [];
   for (let first = 0; first < groups.length; ) {
     const userId = (groups[first] as (typeof groups)[number]).userId;
@@ -167,22 +170,10 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
     const ownGroups = groups.slice(first, end);
     for (const index of dimensionsByName) {
       const dimension = (dimensions[index] as (typeof dimensions)[number])[0];
-      // Day rows of this owner and dimension, by "day\0bot": groups come in bucket order, so days come in order too.
-      const days = new Map<string, { day: string; isBot: boolean; values: Map<string, number> }>();
-      for (const { bucket, isBot, values } of ownGroups) {
+      // The owner's groups come in (day, bot) order, the table's key order after the dimension.
+      for (const { day, isBot, values } of ownGroups) {
         const counts = values[index] as Map<string, number>;
-        for (const value of [...counts.keys()].sort()) accountDimensionBuckets.push([userId, dimension, bucket, isBot, value, counts.get(value) as number]);
-        const day = bucket.slice(0, 10);
-        const dayId = `${day}\u0000${isBot ? "1" : "0"}`;
-        let dayRow = days.get(dayId);
-        if (!dayRow) {
-          dayRow = { day, isBot, values: new Map() };
-          days.set(dayId, dayRow);
-        }
-        for (const [value, count] of counts) dayRow.values.set(value, (dayRow.values.get(value) ?? 0) + count);
-      }
-      for (const [, { day, isBot, values }] of [...days.entries()].sort(byId)) {
-        for (const value of [...values.keys()].sort()) accountDimensionDays.push([userId, dimension, day, isBot, value, values.get(value) as number]);
+        for (const value of [...counts.keys()].sort()) accountDimensionDays.push([userId, dimension, day, isBot, value, counts.get(value) as number]);
       }
     }
     first = end;
@@ -210,7 +201,6 @@ export function rollupDeltas(clicks: readonly EnrichedClick[], ownerOf: Readonly
   for (const { linkId, day, visitors } of sortedLinkDays) for (const visitor of [...visitors].sort()) linkVisitors.push([linkId, day, visitor]);
   return {
     accountBuckets,
-    accountDimensionBuckets,
     accountDimensionDays,
     accountVisitors,
     linkVisitors,

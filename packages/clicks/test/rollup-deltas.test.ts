@@ -44,7 +44,6 @@ describe("rollupDeltas", () => {
   it("lists every table's rows in its key order (two workers lock rows in one order)", () => {
     const keyWidths = {
       accountBuckets: 3,
-      accountDimensionBuckets: 5,
       accountDimensionDays: 5,
       accountVisitors: 3,
       linkVisitors: 3,
@@ -60,16 +59,15 @@ describe("rollupDeltas", () => {
     }
   });
 
-  it("adds up to the batch: every click once per table, each of the 12 dimensions once per click, days equal to their quarter hours", () => {
+  it("adds up to the batch: every click once per table, each of the 12 dimensions once per click, each day's rows its clicks", () => {
     const sum = (rows: unknown[][], at: number) => rows.reduce((total, row) => total + (row[at] as number), 0);
     const humans = batch.filter((click) => !click.isBot).length;
     expect(sum(deltas.accountBuckets, 3)).toBe(600);
-    expect(sum(deltas.accountDimensionBuckets, 5)).toBe(600 * 12);
     expect(sum(deltas.accountDimensionDays, 5)).toBe(600 * 12);
     expect(sum(deltas.linkDays, 2)).toBe(humans);
     expect(sum(deltas.linkDays, 3)).toBe(600 - humans);
     expect(sum(deltas.linkTotals, 1)).toBe(humans);
-    // The batch crosses midnight UTC: quarter hours of both days, and each day's rows sum its quarter hours'.
+    // The batch crosses midnight UTC: rows of both days, each dimension's summing to that day's clicks (and quarter hours).
     const days = new Set(deltas.accountDimensionDays.map((row) => row[2]));
     expect([...days].sort()).toEqual(["2026-11-24", "2026-11-25"]);
     for (const day of days) {
@@ -78,7 +76,15 @@ describe("rollupDeltas", () => {
           rows.filter((row) => String(row[2]).startsWith(day as string)),
           5,
         );
-      expect(ofDay(deltas.accountDimensionDays)).toBe(ofDay(deltas.accountDimensionBuckets));
+      const clicksOfDay = batch.filter((click) => click.occurredAt.toISOString().startsWith(day as string)).length;
+      expect(clicksOfDay).toBeGreaterThan(0);
+      expect(ofDay(deltas.accountDimensionDays)).toBe(clicksOfDay * 12);
+      expect(
+        sum(
+          deltas.accountBuckets.filter((row) => String(row[1]).startsWith(day as string)),
+          3,
+        ),
+      ).toBe(clicksOfDay);
     }
   });
 

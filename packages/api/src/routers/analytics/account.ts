@@ -93,7 +93,8 @@ export function compactedDaySql(scope: ClickScope, day: string): Prisma.Sql {
  * (value, clicks) of one dimension in a partial edge day, from the cheapest rows that are exact for it (the conditions are
  * uncorrelated, so PostgreSQL evaluates each once and skips the scans of the branches not taken): the day's own rows
  * when the edge holds all its clicks; else, on a compacted day, the value rows' quarter-hour arrays (a row per value
- * instead of one per value and quarter hour); else the quarter-hour rows.
+ * instead of one per value and quarter hour); else (compaction behind, or a late click reopened the day) the edge's raw
+ * clicks, deleted links' included: the caller subtracts those from every part.
  */
 function edgeDimensionSql(scope: ClickScope, dimension: Exclude<AnalyticsDimension, "tag">, edge: { from: Date; to: Date }): Prisma.Sql {
   const { day, first, last } = edgeDay(edge);
@@ -108,9 +109,9 @@ function edgeDimensionSql(scope: ClickScope, dimension: Exclude<AnalyticsDimensi
       WHERE NOT ${whole} AND ${compacted} AND v."userId" = ${scope.userId} AND v.dimension = ${dimension}
         AND v.kind = ${scope.includeBots ? "all" : "human"} AND v.day = ${day}::date AND q.clicks IS NOT NULL
     UNION ALL
-    SELECT b.value, b.clicks FROM "AccountDimensionBucket" b
-      WHERE NOT ${whole} AND NOT ${compacted} AND b."userId" = ${scope.userId} AND b.dimension = ${dimension} AND ${botsSql(scope, "b")}
-        AND b.bucket >= ${utc(edge.from)} AND b.bucket < ${utc(edge.to)}`;
+    SELECT ${dimensionSql(dimension)}, 1 FROM "Click" c
+      WHERE NOT ${whole} AND NOT ${compacted} AND c."linkId" IN (SELECT id FROM "Link" WHERE "userId" = ${scope.userId}) AND ${botsSql(scope, "c")}
+        AND ${rawRangeSql(edge.from, edge.to)}`;
 }
 
 /**
