@@ -3,9 +3,13 @@
  * Hop's web process (production build; the lookup and the click's XADD in one
  * Redis round trip) against a bare Node http server doing one Redis GET and
  * answering 302 (bench/redirect-baseline-server.ts), same machine, same run.
- * Budget (DESIGN.md): at least 60 % of the baseline, p99 under 10 ms.
+ * Budget (issue 14): at least 80 % of the baseline, p99 under 10 ms.
  *
- *   pnpm bench:redirect   (after pnpm build)   [--seconds 5] [--concurrency 50]
+ *   pnpm bench:redirect   (after pnpm build)   [--seconds 5] [--concurrency 50] [--rounds 3]
+ *
+ * The two servers are measured in alternating rounds (bare, Hop, bare, Hop, ...), each round's ratio against the bare
+ * round just before it, and the verdict is the median round: on these shared 2-core machines the speed of the whole
+ * machine drifts by more than the budget between runs minutes apart, and alternation puts both sides in the same drift.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -20,10 +24,16 @@ import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/tes
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "50" } },
+  options: {
+    seconds: { type: "string", default: "5" },
+    concurrency: { type: "string", default: "50" },
+    rounds: { type: "string", default: "3" },
+  },
 });
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number of at least 1, not ${values.rounds}`);
 
 const postgres = await startPostgresServer({ ephemeral: true });
 const redisServer = await startRedisServer();
@@ -101,22 +111,37 @@ try {
   if (first.status !== 302) throw new Error(`web answered ${first.status}`);
   if (!(await redis.redis.get(redisKeys.link("bench")))) throw new Error("the first visit did not fill the cache");
 
-  const bare = await measure(baselinePort, "/bench", target);
-  const streamBefore = await redis.redis.xlen(redisKeys.clickStream());
-  const hop = await measure(Number(new URL(web.url!).port), "/bench", target);
-  const recorded = (await redis.redis.xlen(redisKeys.clickStream())) - streamBefore;
+  const results: { bare: Awaited<ReturnType<typeof measure>>; hop: Awaited<ReturnType<typeof measure>>; recorded: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const bare = await measure(baselinePort, "/bench", target);
+    const streamBefore = await redis.redis.xlen(redisKeys.clickStream());
+    const hop = await measure(Number(new URL(web.url!).port), "/bench", target);
+    const recorded = (await redis.redis.xlen(redisKeys.clickStream())) - streamBefore;
+    // Every visit of the round (warm-up included) appended its click before it was answered.
+    if (recorded < hop.count) throw new Error(`round ${round + 1}: ${hop.count} redirects answered, ${recorded} clicks appended`);
+    results.push({ bare, hop, recorded });
+  }
+  const ratio = ({ bare, hop }: (typeof results)[number]) => hop.perSecond / bare.perSecond;
+  const median = [...results].sort((a, b) => ratio(a) - ratio(b))[Math.floor(results.length / 2)] as (typeof results)[number];
 
-  console.log(`\nGET /bench -> 302, ${concurrency} keep-alive connections, ${seconds} s each (after 1 s warm-up), node ${process.version}\n`);
-  console.log("| server | redirects/s | p50 ms | p99 ms | vs baseline |");
-  console.log("| --- | ---: | ---: | ---: | ---: |");
   console.log(
-    `| bare node:http + one Redis GET (baseline) | ${Math.round(bare.perSecond).toLocaleString("en")} | ${bare.p50.toFixed(2)} | ${bare.p99.toFixed(2)} | 100 % |`,
+    `\nGET /bench -> 302, ${concurrency} keep-alive connections, ${rounds} alternating rounds of ${seconds} s per server (each after 1 s warm-up), node ${process.version}\n`,
   );
+  console.log("| round | bare node:http + one Redis GET: redirects/s | p99 ms | Hop web (lookup + click XADD): redirects/s | p99 ms | Hop vs bare |");
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: |");
+  results.forEach((result, index) => {
+    const { bare, hop } = result;
+    console.log(
+      `| ${index + 1}${result === median ? " (median)" : ""} | ${Math.round(bare.perSecond).toLocaleString("en")} | ${bare.p99.toFixed(2)} | ${Math.round(hop.perSecond).toLocaleString("en")} | ${hop.p99.toFixed(2)} | ${(ratio(result) * 100).toFixed(0)} % |`,
+    );
+  });
+  const hopP99 = Math.max(...results.map((result) => result.hop.p99));
   console.log(
-    `| Hop web (lookup + click XADD, one round trip) | ${Math.round(hop.perSecond).toLocaleString("en")} | ${hop.p50.toFixed(2)} | ${hop.p99.toFixed(2)} | ${((hop.perSecond / bare.perSecond) * 100).toFixed(0)} % |`,
+    `\nclicks appended to the stream: ${results.map((result) => result.recorded.toLocaleString("en")).join(", ")} (warm-up included; measured requests ${results.map((result) => result.hop.count.toLocaleString("en")).join(", ")})`,
   );
+  const met = ratio(median) >= 0.8 && hopP99 < 10;
   console.log(
-    `\nclicks appended to the stream during the Hop run: ${recorded.toLocaleString("en")} (warm-up included; measured requests ${hop.count.toLocaleString("en")})`,
+    `Budget: at least 80 % of the bare server (median round: ${(ratio(median) * 100).toFixed(0)} %) with p99 under 10 ms (worst round: ${hopP99.toFixed(2)} ms) — ${met ? "met" : "MISSED"}.`,
   );
 } finally {
   baseline.kill("SIGTERM");
