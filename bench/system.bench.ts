@@ -16,6 +16,10 @@
  *   pnpm bench:system   (after pnpm build; wrk if installed: apt-get install wrk / brew install wrk)
  *     [--seconds 30] [--warmup 5] [--connections 50] [--rows 1x1,baseline,2x1] [--generator wrk|autocannon] [--profile <dir>]
  *
+ * A row may be listed again (`--rows 1x1,baseline,1x1,baseline,1x1,baseline`): each Hop row is compared with the
+ * baseline row next to it (the one after it, else the one before), and the median of those ratios per kind of row is
+ * printed, since the machine's speed drifts between rows more than the budget (1.5x) allows a single pair to tell.
+ *
  * --profile writes a CPU profile of each web process and of the bare server (node --cpu-prof) to <dir>; read it with
  * `pnpm bench:profile <file>`.
  */
@@ -190,7 +194,7 @@ try {
   };
 
   let cachedSlug: string | undefined;
-  for (const row of rows) {
+  for (const [index, row] of rows.entries()) {
     if (row === "baseline") {
       if (!cachedSlug) throw new Error("--rows: baseline reads the link a Hop row cached: list it after one");
       // No fixed name: tsx's loader thread writes a profile too, and the main thread's is the larger file.
@@ -228,8 +232,8 @@ try {
     const [webCount, workerCount] = row.split("x").map(Number) as [number, number];
     // The warm-up loads a link of its own: a warm-up request still in flight when the measured run starts
     // (a slow fallback to PostgreSQL) must not be counted as one of the run's clicks.
-    const slug = `system-${row}`;
-    const warmSlug = `system-${row}-warm-up`;
+    const slug = `system-${row}-${index + 1}`;
+    const warmSlug = `system-${row}-${index + 1}-warm-up`;
     const link = await db.link.create({ data: { slug, url: target, userId: user.id } });
     await db.link.create({ data: { slug: warmSlug, url: target, userId: user.id } });
     const started: HopProcess[] = [];
@@ -262,7 +266,8 @@ try {
       {},
     );
     await waitForDrain();
-    const countedBefore = urls.length;
+    // Read, not assumed: the first visits above came from Node's fetch, whose user agent ("node") counts as a bot (not in totalClicks).
+    const countedBefore = await clicksOf(link.id);
 
     const pids: Record<string, () => number> = {
       web: () => webs.reduce((sum, web) => sum + processCpuSeconds(web.child.pid!), 0),
@@ -314,21 +319,35 @@ try {
 function printResults() {
   if (results.length === 0) return;
   const format = (value: number, digits = 0) => value.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  const baseline = results.find((result) => result.name.includes("baseline"));
+  const isBaseline = (result: (typeof results)[number]) => result.name.includes("baseline");
+  // Each Hop row against the baseline row next to it: the one after it, else the one before.
+  const baselineOf = (at: number) => results.slice(at + 1).find(isBaseline) ?? results.slice(0, at).reverse().find(isBaseline);
+  const ratios = new Map<string, number[]>();
   console.log(`\nGET /<slug> -> 302, ${generator}, ${connections} keep-alive connections, browser user agent, ${seconds} s after a ${warmupSeconds} s warm-up`);
   console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadAtStart} at the start, ${loadAverage()} at the end\n`);
   console.log(
     "| row | redirects/s | p50 ms | p99 ms | answered (sent, timed out) | clicks counted | lag max / mean | drain s | web CPU µs/redirect (kernel) | vs bare |",
   );
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const result of results) {
-    const vsBare = baseline && baseline !== result ? `${format(result.webCpuUsPerRedirect / baseline.webCpuUsPerRedirect, 2)}x` : "";
+  for (const [at, result] of results.entries()) {
+    const baseline = isBaseline(result) ? undefined : baselineOf(at);
+    const ratio = baseline ? result.webCpuUsPerRedirect / baseline.webCpuUsPerRedirect : undefined;
+    if (ratio !== undefined) ratios.set(result.name, [...(ratios.get(result.name) ?? []), ratio]);
+    const vsBare = ratio === undefined ? "" : `${format(ratio, 2)}x`;
     console.log(
       `| ${result.name} | ${format(result.perSecond)} | ${format(result.p50Ms, 2)} | ${format(result.p99Ms, 2)} | ${format(result.answered)} (${format(result.sent)}, ${format(result.timeouts)}) | ${
         result.counted === null ? "" : format(result.counted)
       } | ${result.lagMax === null ? "" : `${format(result.lagMax)} / ${format(result.lagMean ?? 0)}`} | ${
         result.drainSeconds === null ? "" : format(result.drainSeconds, 1)
       } | ${format(result.webCpuUsPerRedirect)} (${format(result.webKernelShare * 100)} %) | ${vsBare} |`,
+    );
+  }
+  for (const [name, values] of ratios) {
+    if (values.length < 2) continue;
+    const sorted = [...values].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] as number;
+    console.log(
+      `\n${name}: web CPU per redirect ${sorted.map((value) => `${format(value, 2)}x`).join(", ")} the bare server's; median ${format(median, 2)}x (budget 1.5x)`,
     );
   }
   console.log("\nCPU seconds per process during the measured load (and from its end until the stream was drained):\n");
