@@ -86,18 +86,18 @@ const pairedColumnList = pairedColumns.map(({ column }) => column).join(", ");
 // The two-filter tiers: pairs of filterPairDimensions (A before B), and each with a third dimension of tripleCardDimensions.
 const tripleColumns = columns.filter(({ dimension }) => (tripleCardDimensions as readonly string[]).includes(dimension));
 const tripleColumnList = tripleColumns.map(({ column }) => column).join(", ");
+const isFilterPairDimension = (dimension: string) => (filterPairDimensions as readonly string[]).includes(dimension);
+/** Indexes into tripleColumns of each pair of filter dimensions, A before B. */
 const filterPairs = tripleColumns.flatMap((a, first) =>
-  tripleColumns
-    .slice(first + 1)
-    .filter(() => (filterPairDimensions as readonly string[]).includes(a.dimension))
-    .filter((b) => (filterPairDimensions as readonly string[]).includes(b.dimension))
-    .map((b) => [first, tripleColumns.indexOf(b)] as const),
+  isFilterPairDimension(a.dimension)
+    ? tripleColumns.slice(first + 1).flatMap((b, offset) => (isFilterPairDimension(b.dimension) ? [[first, first + 1 + offset] as const] : []))
+    : [],
 );
 /** GROUPING(tripleColumnList)'s bit mask of a set grouped by the columns at these indexes (1 where not grouped). */
 const tripleMask = (grouped: readonly number[]) =>
   tripleColumns.reduce((bits, _, index) => (grouped.includes(index) ? bits : bits | (1 << (tripleColumns.length - 1 - index))), 0);
 // The pairs alone group by filter dimensions only, and GROUPING() takes only columns some set groups by.
-const filterColumns = tripleColumns.filter(({ dimension }) => (filterPairDimensions as readonly string[]).includes(dimension));
+const filterColumns = tripleColumns.filter(({ dimension }) => isFilterPairDimension(dimension));
 const filterColumnList = filterColumns.map(({ column }) => column).join(", ");
 const pairValueSets = groupingSetsSql(filterColumns, 2);
 const triples = filterPairs.flatMap(([a, b]) => tripleColumns.map((_, c) => [a, b, c] as const).filter(([, , c]) => c !== a && c !== b));

@@ -8,12 +8,11 @@ import { type ClickScope, dimensionSql, scopeSql } from "./scope";
  * A filtered view from the compacted tiers (issue 13): closed UTC days that
  * the worker's analytics.compact job compacted (AccountValueDay and
  * AccountPairDay for one filter, AccountPairValueDay and AccountTripleDay for
- * two) and that no click reached since (their compacted count
- * still equals ingestion's live count), and the raw clicks for the rest
- * of the period: the open tail since
- * the last compaction, the viewer's partial edge days, days a late click
- * reopened. So answers stay exact and live, and a closed day costs one row
- * per value instead of one per click.
+ * two) and that no click reached since (their compacted count still equals
+ * ingestion's live count), and the raw clicks for the rest of the period: the
+ * open tail since the last compaction, the viewer's partial edge days, days a
+ * late click reopened. So answers stay exact and live, and a closed day costs
+ * one row per value instead of one per click.
  *
  * Only for "is" filters (one value, or several: A or B) on one dimension, or
  * on two of filterPairDimensions; tags, "is not", other pairs and three
@@ -48,10 +47,9 @@ const pairRank = (dimension: string) => (filterPairDimensions as readonly string
 
 /** The "is" filters a compacted tier can answer (one dimension, or two of filterPairDimensions), else null. */
 function compactedFilters(scope: ClickScope): CompactedPlan["filters"] | null {
-  if (!scope.filters.every((filter) => filter.op === "is" && filter.dimension !== "tag")) return null;
   const byDimension = new Map<Exclude<AnalyticsDimension, "tag">, Set<string>>();
   for (const filter of scope.filters) {
-    if (filter.dimension === "tag") return null;
+    if (filter.op !== "is" || filter.dimension === "tag") return null;
     byDimension.set(filter.dimension, (byDimension.get(filter.dimension) ?? new Set()).add(filter.value));
   }
   const filters = [...byDimension].map(([dimension, values]) => ({ dimension, values: [...values] }));
