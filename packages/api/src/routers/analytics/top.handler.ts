@@ -44,8 +44,10 @@ export async function analyticsTopHandler({ ctx, input }: { ctx: ProtectedContex
   const rows = tiered
     ? await ctx.db.$queryRaw<{ value: string; clicks: bigint }[]>(
         input.dimension === "tag"
-          ? Prisma.sql`SELECT t.name AS value, sum(x.clicks)::bigint AS clicks
-              FROM (${tiered}) x JOIN "LinkTag" lt ON lt."linkId" = x.value JOIN "Tag" t ON t.id = lt."tagId"
+          ? // Summed per link before the join: a link's rows of 90 days become one row, so the tags join a row per link.
+            Prisma.sql`SELECT t.name AS value, sum(x.clicks)::bigint AS clicks
+              FROM (SELECT y.value, sum(y.clicks) AS clicks FROM (${tiered}) y GROUP BY 1) x
+                JOIN "LinkTag" lt ON lt."linkId" = x.value JOIN "Tag" t ON t.id = lt."tagId"
               GROUP BY 1 HAVING sum(x.clicks) > 0 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`
           : Prisma.sql`SELECT x.value, sum(x.clicks)::bigint AS clicks FROM (${tiered}) x
               GROUP BY 1 HAVING sum(x.clicks) > 0 ORDER BY 2 DESC, 1 LIMIT ${input.limit}`,
