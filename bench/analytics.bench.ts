@@ -156,7 +156,7 @@ try {
     await raw.query(
       `INSERT INTO "AccountDimensionDay" ("userId", "dimension", "day", "isBot", "value", "clicks")
        SELECT $1, d.dimension, "occurredAt"::date, "isBot", d.value, count(*)
-       FROM "Click" CROSS JOIN LATERAL (VALUES ${dimensionValues}) AS d(dimension, value) GROUP BY 2, 3, 4, 5`,
+       FROM "Click" c CROSS JOIN LATERAL (VALUES ${dimensionValues}) AS d(dimension, value) GROUP BY 2, 3, 4, 5`,
       [userId],
     );
     await raw.query(

@@ -61,13 +61,18 @@ const lockNamespace = 1_313_013; // pg_advisory_xact_lock(namespace, day number)
 const columns = accountRollupDimensions.map(([dimension, value], index) => ({ dimension, value, column: `d${index}` }));
 const pairedColumns = columns.filter(({ dimension }) => (pairedDimensions as readonly string[]).includes(dimension));
 
+/** GROUPING(all of `of`)'s bit mask of a set grouped by the columns at these indexes of `of` (1 where not grouped). */
+function groupingMask(of: typeof columns, grouped: readonly number[]): number {
+  return of.reduce((bits, _, index) => (grouped.includes(index) ? bits : bits | (1 << (of.length - 1 - index))), 0);
+}
+
 /**
  * Which columns a GROUPING SETS row grouped by, told by GROUPING(all of `of`) (a bit per column, 1 where not grouped):
  * VALUES (mask, index of the first grouped column (1-based, in `of`), its dimension[, the second's index, dimension]).
  */
 function groupingSetsSql(of: typeof columns, size: 1 | 2): { sets: string; lookup: string } {
   const combinations = of.flatMap((_, first) => (size === 1 ? [[first]] : of.slice(first + 1).map((__, offset) => [first, first + 1 + offset])));
-  const mask = (grouped: number[]) => of.reduce((bits, _, index) => (grouped.includes(index) ? bits : bits | (1 << (of.length - 1 - index))), 0);
+  const mask = (grouped: readonly number[]) => groupingMask(of, grouped);
   return {
     sets: combinations.map((grouped) => `(${grouped.map((index) => of[index]?.column).join(", ")})`).join(", "),
     lookup: combinations
@@ -93,9 +98,7 @@ const filterPairs = tripleColumns.flatMap((a, first) =>
     ? tripleColumns.slice(first + 1).flatMap((b, offset) => (isFilterPairDimension(b.dimension) ? [[first, first + 1 + offset] as const] : []))
     : [],
 );
-/** GROUPING(tripleColumnList)'s bit mask of a set grouped by the columns at these indexes (1 where not grouped). */
-const tripleMask = (grouped: readonly number[]) =>
-  tripleColumns.reduce((bits, _, index) => (grouped.includes(index) ? bits : bits | (1 << (tripleColumns.length - 1 - index))), 0);
+const tripleMask = (grouped: readonly number[]) => groupingMask(tripleColumns, grouped);
 // The pairs alone group by filter dimensions only, and GROUPING() takes only columns some set groups by.
 const filterColumns = tripleColumns.filter(({ dimension }) => isFilterPairDimension(dimension));
 const filterColumnList = filterColumns.map(({ column }) => column).join(", ");
@@ -147,7 +150,7 @@ async function compactAccountDay(tx: Prisma.TransactionClient, day: string, user
       SELECT user_id, "isBot" AS is_bot, "visitorHash" AS visitor, floor(extract(epoch FROM "occurredAt" - ${day}::timestamp) / 900)::int AS quarter,
         ${Prisma.raw(columns.map(({ value, column }) => `${value} AS ${column}`).join(", "))}
       FROM (SELECT l."userId" AS user_id, c.* FROM "Click" c JOIN "Link" l ON l.id = c."linkId"
-        WHERE c."occurredAt" >= ${day}::timestamp AND c."occurredAt" < ${day}::timestamp + interval '1 day' AND l."userId" = ANY(${userIds}::text[])) src
+        WHERE c."occurredAt" >= ${day}::timestamp AND c."occurredAt" < ${day}::timestamp + interval '1 day' AND l."userId" = ANY(${userIds}::text[])) c
     ),
     singles(mask, position, dimension) AS (VALUES ${Prisma.raw(singles.lookup)}),
     value_quarters AS (

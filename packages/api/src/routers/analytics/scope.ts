@@ -1,3 +1,4 @@
+import { accountRollupDimensions } from "@hop/clicks";
 import { Prisma } from "@hop/db";
 import type { AnalyticsDimension, AnalyticsFilter } from "@hop/validators";
 import { TRPCError } from "@trpc/server";
@@ -12,18 +13,13 @@ import type { ProtectedContext } from "../../trpc";
  * the open tail, deleted links' clicks to subtract, filters no tier pairs.
  */
 
-/** The SQL value of a dimension (tags excepted: a link has several, see tagLinks). Unknown is '', no referrer "direct", as in the rollups. */
+const dimensionExpressions: ReadonlyMap<string, string> = new Map(accountRollupDimensions);
+
+/** The SQL value of a dimension over `Click c` (tags excepted: a link has several, see tagLinks), as the rollups hold it. */
 export function dimensionSql(dimension: Exclude<AnalyticsDimension, "tag">): Prisma.Sql {
-  switch (dimension) {
-    case "link":
-      return Prisma.raw(`c."linkId"`);
-    case "referrer":
-      return Prisma.raw(`coalesce(c."referrerHost", 'direct')`);
-    case "trigger":
-      return Prisma.raw(`c.trigger`);
-    default:
-      return Prisma.raw(`coalesce(c."${dimension}", '')`);
-  }
+  const expression = dimensionExpressions.get(dimension);
+  if (expression === undefined) throw new Error(`no rollup dimension ${dimension}`);
+  return Prisma.raw(expression);
 }
 
 export interface ClickScope {
