@@ -312,7 +312,7 @@ describe("rollup answers equal a recount of the raw clicks", () => {
   }, 300_000);
 
   // Two dimensions of filterPairDimensions with "is" (one value or several each) read the pair tiers (AccountPairValueDay,
-  // AccountTripleDay) on compacted days; cards they do not hold (link, tag, region, city) the raw clicks.
+  // AccountTripleDay, links and so tags included) on compacted days; cards they do not hold (region, city) the raw clicks.
   it("for 'is' filters on two low-cardinality dimensions, over compacted, reopened and open days", async () => {
     const pairable = dimensions.filter((dimension) => (filterPairDimensions as readonly string[]).includes(dimension));
     const filterOf = (filtered: AnalyticsDimension) =>

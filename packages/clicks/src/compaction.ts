@@ -34,8 +34,12 @@ export const pairedDimensions = ["country", "device", "browser", "os", "referrer
  */
 export const filterPairDimensions = ["country", "device", "browser", "os", "utmMedium", "trigger"] as const;
 
-/** The third dimensions (cards) AccountTripleDay holds under two such filters: every paired dimension but link. */
-export const tripleCardDimensions = pairedDimensions.filter((dimension) => dimension !== "link");
+/**
+ * The third dimensions (cards) AccountTripleDay holds under two such filters: every paired dimension, link included
+ * (the top links card, and the top tags through the links' tags). Link is the widest (up to a value per link a day
+ * under each pair of values) and the largest part of the tier, but without it those two cards read the raw clicks.
+ */
+export const tripleCardDimensions = pairedDimensions;
 
 export interface CompactionOptions {
   now?: Date;
