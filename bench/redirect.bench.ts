@@ -21,6 +21,7 @@ import { migrateDatabase } from "@hop/db/migrate";
 import { migrateJobQueue } from "@hop/jobs";
 import { createRedisClient, redisKeys } from "@hop/redis";
 import { startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+import { findRedisPid, processCpuSeconds } from "./system/proc-cpu";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -37,6 +38,7 @@ if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a
 
 const postgres = await startPostgresServer({ ephemeral: true });
 const redisServer = await startRedisServer();
+const redisPid = findRedisPid(redisServer.port);
 const databaseUrl = await postgres.createDatabase("bench");
 await migrateDatabase(databaseUrl);
 await migrateJobQueue(databaseUrl);
@@ -70,7 +72,13 @@ function get(port: number, path: string, agent: Agent): Promise<{ status: number
   });
 }
 
-async function measure(port: number, path: string, expectedLocation: string) {
+/** CPU seconds of the server, Redis and this process (the load generator): on two shared cores, what each request costs each of them is what decides the rate. */
+function cpuNow(serverPid: number) {
+  const self = process.cpuUsage();
+  return { server: processCpuSeconds(serverPid), redis: processCpuSeconds(redisPid), generator: (self.user + self.system) / 1e6 };
+}
+
+async function measure(port: number, path: string, expectedLocation: string, serverPid: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const run = async (durationMs: number, record: (ms: number) => void) => {
     const deadline = performance.now() + durationMs;
@@ -88,11 +96,15 @@ async function measure(port: number, path: string, expectedLocation: string) {
   await run(1_000, () => undefined);
   const latencies: number[] = [];
   const started = performance.now();
+  const cpuBefore = cpuNow(serverPid);
   await run(seconds * 1_000, (ms) => latencies.push(ms));
   const elapsed = (performance.now() - started) / 1_000;
+  const cpuAfter = cpuNow(serverPid);
   agent.destroy();
   latencies.sort((a, b) => a - b);
+  const microsPerRequest = (part: keyof typeof cpuAfter) => ((cpuAfter[part] - cpuBefore[part]) * 1e6) / latencies.length;
   return {
+    cpuUs: { server: microsPerRequest("server"), redis: microsPerRequest("redis"), generator: microsPerRequest("generator") },
     perSecond: latencies.length / elapsed,
     p50: latencies[Math.floor(latencies.length * 0.5)] ?? NaN,
     p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
@@ -113,9 +125,9 @@ try {
 
   const results: { bare: Awaited<ReturnType<typeof measure>>; hop: Awaited<ReturnType<typeof measure>>; recorded: number }[] = [];
   for (let round = 0; round < rounds; round++) {
-    const bare = await measure(baselinePort, "/bench", target);
+    const bare = await measure(baselinePort, "/bench", target, baseline.pid!);
     const streamBefore = await redis.redis.xlen(redisKeys.clickStream());
-    const hop = await measure(Number(new URL(web.url!).port), "/bench", target);
+    const hop = await measure(Number(new URL(web.url!).port), "/bench", target, web.child.pid!);
     const recorded = (await redis.redis.xlen(redisKeys.clickStream())) - streamBefore;
     // Every visit of the round (warm-up included) appended its click before it was answered.
     if (recorded < hop.count) throw new Error(`round ${round + 1}: ${hop.count} redirects answered, ${recorded} clicks appended`);
@@ -135,6 +147,12 @@ try {
       `| ${index + 1}${result === median ? " (median)" : ""} | ${Math.round(bare.perSecond).toLocaleString("en")} | ${bare.p99.toFixed(2)} | ${Math.round(hop.perSecond).toLocaleString("en")} | ${hop.p99.toFixed(2)} | ${(ratio(result) * 100).toFixed(0)} % |`,
     );
   });
+  const cpuCell = (cpu: { server: number; redis: number; generator: number }) =>
+    `${cpu.server.toFixed(1)} / ${cpu.redis.toFixed(1)} / ${cpu.generator.toFixed(1)}`;
+  console.log("\nCPU µs per request (server / Redis / load generator):\n");
+  console.log("| round | bare | Hop |");
+  console.log("| ---: | ---: | ---: |");
+  results.forEach((result, index) => console.log(`| ${index + 1} | ${cpuCell(result.bare.cpuUs)} | ${cpuCell(result.hop.cpuUs)} |`));
   const hopP99 = Math.max(...results.map((result) => result.hop.p99));
   console.log(
     `\nclicks appended to the stream: ${results.map((result) => result.recorded.toLocaleString("en")).join(", ")} (warm-up included; measured requests ${results.map((result) => result.hop.count.toLocaleString("en")).join(", ")})`,
