@@ -152,7 +152,7 @@ try {
   console.log("\nCPU µs per request (server / Redis / load generator):\n");
   console.log("| round | bare | Hop |");
   console.log("| ---: | ---: | ---: |");
-  results.forEach((result, index) => console.log(`| ${index + 1} | ${cpuCell(result.bare.cpuUs)} | ${cpuCell(result.hop.cpuUs)} |`));
+  for (const [index, result] of results.entries()) console.log(`| ${index + 1} | ${cpuCell(result.bare.cpuUs)} | ${cpuCell(result.hop.cpuUs)} |`);
   const hopP99 = Math.max(...results.map((result) => result.hop.p99));
   console.log(
     `\nclicks appended to the stream: ${results.map((result) => result.recorded.toLocaleString("en")).join(", ")} (warm-up included; measured requests ${results.map((result) => result.hop.count.toLocaleString("en")).join(", ")})`,
