@@ -121,13 +121,16 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   const method = request.method;
   const slug = path.indexOf("/", 1) === -1 ? path.slice(1) : "";
   if ((method === "GET" || method === "HEAD" || method === "POST") && slug && isSlugShaped(slug)) {
-    inFlight.track(answerShortLink(request, response, slug, services)).catch((error: unknown) => {
+    // begin/end, not track: one settled promise per visit, no second one to count it.
+    inFlight.begin();
+    answerShortLink(request, response, slug, services).then(inFlight.end, (error: unknown) => {
       log.error({ err: error instanceof Error ? error.message : String(error), path }, "redirect failed");
       if (!response.headersSent) {
         const html = linkUnavailablePage();
         response.writeHead(503, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "retry-after": "5" });
         response.end(html);
       } else response.destroy();
+      inFlight.end();
     });
     return;
   }
