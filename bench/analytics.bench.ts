@@ -12,7 +12,7 @@
  *
  * Clicks and rollups are seeded with SQL (generate_series into Click, then one
  * INSERT ... SELECT ... GROUP BY per rollup table), not through ingestion;
- * the compacted tiers by the worker's own job (compactClosedDays). Before
+ * the compacted tiers by the worker's own job (compactClosedDays, compactOpenDay). Before
  * timing, a sample of the answers (totals, series, three top-10 cards per
  * filter set) is checked against the same answers from the raw clicks. Dimensions are drawn
  * independently of each other (skewed within each), which is the worst case
@@ -23,7 +23,7 @@ import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { createCaller, createTRPCContext } from "@hop/api";
-import { accountRollupDimensions, compactClosedDays, quarterHourSql } from "@hop/clicks";
+import { accountRollupDimensions, compactClosedDays, compactOpenDay, quarterHourSql } from "@hop/clicks";
 import { sealSessionCookie, type SessionSecrets } from "@hop/auth";
 import { createDatabase } from "@hop/db";
 import { migrateDatabase } from "@hop/db/migrate";
@@ -192,11 +192,15 @@ try {
     await stopAll();
     process.exit(0);
   }
-  // The compacted tiers by the worker's own job (analytics.compact), every closed UTC day; today stays the open tail.
+  // The compacted tiers by the worker's own job (analytics.compact): every closed UTC day, then today so far (up to the
+  // last quarter hour that began 10 minutes ago; the clicks since are the open tail).
   const compactionStarted = performance.now();
   const compaction = await compactClosedDays(db, { retentionDays: 365 });
   const compactionSeconds = (performance.now() - compactionStarted) / 1000;
   progress(`compacted ${compaction.days} days in ${compactionSeconds.toFixed(0)} s`);
+  const openDayStarted = performance.now();
+  const openDay = await compactOpenDay(db, {});
+  progress(`compacted today so far (${openDay.accountDays} account) in ${((performance.now() - openDayStarted) / 1000).toFixed(1)} s`);
   for (const table of [
     "Click",
     "AccountClickBucket",

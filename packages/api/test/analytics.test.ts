@@ -1,4 +1,4 @@
-import { compactClosedDays, filterPairDimensions, ingestClickEvents, type ClickEvent } from "@hop/clicks";
+import { compactClosedDays, compactOpenDay, filterPairDimensions, ingestClickEvents, type ClickEvent } from "@hop/clicks";
 import { createDatabase, type Database } from "@hop/db";
 import { createRedisClient, type RedisClient } from "@hop/redis";
 import { CleanupStack, createTestDatabase, startRedisServer } from "@hop/test-harness";
@@ -104,11 +104,13 @@ beforeAll(async () => {
   );
   await owner.caller.links.delete({ id: gone.id });
 
-  // The compacted tiers (the worker's analytics.compact job) hold 03-26 to 04-01; 04-02 on is the open tail.
-  // Late clicks then reopen two compacted days: 03-28 is compacted again, 03-30 stays reopened (read from the
-  // finer rows until the next run), so every kind of day and their boundaries are in the answers below.
+  // The compacted tiers (the worker's analytics.compact job) hold 03-26 to 04-01 and, as the open day so far, 04-02
+  // before 12:45; the rest is the open tail. Late clicks then reopen two compacted days: 03-28 is compacted again,
+  // 03-30 stays reopened (read from the finer rows until the next run), so every kind of day and their boundaries
+  // are in the answers below.
   const dayMs = 86_400_000;
   expect(await compactClosedDays(db, { now: new Date(Date.UTC(2026, 3, 2, 1)), retentionDays: 3650 })).toMatchObject({ days: 7 });
+  expect(await compactOpenDay(db, { now: new Date(Date.UTC(2026, 3, 2, 13, 7)) })).toMatchObject({ days: 1 });
   const late = (day: number, count: number, prefix: string) =>
     events.slice(100, 100 + count).map((event, index) => ({
       ...event,
@@ -131,8 +133,14 @@ beforeAll(async () => {
     })),
   );
 
+  raw = await loadRaw();
+}, 120_000);
+afterAll(() => cleanup.run());
+
+/** The owner's clicks of live links, as the recounts below read them. */
+async function loadRaw(): Promise<RawRow[]> {
   const rows = await db.click.findMany({ include: { link: { include: { tags: { include: { tag: true } } } } } });
-  raw = rows
+  return rows
     .filter((row) => row.link.userId === owner.userId && row.link.deletedAt === null)
     .map((row) => ({
       linkId: row.linkId,
@@ -154,8 +162,7 @@ beforeAll(async () => {
         trigger: row.trigger,
       },
     }));
-}, 120_000);
-afterAll(() => cleanup.run());
+}
 
 /** The values a row has for a dimension (a link has several tags). */
 function valuesOf(row: RawRow, dimension: AnalyticsDimension): string[] {
@@ -353,6 +360,32 @@ describe("rollup answers equal a recount of the raw clicks", () => {
       { numRuns: 200, seed: Number(process.env.FUZZ_SEED ?? 1313) },
     );
   }, 300_000);
+
+  // The open day's compacted part (04-02 before 12:45) is read only while no click reached it since: a late one sends
+  // it back to the raw clicks until the next run compacts it again.
+  it("a late click on the open day's compacted part is counted at once, and after the next run", async () => {
+    const ownFilters: AnalyticsFilter[] = [{ dimension: "country", op: "is", value: "DE" }];
+    const period = { fromMs: Date.UTC(2026, 3, 1, 18, 15), lengthMs: 30 * 3_600_000 };
+    await expectRecount(ownFilters, false, "link", "Asia/Kathmandu", period.fromMs, period.lengthMs);
+    await ingestClickEvents(db, [
+      {
+        eventId: "analytics-open-day-late",
+        linkId: ownLinkIds[0] as string,
+        occurredAt: new Date(Date.UTC(2026, 3, 2, 3, 30)),
+        referrer: null,
+        userAgent: agents[0] ?? null,
+        country: "DE",
+        visitorHash: "visitor-open-day-late-2026-04-02",
+        ip: null,
+        trigger: "link",
+      },
+    ]);
+    raw = await loadRaw();
+    await expectRecount(ownFilters, false, "link", "Asia/Kathmandu", period.fromMs, period.lengthMs);
+    await expectRecount(ownFilters, false, "device", "UTC", period.fromMs, period.lengthMs);
+    expect(await compactOpenDay(db, { now: new Date(Date.UTC(2026, 3, 2, 13, 7)) })).toMatchObject({ days: 1, accountDays: 1 });
+    await expectRecount(ownFilters, false, "link", "Asia/Kathmandu", period.fromMs, period.lengthMs);
+  });
 
   it("lists the raw clicks of a filtered period page by page, each once", async () => {
     const query = { period: { from: new Date(seedFrom), to: new Date(seedTo) }, timezone: "Asia/Kathmandu", filters: [], includeBots: true };

@@ -129,11 +129,30 @@ function staleAccountDaysSql(since: string, until: string): Prisma.Sql {
       SELECT "userId", day, sum(clicks)::int AS live FROM "AccountDimensionDay"
       WHERE dimension = 'trigger' AND day >= ${since}::date AND day < ${until}::date GROUP BY 1, 2
     ) d LEFT JOIN "AccountCompactedDay" c ON c."userId" = d."userId" AND c.day = d.day
-    WHERE c.clicks IS DISTINCT FROM d.live ORDER BY 2, 1`;
+    -- A day compacted while it was open holds part of it: compacted whole once it closed.
+    WHERE c.clicks IS DISTINCT FROM d.live OR c.through IS NOT NULL ORDER BY 2, 1`;
 }
 
-/** Recomputes the compacted rows of `userIds` for one UTC day from the raw clicks (the caller holds the day's lock). */
-async function compactAccountDay(tx: Prisma.TransactionClient, day: string, userIds: string[]): Promise<void> {
+/**
+ * Accounts with clicks on the open `day` before `through`, whose compacted rows are missing or were compacted up to
+ * another instant or from another count (the live count: AccountClickBucket's quarter hours before `through`).
+ */
+function staleOpenDaySql(day: string, through: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT b."userId" FROM "AccountClickBucket" b
+    LEFT JOIN "AccountCompactedDay" c ON c."userId" = b."userId" AND c.day = ${day}::date
+    WHERE b.bucket >= ${day}::timestamp AND b.bucket < ${through}::timestamp
+    GROUP BY b."userId", c.clicks, c.through
+    HAVING c.clicks IS DISTINCT FROM sum(b.clicks)::int OR c.through IS DISTINCT FROM ${through}::timestamp
+    ORDER BY 1`;
+}
+
+/**
+ * Recomputes the compacted rows of `userIds` for one UTC day from the raw clicks (the caller holds the day's lock): the
+ * whole day, or for the open day its clicks before `through` (an ISO instant on a quarter hour of that day).
+ */
+async function compactAccountDay(tx: Prisma.TransactionClient, day: string, userIds: string[], through: string | null = null): Promise<void> {
+  const end = through === null ? Prisma.sql`${day}::timestamp + interval '1 day'` : Prisma.sql`${through}::timestamp`;
   // The day's old pair rows by their key ranges: the values the day had (its value rows) x the paired dimensions,
   // so a recompaction reads that day's rows only, not all of the account's. Then the value rows (by their day index).
   const pairedList = Prisma.join(pairedDimensions.map((dimension) => Prisma.sql`(${dimension})`));
@@ -154,7 +173,7 @@ async function compactAccountDay(tx: Prisma.TransactionClient, day: string, user
       SELECT user_id, "isBot" AS is_bot, "visitorHash" AS visitor, floor(extract(epoch FROM "occurredAt" - ${day}::timestamp) / 900)::int AS quarter,
         ${Prisma.raw(columns.map(({ value, column }) => `${value} AS ${column}`).join(", "))}
       FROM (SELECT l."userId" AS user_id, c.* FROM "Click" c JOIN "Link" l ON l.id = c."linkId"
-        WHERE c."occurredAt" >= ${day}::timestamp AND c."occurredAt" < ${day}::timestamp + interval '1 day' AND l."userId" = ANY(${userIds}::text[])) c
+        WHERE c."occurredAt" >= ${day}::timestamp AND c."occurredAt" < ${end} AND l."userId" = ANY(${userIds}::text[])) c
     ),
     singles(mask, position, dimension) AS (VALUES ${Prisma.raw(singles.lookup)}),
     value_quarters AS (
@@ -279,17 +298,53 @@ async function compactAccountDay(tx: Prisma.TransactionClient, day: string, user
       GROUP BY 1
     ),
     compacted AS (
-      INSERT INTO "AccountCompactedDay" ("userId", "day", "clicks", "compactedAt", "allFirstQuarters", "allLastQuarters", "humanFirstQuarters", "humanLastQuarters")
-      SELECT u.id, ${day}::date, coalesce(n.clicks, 0), now(), v.all_first, v.all_last, v.human_first, v.human_last
+      INSERT INTO "AccountCompactedDay" ("userId", "day", "clicks", "compactedAt", "through", "allFirstQuarters", "allLastQuarters", "humanFirstQuarters", "humanLastQuarters")
+      SELECT u.id, ${day}::date, coalesce(n.clicks, 0), now(), ${through}::timestamp, v.all_first, v.all_last, v.human_first, v.human_last
       FROM unnest(${userIds}::text[]) AS u(id) LEFT JOIN (SELECT user_id, count(*)::int AS clicks FROM day_clicks GROUP BY 1) n ON n.user_id = u.id
         JOIN visitor_quarters v ON v.user_id = u.id
-      ON CONFLICT ("userId", "day") DO UPDATE SET "clicks" = excluded."clicks", "compactedAt" = excluded."compactedAt",
+      ON CONFLICT ("userId", "day") DO UPDATE SET "clicks" = excluded."clicks", "compactedAt" = excluded."compactedAt", "through" = excluded."through",
         "allFirstQuarters" = excluded."allFirstQuarters", "allLastQuarters" = excluded."allLastQuarters",
         "humanFirstQuarters" = excluded."humanFirstQuarters", "humanLastQuarters" = excluded."humanLastQuarters"
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM value_days), (SELECT count(*) FROM pair_days), (SELECT count(*) FROM pair_value_days),
       (SELECT count(*) FROM triple_days), (SELECT count(*) FROM compacted)`);
+}
+
+const quarterHourMs = 15 * 60_000;
+
+/**
+ * Compacts the open UTC day so far: its clicks before the last quarter hour that began `closeAfterMs` ago, for each
+ * account whose rows do not hold exactly those (so a run every few minutes recompacts the active accounts' day with
+ * the quarter hours since). A filtered view then reads the raw clicks of the last minutes only, not of the whole day
+ * (at 10,000,000 clicks over 90 days, about 70,000 raw clicks took ~40 ms of every card). Once the day closes,
+ * compactClosedDays compacts it whole. Returns the accounts compacted.
+ */
+export async function compactOpenDay(db: Database, options: Omit<CompactionOptions, "retentionDays">): Promise<CompactionResult> {
+  const now = (options.now ?? new Date()).getTime();
+  const closed = now - (options.closeAfterMs ?? 10 * 60_000);
+  const dayStartMs = Math.floor(closed / dayMs) * dayMs;
+  const throughMs = Math.floor(closed / quarterHourMs) * quarterHourMs;
+  if (throughMs <= dayStartMs) return { days: 0, accountDays: 0 };
+  const day = isoDay(dayStartMs);
+  // A timestamp without zone, as the clicks' occurredAt.
+  const through = new Date(throughMs).toISOString().replace("Z", "");
+  const accountDays = await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockNamespace}::int, ${dayStartMs / dayMs}::int)`;
+      const todo = await tx.$queryRaw<{ userId: string }[]>(staleOpenDaySql(day, through));
+      if (todo.length > 0)
+        await compactAccountDay(
+          tx,
+          day,
+          todo.map((row) => row.userId),
+          through,
+        );
+      return todo.length;
+    },
+    { maxWait: 60_000, timeout: 30 * 60_000 },
+  );
+  return { days: accountDays > 0 ? 1 : 0, accountDays };
 }
 
 /**

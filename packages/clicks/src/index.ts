@@ -26,6 +26,7 @@ export {
 export { accountRollupDimensions, quarterHourSql } from "./account-rollups";
 export {
   compactClosedDays,
+  compactOpenDay,
   filterPairDimensions,
   pairedDimensions,
   tripleCardDimensions,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accountRollupDimensions,
   compactClosedDays,
+  compactOpenDay,
   filterPairDimensions,
   ingestClickEvents,
   pairedDimensions,
@@ -86,7 +87,7 @@ async function countryDays(country: string): Promise<{ tiers: unknown[]; raw: un
  * Every row of both tiers for the compacted days, as the tiers hold them and as counted straight from the raw clicks
  * (a row per click and dimension, or per click and pair of dimensions, grouped: the plain way the tiers avoid).
  */
-async function wholeTiers(): Promise<{ tiers: unknown[]; raw: unknown[] }> {
+async function wholeTiers(onlyDay: string | null = null): Promise<{ tiers: unknown[]; raw: unknown[] }> {
   const values = (dimensions: readonly string[]) =>
     Prisma.raw(
       accountRollupDimensions
@@ -104,23 +105,26 @@ async function wholeTiers(): Promise<{ tiers: unknown[]; raw: unknown[] }> {
       .join(", "),
   );
   const cards = values(tripleCardDimensions);
-  const compacted = Prisma.sql`c."occurredAt"::date IN (SELECT day FROM "AccountCompactedDay" WHERE "userId" = ${userId})`;
+  // The clicks a compacted row holds: its whole day, or the open day's before `through`.
+  const compacted = Prisma.sql`EXISTS (SELECT 1 FROM "AccountCompactedDay" d WHERE d."userId" = ${userId} AND d.day = c."occurredAt"::date
+    AND (d.through IS NULL OR c."occurredAt" < d.through) AND (${onlyDay}::date IS NULL OR d.day = ${onlyDay}::date))`;
+  const kept = Prisma.sql`"userId" = ${userId} AND (${onlyDay}::date IS NULL OR day = ${onlyDay}::date)`;
   const tiers = [
     ...(await db.$queryRaw<unknown[]>`
       SELECT 'value' AS tier, dimension, value, to_char(day, 'YYYY-MM-DD') AS day, kind, clicks, "quarterHours", "quarterClicks", visitors
-      FROM "AccountValueDay" WHERE "userId" = ${userId} ORDER BY 2, 3, 4, 5`),
+      FROM "AccountValueDay" WHERE ${kept} ORDER BY 2, 3, 4, 5`),
     ...(await db.$queryRaw<unknown[]>`
       SELECT 'pair' AS tier, "dimensionA", "valueA", "dimensionB", b.value AS "valueB", to_char(day, 'YYYY-MM-DD') AS day, b.clicks, b.human
       FROM "AccountPairDay" CROSS JOIN LATERAL unnest("valuesB", clicks, "humanClicks") AS b(value, clicks, human)
-      WHERE "userId" = ${userId} ORDER BY 2, 3, 4, 5, 6`),
+      WHERE ${kept} ORDER BY 2, 3, 4, 5, 6`),
     ...(await db.$queryRaw<unknown[]>`
       SELECT 'pairValue' AS tier, "dimensionA", "valueA", "dimensionB", "valueB", to_char(day, 'YYYY-MM-DD') AS day, kind, clicks, "quarterHours",
         "quarterClicks", visitors
-      FROM "AccountPairValueDay" WHERE "userId" = ${userId} ORDER BY 2, 3, 4, 5, 6, 7`),
+      FROM "AccountPairValueDay" WHERE ${kept} ORDER BY 2, 3, 4, 5, 6, 7`),
     ...(await db.$queryRaw<unknown[]>`
       SELECT 'triple' AS tier, "dimensionA", "valueA", "dimensionB", "valueB", "dimensionC", c.value AS "valueC", to_char(day, 'YYYY-MM-DD') AS day, c.clicks, c.human
       FROM "AccountTripleDay" CROSS JOIN LATERAL unnest("valuesC", clicks, "humanClicks") AS c(value, clicks, human)
-      WHERE "userId" = ${userId} ORDER BY 2, 3, 4, 5, 6, 7, 8`),
+      WHERE ${kept} ORDER BY 2, 3, 4, 5, 6, 7, 8`),
   ];
   const raw = [
     ...(await db.$queryRaw<unknown[]>`
@@ -247,5 +251,50 @@ describe("analytics.compact", () => {
     const [row] = await db.$queryRaw<{ day: string }[]>`
       SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "AccountCompactedDay" WHERE "userId" = ${userId} ORDER BY "compactedAt" DESC, day LIMIT 1`;
     expect(row?.day).toBe("2026-06-04");
+  });
+
+  it("compacts the open day so far, exactly; later runs add the quarter hours since, and the closed day is compacted whole", async () => {
+    const openDay = day0 + 41 * dayMs;
+    const compactedRow = async () =>
+      (
+        await db.$queryRaw<{ clicks: number; through: Date | null }[]>`
+          SELECT clicks, through FROM "AccountCompactedDay" WHERE "userId" = ${userId} AND day = ${new Date(openDay).toISOString().slice(0, 10)}::date`
+      )[0];
+    const rawBefore = async (end: number) =>
+      (
+        await db.$queryRaw<{ clicks: number }[]>`
+          SELECT count(*)::int AS clicks FROM "Click" WHERE "occurredAt" >= ${new Date(openDay).toISOString().replace("Z", "")}::timestamp
+            AND "occurredAt" < ${new Date(end).toISOString().replace("Z", "")}::timestamp`
+      )[0]?.clicks;
+    await ingestClickEvents(db, clicks("open", 300, openDay, 7 * 3_600_000));
+    // 07:08, with the 10 minutes' margin: the quarter hours before 06:45, from two workers at once, once.
+    const now = new Date(openDay + 7 * 3_600_000 + 8 * 60_000);
+    const second = createDatabase(url);
+    cleanup.defer(() => second.$disconnect());
+    const runs = await Promise.all([compactOpenDay(db, { now }), compactOpenDay(second, { now })]);
+    expect(runs.reduce((sum, run) => sum + run.accountDays, 0)).toBe(1);
+    const through = openDay + 6 * 3_600_000 + 45 * 60_000;
+    expect(await compactedRow()).toEqual({ clicks: await rawBefore(through), through: new Date(through) });
+    expect((await compactedRow())?.clicks).toBeLessThan(300);
+    const day = new Date(openDay).toISOString().slice(0, 10);
+    let whole = await wholeTiers(day);
+    expect(whole.tiers.length).toBeGreaterThan(100);
+    expect(whole.tiers).toEqual(whole.raw);
+    expect(await compactOpenDay(db, { now })).toEqual({ days: 0, accountDays: 0 });
+
+    // A later run takes the clicks since (and a late one before the old `through`).
+    await ingestClickEvents(db, clicks("open-late", 9, openDay + 3_600_000, 9 * 3_600_000));
+    const later = new Date(openDay + 9 * 3_600_000 + 12 * 60_000);
+    expect(await compactOpenDay(db, { now: later })).toEqual({ days: 1, accountDays: 1 });
+    const laterThrough = openDay + 9 * 3_600_000;
+    expect(await compactedRow()).toEqual({ clicks: await rawBefore(laterThrough), through: new Date(laterThrough) });
+    whole = await wholeTiers(day);
+    expect(whole.tiers).toEqual(whole.raw);
+
+    // Once the day closed, the closed days' run compacts it whole.
+    expect(await compactClosedDays(db, { now: new Date(openDay + dayMs + 3_600_000), retentionDays: 38 })).toEqual({ days: 1, accountDays: 1 });
+    expect(await compactedRow()).toEqual({ clicks: await rawBefore(openDay + dayMs), through: null });
+    whole = await wholeTiers(day);
+    expect(whole.tiers).toEqual(whole.raw);
   });
 });

@@ -9,7 +9,7 @@ import { fetchLinkMetadata } from "./fetch-link-metadata";
 import { runProbe } from "./probe";
 import { deleteOldClicks, markExpiredLinks, trimClickStream } from "./scheduled";
 import { purgeDueAccounts } from "@hop/accounts";
-import { compactClosedDays } from "@hop/clicks";
+import { compactClosedDays, compactOpenDay } from "@hop/clicks";
 import { type DeliveryLogLimits, pruneWebhookDeliveries, sendPendingClicks } from "@hop/webhooks";
 import { deliverWebhook, type WebhookDeliverySettings } from "../webhooks/deliver";
 import { runLinkImport } from "./link-import";
@@ -102,7 +102,12 @@ export function createTaskList(deps: TaskDeps): Record<JobName, Task> {
     "clicks.trimStream": (payload: unknown) => scheduled("clicks.trimStream", payload, () => trimClickStream(deps.streamRedis)),
     "clicks.deleteOld": (payload: unknown) => scheduled("clicks.deleteOld", payload, () => deleteOldClicks(deps.db, deps.clickRetentionDays)),
     "analytics.compact": (payload: unknown) =>
-      scheduled("analytics.compact", payload, () => compactClosedDays(deps.db, { retentionDays: deps.clickRetentionDays })),
+      scheduled("analytics.compact", payload, async () => {
+        const closed = await compactClosedDays(deps.db, { retentionDays: deps.clickRetentionDays });
+        // Then today so far, so that a filtered view reads the raw clicks of the last minutes only.
+        const open = await compactOpenDay(deps.db, {});
+        return { ...closed, openDayAccounts: open.accountDays };
+      }),
   } satisfies Record<JobName, (payload: unknown, helpers: JobHelpers) => Promise<void>>;
   return handlers;
 }

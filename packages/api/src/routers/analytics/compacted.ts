@@ -23,11 +23,19 @@ export interface CompactedFilter {
   values: string[];
 }
 
+/** A compacted UTC day's clicks: [from, to) is the whole day, or for the open day the part compacted so far. */
+export interface CompactedSpan {
+  /** The day ("2026-03-27"), the tiers' key. */
+  day: string;
+  from: number;
+  to: number;
+}
+
 export interface CompactedPlan {
   /** One filter, or two (in filterPairDimensions' order, as the pair tiers store them). */
   filters: [CompactedFilter] | [CompactedFilter, CompactedFilter];
-  /** Compacted UTC days ("2026-03-27") that touch the period, still equal to the live counts. */
-  days: string[];
+  /** Compacted spans that touch the period, still equal to the live counts, in time order. */
+  spans: CompactedSpan[];
 }
 
 type Interval = { from: Date; to: Date };
@@ -37,11 +45,15 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 
 /**
- * Of an AccountCompactedDay row `c`: no click reached its day since it was compacted (its count still equals
- * ingestion's live count, the day's trigger rows: every click has exactly one trigger).
+ * Of an AccountCompactedDay row `c`: a closed day compacted whole, and no click reached it since (its count still
+ * equals ingestion's live count, the day's trigger rows: every click has exactly one trigger).
  */
-export const compactedCountIsLive = Prisma.sql`c.clicks = (SELECT coalesce(sum(t.clicks), 0) FROM "AccountDimensionDay" t
+export const compactedCountIsLive = Prisma.sql`c.through IS NULL AND c.clicks = (SELECT coalesce(sum(t.clicks), 0) FROM "AccountDimensionDay" t
   WHERE t."userId" = c."userId" AND t.dimension = 'trigger' AND t.day = c.day)`;
+
+/** Of an AccountCompactedDay row `c` of the open day: no click reached its compacted part since (the quarter hours' live count). */
+const openDayCountIsLive = Prisma.sql`c.through IS NOT NULL AND c.clicks = (SELECT coalesce(sum(b.clicks), 0) FROM "AccountClickBucket" b
+  WHERE b."userId" = c."userId" AND b.bucket >= c.day AND b.bucket < c.through)`;
 
 const pairRank = (dimension: string) => (filterPairDimensions as readonly string[]).indexOf(dimension);
 
@@ -64,26 +76,29 @@ function compactedFilters(scope: ClickScope): CompactedPlan["filters"] | null {
 export async function compactedPlan(ctx: ProtectedContext, scope: ClickScope, from: Date, to: Date): Promise<CompactedPlan | null> {
   const filters = compactedFilters(scope);
   if (!filters) return null;
-  const rows = await ctx.db.$queryRaw<{ day: string }[]>`
-    SELECT to_char(c.day, 'YYYY-MM-DD') AS day FROM "AccountCompactedDay" c
+  const rows = await ctx.db.$queryRaw<{ day: string; through: Date | null }[]>`
+    SELECT to_char(c.day, 'YYYY-MM-DD') AS day, c.through FROM "AccountCompactedDay" c
     WHERE c."userId" = ${scope.userId} AND c.day >= ${isoDay(Math.floor(from.getTime() / dayMs) * dayMs)}::date AND c.day < ${isoDay(to.getTime())}::date + 1
-      AND ${compactedCountIsLive}
+      AND (${compactedCountIsLive} OR ${openDayCountIsLive})
     ORDER BY 1`;
-  return { filters, days: rows.map((row) => row.day) };
+  const spans = rows.map(({ day, through }) => ({ day, from: dayStart(day), to: through ? through.getTime() : dayStart(day) + dayMs }));
+  return { filters, spans };
 }
 
-/** The compacted days that lie wholly inside [from, to). */
-function wholeDays(plan: CompactedPlan, from: Date, to: Date): string[] {
-  return plan.days.filter((day) => dayStart(day) >= from.getTime() && dayStart(day) + dayMs <= to.getTime());
+/** The compacted spans that lie wholly inside [from, to) (their tier rows count only clicks of the period). */
+function wholeSpans(plan: CompactedPlan, from: Date, to: Date): CompactedSpan[] {
+  return plan.spans.filter((span) => span.from >= from.getTime() && span.to <= to.getTime());
 }
 
-/** [from, to) without the given UTC days, as ordered intervals. */
-function uncovered(from: Date, to: Date, days: string[]): Interval[] {
+const daysOf = (spans: CompactedSpan[]) => spans.map((span) => span.day);
+
+/** [from, to) without the given spans (in time order), as ordered intervals. */
+function uncovered(from: Date, to: Date, spans: CompactedSpan[]): Interval[] {
   const intervals: Interval[] = [];
   let cursor = from.getTime();
-  for (const day of [...days].sort()) {
-    const start = Math.max(dayStart(day), from.getTime());
-    const end = Math.min(dayStart(day) + dayMs, to.getTime());
+  for (const span of spans) {
+    const start = Math.max(span.from, from.getTime());
+    const end = Math.min(span.to, to.getTime());
     if (end <= start) continue;
     if (start > cursor) intervals.push({ from: new Date(cursor), to: new Date(start) });
     cursor = Math.max(cursor, end);
@@ -92,10 +107,10 @@ function uncovered(from: Date, to: Date, days: string[]): Interval[] {
   return intervals;
 }
 
-/** [from, to) within the given UTC days, as intervals. */
-function covered(from: Date, to: Date, days: string[]): Interval[] {
-  return days
-    .map((day) => ({ from: new Date(Math.max(dayStart(day), from.getTime())), to: new Date(Math.min(dayStart(day) + dayMs, to.getTime())) }))
+/** [from, to) within the given spans, as intervals. */
+function covered(from: Date, to: Date, spans: CompactedSpan[]): Interval[] {
+  return spans
+    .map((span) => ({ from: new Date(Math.max(span.from, from.getTime())), to: new Date(Math.min(span.to, to.getTime())) }))
     .filter((interval) => interval.from < interval.to);
 }
 
@@ -141,15 +156,15 @@ function valueRowsSql(scope: ClickScope, plan: CompactedPlan, days: string[]): P
  */
 export function compactedBucketsSql(scope: ClickScope, plan: CompactedPlan, from: Date, to: Date): Prisma.Sql {
   const bucket = Prisma.sql`(v.day + q.quarter * interval '15 minutes')`;
-  const rows = valueRowsSql(scope, plan, plan.days);
+  const rows = valueRowsSql(scope, plan, daysOf(plan.spans));
   const parts = [
     Prisma.sql`SELECT ${bucket} AS bucket, q.clicks FROM (SELECT v.day, v."quarterHours", v."quarterClicks" FROM ${rows}) v
       CROSS JOIN LATERAL unnest(v."quarterHours", v."quarterClicks") AS q(quarter, clicks)
       WHERE ${bucket} >= ${utc(from)} AND ${bucket} < ${utc(to)}`,
     Prisma.sql`SELECT c."occurredAt", 1 FROM "Click" c
-      WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, plan.days))}`,
+      WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, plan.spans))}`,
   ];
-  const deleted = deletedClicks(scope, plan, covered(from, to, plan.days), Prisma.sql`c."occurredAt", -1`);
+  const deleted = deletedClicks(scope, plan, covered(from, to, plan.spans), Prisma.sql`c."occurredAt", -1`);
   if (deleted) parts.push(deleted);
   return Prisma.join(parts, " UNION ALL ");
 }
@@ -188,16 +203,16 @@ export function compactedTopSql(
   from: Date,
   to: Date,
 ): Prisma.Sql | null {
-  const days = wholeDays(plan, from, to);
-  const compacted = compactedValuesSql(scope, plan, dimension, days);
+  const spans = wholeSpans(plan, from, to);
+  const compacted = compactedValuesSql(scope, plan, dimension, daysOf(spans));
   if (!compacted) return null;
   const value = dimensionSql(dimension);
   const parts = [
     compacted,
     Prisma.sql`SELECT ${value} AS value, 1 FROM "Click" c
-      WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, days))}`,
+      WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, spans))}`,
   ];
-  const deleted = deletedClicks(scope, plan, covered(from, to, days), Prisma.sql`${value}, -1`);
+  const deleted = deletedClicks(scope, plan, covered(from, to, spans), Prisma.sql`${value}, -1`);
   if (deleted) parts.push(deleted);
   return Prisma.join(parts, " UNION ALL ");
 }
@@ -210,8 +225,11 @@ export function compactedTopSql(
  */
 export async function compactedUniqueVisitors(ctx: ProtectedContext, scope: ClickScope, plan: CompactedPlan, from: Date, to: Date): Promise<number | null> {
   if (plan.filters.some((filter) => filter.values.length !== 1)) return null;
-  const days = wholeDays(plan, from, to);
-  const deleted = deletedClicks(scope, plan, covered(from, to, days), Prisma.sql`1`);
+  // Whole days only: the visitor hash holds for a UTC day, so a visitor of the open day's compacted part who came
+  // back since would count again among the raw clicks of the rest of that day.
+  const spans = wholeSpans(plan, from, to).filter((span) => span.to - span.from === dayMs);
+  const days = daysOf(spans);
+  const deleted = deletedClicks(scope, plan, covered(from, to, spans), Prisma.sql`1`);
   if (deleted) {
     const [found] = await ctx.db.$queryRaw<{ found: boolean }[]>`SELECT EXISTS (${deleted}) AS found`;
     if (found?.found) return null;
@@ -220,7 +238,7 @@ export async function compactedUniqueVisitors(ctx: ProtectedContext, scope: Clic
     SELECT (
       (SELECT coalesce(sum(v.visitors), 0) FROM ${valueRowsSql(scope, plan, days)})
       + (SELECT count(DISTINCT c."visitorHash") FROM "Click" c
-        WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, days))})
+        WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, spans))})
     )::bigint AS visitors`;
   return Number(row?.visitors ?? 0);
 }
