@@ -203,7 +203,7 @@ export function compactedTopSql(
   from: Date,
   to: Date,
 ): Prisma.Sql | null {
-  const spans = wholeSpans(plan, from, to);
+  const spans = cardSpans(plan, from, to);
   const compacted = compactedValuesSql(scope, plan, dimension, daysOf(spans));
   if (!compacted) return null;
   const value = dimensionSql(dimension);
@@ -212,9 +212,34 @@ export function compactedTopSql(
     Prisma.sql`SELECT ${value} AS value, 1 FROM "Click" c
       WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, uncovered(from, to, spans))}`,
   ];
-  const deleted = deletedClicks(scope, plan, covered(from, to, spans), Prisma.sql`${value}, -1`);
+  // An edge span's clicks outside the period, taken back out of its rows.
+  const outside = spans
+    .flatMap((span) => [
+      { from: new Date(span.from), to: new Date(Math.min(span.to, from.getTime())) },
+      { from: new Date(Math.max(span.from, to.getTime())), to: new Date(span.to) },
+    ])
+    .filter((interval) => interval.from < interval.to);
+  if (outside.length > 0) {
+    parts.push(Prisma.sql`SELECT ${value} AS value, -1 FROM "Click" c WHERE ${scopeSql(scope)} AND ${inIntervals(`c."occurredAt"`, outside)}`);
+  }
+  // The rows count the soft-deleted links' clicks of whole spans, edges included.
+  const whole = spans.map((span) => ({ from: new Date(span.from), to: new Date(span.to) }));
+  const deleted = deletedClicks(scope, plan, whole, Prisma.sql`${value}, -1`);
   if (deleted) parts.push(deleted);
   return Prisma.join(parts, " UNION ALL ");
+}
+
+/**
+ * The spans a card reads from the tiers: those wholly inside [from, to), and at the period's edges those more inside
+ * than outside it, whose clicks outside are then counted from the raw clicks and subtracted (a card's tier rows are
+ * per day, with no quarter hours): a zone's local midnight cuts a UTC day anywhere, and this way an edge costs the raw
+ * clicks of at most half a day instead of up to a whole one.
+ */
+function cardSpans(plan: CompactedPlan, from: Date, to: Date): CompactedSpan[] {
+  return plan.spans.filter((span) => {
+    const inside = Math.min(span.to, to.getTime()) - Math.max(span.from, from.getTime());
+    return inside > 0 && inside > span.to - span.from - inside;
+  });
 }
 
 /**
