@@ -414,6 +414,15 @@ describe("periods", () => {
     }
   });
 
+  it("a custom range of up to two days is by hour, also when whole hours make it longer", async () => {
+    // 48 hours from a quarter past: whole hours make it 49, still by hour (by day, its first bucket would start at 18:00).
+    const from = Date.UTC(2026, 3, 1, 18, 15);
+    const series = await owner.caller.analytics.timeseries({ period: { from: new Date(from), to: new Date(from + 48 * 3_600_000) }, timezone: "UTC" });
+    expect(series.granularity).toBe("hour");
+    expect(series.period.localFrom).toBe("2026-04-01T18:00:00");
+    expect(series.points).toHaveLength(49);
+  });
+
   it("refuses a zone PostgreSQL or the runtime does not know, and a backwards range, as BAD_REQUEST", async () => {
     for (const input of [
       { timezone: "Mars/Olympus_Mons" },

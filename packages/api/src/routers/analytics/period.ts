@@ -69,11 +69,13 @@ export function unknownTimeZone(timezone: string, cause: unknown): TRPCError {
 export async function resolvePeriod(ctx: ProtectedContext, period: AnalyticsPeriod, timezone: string): Promise<ResolvedPeriod> {
   const tz = timezone;
   let bounds: { from: Prisma.Sql; to: Prisma.Sql };
+  let byHour = false;
   if (typeof period === "string") {
     bounds = presetBounds(period, ctx.session.userId, tz);
   } else {
     // A custom range: from the start of the hour (or day, for longer ranges) of `from`, to the end of the one of `to`.
-    const unit = granularityFor(period.to.getTime() - period.from.getTime()) === "hour" ? "hour" : "day";
+    byHour = granularityFor(period.to.getTime() - period.from.getTime()) === "hour";
+    const unit = byHour ? "hour" : "day";
     const local = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE ${tz})`;
     bounds = {
       from: Prisma.sql`date_trunc(${unit}, ${local(period.from)})`,
@@ -102,7 +104,9 @@ export async function resolvePeriod(ctx: ProtectedContext, period: AnalyticsPeri
     to,
     localFrom: row.localFrom,
     localTo: row.localTo,
-    granularity: granularityFor(length),
+    // A range of up to two days cut to whole hours stays by hour even when the cut makes it a little longer (its
+    // bounds are whole hours, not whole days).
+    granularity: byHour ? "hour" : granularityFor(length),
     timezone: tz,
     previous: period === "all" ? null : { from: new Date(from.getTime() - length), to: from },
   };
