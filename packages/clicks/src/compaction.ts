@@ -329,10 +329,19 @@ export async function compactOpenDay(db: Database, options: Omit<CompactionOptio
   const day = isoDay(dayStartMs);
   // A timestamp without zone, as the clicks' occurredAt.
   const through = new Date(throughMs).toISOString().replace("Z", "");
-  const accountDays = await db.$transaction(
+  const accountDays = await compactUnderDayLock(db, day, staleOpenDaySql(day, through), through);
+  return { days: accountDays > 0 ? 1 : 0, accountDays };
+}
+
+/**
+ * In one transaction under the day's advisory lock: the accounts `stale` finds (read under the lock: another worker
+ * may have compacted the day meanwhile), compacted (the whole day, or before `through`). Returns how many.
+ */
+async function compactUnderDayLock(db: Database, day: string, stale: Prisma.Sql, through: string | null = null): Promise<number> {
+  return db.$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockNamespace}::int, ${dayStartMs / dayMs}::int)`;
-      const todo = await tx.$queryRaw<{ userId: string }[]>(staleOpenDaySql(day, through));
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockNamespace}::int, ${Date.parse(`${day}T00:00:00Z`) / dayMs}::int)`;
+      const todo = await tx.$queryRaw<{ userId: string }[]>(stale);
       if (todo.length > 0)
         await compactAccountDay(
           tx,
@@ -344,7 +353,6 @@ export async function compactOpenDay(db: Database, options: Omit<CompactionOptio
     },
     { maxWait: 60_000, timeout: 30 * 60_000 },
   );
-  return { days: accountDays > 0 ? 1 : 0, accountDays };
 }
 
 /**
@@ -362,21 +370,7 @@ export async function compactClosedDays(db: Database, options: CompactionOptions
   let accountDays = 0;
   for (const day of days) {
     const next = isoDay(Date.parse(`${day}T00:00:00Z`) + dayMs);
-    accountDays += await db.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockNamespace}::int, ${Date.parse(`${day}T00:00:00Z`) / dayMs}::int)`;
-        // Read again under the lock: another worker may have compacted the day meanwhile.
-        const todo = await tx.$queryRaw<{ userId: string }[]>(staleAccountDaysSql(day, next));
-        if (todo.length > 0)
-          await compactAccountDay(
-            tx,
-            day,
-            todo.map((row) => row.userId),
-          );
-        return todo.length;
-      },
-      { maxWait: 60_000, timeout: 30 * 60_000 },
-    );
+    accountDays += await compactUnderDayLock(db, day, staleAccountDaysSql(day, next));
   }
   return { days: days.length, accountDays };
 }
