@@ -34,13 +34,6 @@ export const pairedDimensions = ["country", "device", "browser", "os", "referrer
  */
 export const filterPairDimensions = ["country", "device", "browser", "os", "utmMedium", "trigger"] as const;
 
-/**
- * The third dimensions (cards) AccountTripleDay holds under two such filters: every paired dimension, link included
- * (the top links card, and the top tags through the links' tags). Link is the widest (up to a value per link a day
- * under each pair of values) and the largest part of the tier, but without it those two cards read the raw clicks.
- */
-export const tripleCardDimensions = pairedDimensions;
-
 export interface CompactionOptions {
   now?: Date;
   /** CLICK_RETENTION_DAYS: days whose raw clicks the retention job may have started deleting are never (re)compacted. */
@@ -92,9 +85,11 @@ const pairs = groupingSetsSql(pairedColumns, 2);
 const allColumns = columns.map(({ column }) => column).join(", ");
 const pairedColumnList = pairedColumns.map(({ column }) => column).join(", ");
 
-// The two-filter tiers: pairs of filterPairDimensions (A before B), and each with a third dimension of tripleCardDimensions.
-const tripleColumns = columns.filter(({ dimension }) => (tripleCardDimensions as readonly string[]).includes(dimension));
-const tripleColumnList = tripleColumns.map(({ column }) => column).join(", ");
+// The two-filter tiers: pairs of filterPairDimensions (A before B), and each with a third dimension, any paired one, link
+// included (the top links card, and the top tags through the links' tags: link is the widest third dimension and the
+// largest part of AccountTripleDay, but without it those two cards read the raw clicks).
+const tripleColumns = pairedColumns;
+const tripleColumnList = pairedColumnList;
 const isFilterPairDimension = (dimension: string) => (filterPairDimensions as readonly string[]).includes(dimension);
 /** Indexes into tripleColumns of each pair of filter dimensions, A before B. */
 const filterPairs = tripleColumns.flatMap((a, first) =>

@@ -29,7 +29,6 @@ export {
   compactOpenDay,
   filterPairDimensions,
   pairedDimensions,
-  tripleCardDimensions,
   type CompactionOptions,
   type CompactionResult,
 } from "./compaction";

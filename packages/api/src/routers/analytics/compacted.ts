@@ -1,4 +1,4 @@
-import { filterPairDimensions, pairedDimensions, tripleCardDimensions } from "@hop/clicks";
+import { filterPairDimensions, pairedDimensions } from "@hop/clicks";
 import { Prisma } from "@hop/db";
 import type { AnalyticsDimension } from "@hop/validators";
 import type { ProtectedContext } from "../../trpc";
@@ -55,6 +55,8 @@ export const compactedCountIsLive = Prisma.sql`c.through IS NULL AND c.clicks = 
 const openDayCountIsLive = Prisma.sql`c.through IS NOT NULL AND c.clicks = (SELECT coalesce(sum(b.clicks), 0) FROM "AccountClickBucket" b
   WHERE b."userId" = c."userId" AND b.bucket >= c.day AND b.bucket < c.through)`;
 
+/** Whether the pair tiers hold `dimension` (as a card under one filter, or as the third dimension under two). */
+const isPaired = (dimension: string) => (pairedDimensions as readonly string[]).includes(dimension);
 const pairRank = (dimension: string) => (filterPairDimensions as readonly string[]).indexOf(dimension);
 
 /** The "is" filters a compacted tier can answer (one dimension, or two of filterPairDimensions), else null. */
@@ -175,8 +177,7 @@ function compactedValuesSql(scope: ClickScope, plan: CompactedPlan, dimension: E
   const clicks = Prisma.raw(scope.includeBots ? `p.clicks` : `p."humanClicks"`);
   if (!second) {
     if (dimension === first.dimension) return Prisma.sql`SELECT v.value, v.clicks FROM ${valueRowsSql(scope, plan, days)}`;
-    const paired = (name: string) => (pairedDimensions as readonly string[]).includes(name);
-    if (!paired(dimension) || !paired(first.dimension)) return null;
+    if (!isPaired(dimension) || !isPaired(first.dimension)) return null;
     // A row per filtered value and day, the second dimension's values and clicks as arrays.
     return Prisma.sql`SELECT b.value, b.clicks FROM "AccountPairDay" p CROSS JOIN LATERAL unnest(p."valuesB", ${clicks}) AS b(value, clicks)
       WHERE p."userId" = ${scope.userId} AND p."dimensionA" = ${first.dimension} AND p."valueA" = ANY(${first.values}::text[])
@@ -185,7 +186,7 @@ function compactedValuesSql(scope: ClickScope, plan: CompactedPlan, dimension: E
   // Two filters: a filtered dimension's own card holds its filter values; any other from the triples, if they hold it.
   if (dimension === first.dimension) return Prisma.sql`SELECT v."valueA" AS value, v.clicks FROM ${valueRowsSql(scope, plan, days)}`;
   if (dimension === second.dimension) return Prisma.sql`SELECT v."valueB" AS value, v.clicks FROM ${valueRowsSql(scope, plan, days)}`;
-  if (!(tripleCardDimensions as readonly string[]).includes(dimension)) return null;
+  if (!isPaired(dimension)) return null;
   return Prisma.sql`SELECT t.value, t.clicks FROM "AccountTripleDay" p CROSS JOIN LATERAL unnest(p."valuesC", ${clicks}) AS t(value, clicks)
     WHERE p."userId" = ${scope.userId} AND p."dimensionA" = ${first.dimension} AND p."valueA" = ANY(${first.values}::text[])
       AND p."dimensionB" = ${second.dimension} AND p."valueB" = ANY(${second.values}::text[]) AND p."dimensionC" = ${dimension}
