@@ -38,7 +38,12 @@ export interface ClickIngestion {
 
 const maxFailureBackoffMs = 5_000;
 const claimScanIntervalMs = 1_000;
-const batchesInFlight = 2;
+/**
+ * Three, not two: a batch's transaction spends part of its time waiting (for the previous batch's row locks on the
+ * same rollup rows, for its commit's WAL flush), and a third batch read and enriched meanwhile keeps PostgreSQL
+ * busy through those waits (bench:ingest, 1,000 a batch: ~20,500 -> ~23,000 clicks/s).
+ */
+const batchesInFlight = 3;
 
 /**
  * Drains the clicks stream into PostgreSQL as one consumer of the group:
@@ -48,9 +53,9 @@ const batchesInFlight = 2;
  * event id), and only then acknowledge it. A crash anywhere leaves the batch
  * pending, to be claimed and counted again, once.
  *
- * While one batch commits, the next one is read, enriched and committed
- * beside it (two transactions at most; their row locks are taken in one
- * order, so they queue rather than deadlock).
+ * While one batch commits, the next ones are read, enriched and committed
+ * beside it (batchesInFlight transactions at most; their row locks are taken
+ * in one order, so they queue rather than deadlock).
  */
 export function startClickIngestion(options: ClickIngestionOptions): ClickIngestion {
   const { db, redis, consumer, batchSize, log } = options;
@@ -120,7 +125,7 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
 
   async function run(): Promise<void> {
     await ensureClickConsumerGroup(redis);
-    // Batches committing now (each its own transaction). Two in flight keep both
+    // Batches committing now (each its own transaction): several in flight keep both
     // the process (reading, enriching the next) and PostgreSQL (committing) busy.
     const inFlight = new Set<Promise<void>>();
     let retryAfter = 0;

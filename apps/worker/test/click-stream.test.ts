@@ -79,15 +79,18 @@ describe.each(["tcp", "http"] as const)("the clicks stream over %s", (transport)
       event(1, { userAgent: "12345", visitorHash: "007" }),
       event(2, { userAgent: '"quoted"' }),
     ];
-    for (const e of [...odd, event(3), event(4)]) await redis.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(e));
-    expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 5 });
+    // The read goes through JSON (Redis's cjson, then JSON.parse): escapes, slashes, control characters and
+    // non-ASCII text come back unchanged too.
+    const escaped = event(5, { userAgent: 'Mozilla/5.0 \\ "x" \t\u0001 /é 漢字 😀', referrer: 'https://例え.jp/パス?q="1"' });
+    for (const e of [...odd, event(3), event(4), escaped]) await redis.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(e));
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 6 });
     await ensureClickConsumerGroup(redis);
     await ensureClickConsumerGroup(redis); // idempotent
 
     const first = await readNewClicks(redis, "worker-a", 3);
     expect(first.map((entry) => entry.event)).toEqual(odd);
     expect(first.every((entry) => /^\d+-\d+$/.test(entry.id))).toBe(true);
-    expect(await readClickStreamLag(redis)).toEqual({ pending: 3, unread: 2 });
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 3, unread: 3 });
     // Its own pending list, for a retry after a failed commit.
     expect((await readOwnPendingClicks(redis, "worker-a", 10)).map((entry) => entry.id)).toEqual(first.map((entry) => entry.id));
     expect(await readOwnPendingClicks(redis, "worker-b", 10)).toEqual([]);
@@ -106,14 +109,15 @@ describe.each(["tcp", "http"] as const)("the clicks stream over %s", (transport)
     expect(await acknowledgeClicks(redis, [])).toBe(0);
 
     const rest = await readNewClicks(redis, "worker-a", 10);
-    expect(rest.map((entry) => entry.event?.eventId)).toEqual(["e3", "e4"]);
+    expect(rest.map((entry) => entry.event?.eventId)).toEqual(["e3", "e4", "e5"]);
+    expect(rest[2]?.event).toEqual(escaped);
     expect(await readNewClicks(redis, "worker-a", 10)).toEqual([]);
     expect(await trimAcknowledgedClicks(redis)).toBe(3);
     await acknowledgeClicks(
       redis,
       rest.map((entry) => entry.id),
     );
-    expect(await trimAcknowledgedClicks(redis)).toBe(2);
+    expect(await trimAcknowledgedClicks(redis)).toBe(3);
     expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 0 });
     expect(await removeIdleClickConsumers(redis, 60_000)).toEqual([]);
     expect((await removeIdleClickConsumers(redis, 0)).sort()).toEqual(["worker-a", "worker-b"]);
@@ -125,5 +129,20 @@ describe.each(["tcp", "http"] as const)("the clicks stream over %s", (transport)
     await redis.xadd(redisKeys.clickStream(), "*", { eventId: "x", occurredAt: "not a time" });
     const [entry] = await readNewClicks(redis, "worker-a", 10);
     expect(entry).toMatchObject({ event: null, error: expect.any(String) });
+  });
+
+  it("reports a pending entry deleted before it was retried, and reads an empty pending list as none", async () => {
+    const redis = clients[transport].redis;
+    await ensureClickConsumerGroup(redis);
+    expect(await readOwnPendingClicks(redis, "worker-a", 10)).toEqual([]);
+    await redis.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event(1)));
+    await redis.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event(2)));
+    const delivered = await readNewClicks(redis, "worker-a", 10);
+    expect(delivered.map((entry) => entry.event?.eventId)).toEqual(["e1", "e2"]);
+    await redis.xdel(redisKeys.clickStream(), (delivered[0] as { id: string }).id);
+    const pending = await readOwnPendingClicks(redis, "worker-a", 10);
+    expect(pending.map((entry) => entry.id)).toEqual(delivered.map((entry) => entry.id));
+    expect(pending[0]).toMatchObject({ event: null, error: expect.stringMatching(/deleted/) });
+    expect(pending[1]?.event).toEqual(event(2));
   });
 });

@@ -1,4 +1,4 @@
-import { type Database, Prisma } from "@hop/db";
+import { type Database, Prisma, queryRawOnPool } from "@hop/db";
 import type { ClickEvent } from "./event";
 import { type RollupDeltas, rollupDeltas } from "./rollup-deltas";
 import { visitorHash } from "./visitor-hash";
@@ -105,7 +105,10 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
   // careful path below. A batch thus counts only clicks it stored itself, and never a stored click twice.
   const deltas = rollupDeltas(clicks, ownerOf);
   try {
-    await db.$queryRaw`
+    // On the pool: Prisma's raw path would turn the ~400 kB of array literals into JSON and back (queryRawOnPool).
+    await queryRawOnPool(
+      db,
+      Prisma.sql`
       WITH inserted AS (
         INSERT INTO "Click" ("eventId", "linkId", "occurredAt", "referrerHost", "country", "device", "browser", "os", "isBot", "visitorHash", "userAgent",
           "region", "city", "utmSource", "utmMedium", "utmCampaign", "trigger")
@@ -115,7 +118,8 @@ export async function ingestClickEvents(db: Database, events: readonly ClickEven
         RETURNING 1
       ),
       ${rollupCtes(deltas)}
-      SELECT (SELECT count(*) FROM inserted) + ${rollupRowCount} AS rows`;
+      SELECT (SELECT count(*) FROM inserted) + ${rollupRowCount} AS rows`,
+    );
     return { inserted: clicks.length, duplicates: events.length - clicks.length - (unique.length - live.length), orphaned: unique.length - live.length };
   } catch (error) {
     if (!isReplayOrDeletedLink(error)) throw error;
@@ -174,9 +178,11 @@ const replayOrDeletedLinkStates = new Set(["23505", "23503"]);
 
 /**
  * Whether a failed statement failed on a stored event id or a deleted link. Prisma's driver adapter reports the
- * PostgreSQL error as `cause.originalCode` (P2010, "raw query failed") or as its own P2002/P2003.
+ * PostgreSQL error as `cause.originalCode` (P2010, "raw query failed") or as its own P2002/P2003; pg as `code`.
  */
 function isReplayOrDeletedLink(error: unknown): boolean {
+  // node-postgres's DatabaseError (queryRawOnPool) carries the SQLSTATE itself.
+  if (error instanceof Error && "code" in error && "severity" in error) return typeof error.code === "string" && replayOrDeletedLinkStates.has(error.code);
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (error.code === "P2002" || error.code === "P2003") return true;
   const meta = error.meta as { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } } | undefined;

@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { Prisma, PrismaClient } from "./generated/prisma/client";
 
 export type Database = PrismaClient;
@@ -31,15 +32,35 @@ export function preparedStatementNameOf(sql: string): string | undefined {
   return end === -1 ? undefined : sql.slice(preparedMarkStart.length, end);
 }
 
+/** Each client's pg pool (the adapter's, made here), for queryRawOnPool. */
+const pools = new WeakMap<Database, pg.Pool>();
+
 /** The Prisma client every Hop process uses (driver adapter over `pg`). */
 export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
-  const adapter = new PrismaPg(
-    { connectionString: databaseUrl, max: options.maxConnections ?? 10 },
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
+  const adapter = new PrismaPg(pool, {
     // The type asks for a string, but the adapter hands the result to pg's `name` as is, where undefined is an unnamed
     // statement (what every query gets without a generator).
-    { statementNameGenerator: (query) => preparedStatementNameOf(query.sql) as string },
-  );
+    statementNameGenerator: (query) => preparedStatementNameOf(query.sql) as string,
+    // The pool is made here but belongs to the client: $disconnect ends it.
+    disposeExternalPool: true,
+  });
   // A burst of writes (50 creates at once from one script) queues for the pool's connections: waiting up to
   // 10 s for one beats failing after Prisma's default 2 s.
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 10_000 } });
+  const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 10_000 } });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * `db.$queryRaw(sql)` on the client's own connection pool, past Prisma's raw query path, for a statement whose
+ * parameters are large: Prisma serialises a raw query's parameters to JSON and parses them back before the driver
+ * sees them, which for ingestion's batch (some 400 kB of array literals) cost more CPU than sending it. Same
+ * connections, same statement; rows as node-postgres gives them (bigint as text), errors as pg's DatabaseError (the
+ * SQLSTATE in `code`). A client whose pool has ended (after $disconnect Prisma may make another) goes through Prisma.
+ */
+export async function queryRawOnPool<Row extends Record<string, unknown>>(db: Database, sql: Prisma.Sql): Promise<Row[]> {
+  const pool = pools.get(db);
+  if (!pool || pool.ending || pool.ended) return db.$queryRaw<Row[]>(sql);
+  return (await pool.query<Row>(sql.text, sql.values)).rows;
 }

@@ -1,4 +1,4 @@
-export { createDatabase, type Database, type DatabaseOptions, preparedStatement, preparedStatementNameOf } from "./client";
+export { createDatabase, type Database, type DatabaseOptions, preparedStatement, preparedStatementNameOf, queryRawOnPool } from "./client";
 export { databaseEnvSchema, type DatabaseEnv } from "./env";
 export { Prisma } from "./generated/prisma/client";
 export type * from "./generated/prisma/models";

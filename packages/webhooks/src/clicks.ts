@@ -1,4 +1,4 @@
-import type { Database } from "@hop/db";
+import { type Database, Prisma, queryRawOnPool } from "@hop/db";
 import { enqueueJob } from "@hop/jobs";
 import { queueDelivery } from "./emit";
 
@@ -18,7 +18,10 @@ export const maxClicksPerDelivery = 1000;
  */
 export async function queueClickWebhooks(db: Database, eventIds: readonly string[]): Promise<number> {
   if (eventIds.length === 0) return 0;
-  const rows = await db.$queryRaw<{ endpoints: bigint }[]>`
+  // On the pool: Prisma's raw path turns the thousand event ids into JSON and back (queryRawOnPool).
+  const rows = await queryRawOnPool<{ endpoints: bigint | string }>(
+    db,
+    Prisma.sql`
     WITH pending AS (
       INSERT INTO "WebhookPendingClick" ("endpointId", "clickId")
       SELECT e.id, c.id
@@ -26,6 +29,8 @@ export async function queueClickWebhooks(db: Database, eventIds: readonly string
       JOIN "Link" l ON l.id = c."linkId"
       JOIN "WebhookEndpoint" e ON e."userId" = l."userId" AND e."disabledAt" IS NULL AND 'link.clicked' = ANY(e.events)
       WHERE c."eventId" = ANY(${[...eventIds]}::text[])
+        -- Uncorrelated, so PostgreSQL checks it once first: with no endpoint wanting clicks, it looks up no click at all.
+        AND EXISTS (SELECT FROM "WebhookEndpoint" WHERE "disabledAt" IS NULL AND 'link.clicked' = ANY(events))
       ORDER BY 1, 2
       ON CONFLICT DO NOTHING
       RETURNING "endpointId"
@@ -40,7 +45,8 @@ export async function queueClickWebhooks(db: Database, eventIds: readonly string
       )
       FROM (SELECT DISTINCT "endpointId" AS id FROM pending) endpoints
     )
-    SELECT count(*) AS endpoints FROM jobs`;
+    SELECT count(*) AS endpoints FROM jobs`,
+  );
   return Number(rows[0]?.endpoints ?? 0);
 }
 
