@@ -2,9 +2,11 @@ import { queueClickWebhooks } from "@hop/webhooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   acknowledgeClicks,
+  claimScanStart,
   claimStaleClicks,
   ensureClickConsumerGroup,
   ingestClickEvents,
+  isClaimScanStart,
   publishLiveClicks,
   readNewClicks,
   readOwnPendingClicks,
@@ -61,7 +63,7 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
   const { db, redis, consumer, batchSize, log } = options;
   const stopSignal = new AbortController();
   let retryOwnPending = true;
-  let claimCursor = "0-0";
+  let claimCursor = claimScanStart;
   let nextClaimScanAt = 0;
   let failures = 0;
 
@@ -74,7 +76,7 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
     if (Date.now() >= nextClaimScanAt) {
       const claimed = await claimStaleClicks(redis, consumer, options.claimIdleMs, claimCursor, batchSize);
       claimCursor = claimed.cursor;
-      if (claimCursor === "0-0") nextClaimScanAt = Date.now() + claimScanIntervalMs;
+      if (isClaimScanStart(claimCursor)) nextClaimScanAt = Date.now() + claimScanIntervalMs;
       if (claimed.entries.length > 0) {
         log.warn({ entries: claimed.entries.length, first: claimed.entries[0]?.id }, "took over clicks a dead consumer left pending");
         return claimed.entries;
@@ -105,10 +107,7 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
       );
     }
     // After the commit only: a crash before this line leaves the batch pending, and its replay changes nothing.
-    await acknowledgeClicks(
-      redis,
-      entries.map((entry) => entry.id),
-    );
+    await acknowledgeClicks(redis, entries);
     log.debug({ ...result, entries: entries.length, ms: Math.round(performance.now() - startedAt) }, "clicks committed");
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { clickEventToStreamFields, ensureClickConsumerGroup, readClickStreamLag, readNewClicks, type ClickEvent } from "@hop/clicks";
+import { clickEventToStreamFields, clickStreamFieldValues, ensureClickConsumerGroup, readClickStreamLag, readNewClicks, type ClickEvent } from "@hop/clicks";
 import { createDatabase, type Database } from "@hop/db";
 import { createLogger } from "@hop/logger";
 import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await Promise.all(running.splice(0).map((ingestion) => ingestion.stop()));
-  await redis.redis.del(redisKeys.clickStream());
+  await redis.redis.del(redisKeys.clickStream(), redisKeys.legacyClickStream());
   await db.user.deleteMany();
   const user = await db.user.create({ data: { email: "owner@example.com", passwordHash: "x" } });
   linkIds = [];
@@ -97,6 +97,22 @@ describe("click ingestion", () => {
     await push(events);
     await drained();
     expect(await totals()).toEqual({ rows: 301, clicks: 270, bots: 31 });
+  });
+
+  it("counts the clicks older web processes left on the legacy stream (every field by name) beside the packed ones, once each", async () => {
+    const events = Array.from({ length: 120 }, (_, i) => click(i));
+    // During an upgrade: the older webs append the first shape to the legacy stream, the newer ones packed entries.
+    const legacy = redis.redis.pipeline();
+    for (const event of events.slice(0, 70)) legacy.xadd(redisKeys.legacyClickStream(), "*", clickStreamFieldValues(event));
+    await legacy.exec();
+    await push(events.slice(50));
+    start({ batchSize: 25 });
+    await drained();
+    // 20 events were on both streams: counted once.
+    expect(await totals()).toEqual({ rows: 120, clicks: 120, bots: 0 });
+    expect(await db.click.findUniqueOrThrow({ where: { eventId: "evt-3" } })).toMatchObject({ userAgent: firefox, linkId: events[3]?.linkId });
+    expect(await redis.redis.xlen(redisKeys.legacyClickStream())).toBe(70);
+    expect(await readClickStreamLag(redis.redis)).toEqual({ pending: 0, unread: 0 });
   });
 
   it("commits nothing of a batch that fails half-way, keeps it pending, and counts it once when it succeeds", async () => {

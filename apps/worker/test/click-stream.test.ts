@@ -3,8 +3,10 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   acknowledgeClicks,
+  claimScanStart,
   claimStaleClicks,
   clickEventToStreamFields,
+  clickStreamFieldValues,
   ensureClickConsumerGroup,
   readClickStreamLag,
   readNewClicks,
@@ -53,7 +55,7 @@ afterAll(async () => {
   await redisServer.dispose();
 });
 beforeEach(async () => {
-  await clients.tcp.redis.del(redisKeys.clickStream());
+  await clients.tcp.redis.del(redisKeys.clickStream(), redisKeys.legacyClickStream());
 });
 
 const event = (i: number, overrides: Partial<ClickEvent> = {}): ClickEvent => ({
@@ -95,17 +97,14 @@ describe.each(["tcp", "http"] as const)("the clicks stream over %s", (transport)
     expect((await readOwnPendingClicks(redis, "worker-a", 10)).map((entry) => entry.id)).toEqual(first.map((entry) => entry.id));
     expect(await readOwnPendingClicks(redis, "worker-b", 10)).toEqual([]);
     // Nothing is idle long enough yet; then everything is.
-    expect((await claimStaleClicks(redis, "worker-b", 60_000, "0-0", 10)).entries).toEqual([]);
+    expect((await claimStaleClicks(redis, "worker-b", 60_000, claimScanStart, 10)).entries).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const claimed = await claimStaleClicks(redis, "worker-b", 20, "0-0", 10);
-    expect(claimed.cursor).toBe("0-0");
+    const claimed = await claimStaleClicks(redis, "worker-b", 20, claimScanStart, 10);
+    expect(claimed.cursor).toEqual({ stream: 1, from: "0-0" });
     expect(claimed.entries.map((entry) => entry.event?.eventId)).toEqual(["e0", "e1", "e2"]);
-    expect(
-      await acknowledgeClicks(
-        redis,
-        claimed.entries.map((entry) => entry.id),
-      ),
-    ).toBe(3);
+    expect(await acknowledgeClicks(redis, claimed.entries)).toBe(3);
+    // The legacy stream's pending list has nothing to take over: the scan went round.
+    expect(await claimStaleClicks(redis, "worker-b", 20, claimed.cursor, 10)).toEqual({ cursor: claimScanStart, entries: [] });
     expect(await acknowledgeClicks(redis, [])).toBe(0);
 
     const rest = await readNewClicks(redis, "worker-a", 10);
@@ -113,14 +112,47 @@ describe.each(["tcp", "http"] as const)("the clicks stream over %s", (transport)
     expect(rest[2]?.event).toEqual(escaped);
     expect(await readNewClicks(redis, "worker-a", 10)).toEqual([]);
     expect(await trimAcknowledgedClicks(redis)).toBe(3);
-    await acknowledgeClicks(
-      redis,
-      rest.map((entry) => entry.id),
-    );
+    await acknowledgeClicks(redis, rest);
     expect(await trimAcknowledgedClicks(redis)).toBe(3);
     expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 0 });
     expect(await removeIdleClickConsumers(redis, 60_000)).toEqual([]);
     expect((await removeIdleClickConsumers(redis, 0)).sort()).toEqual(["worker-a", "worker-b"]);
+  });
+
+  it("drains the legacy stream (entries of the first shape, from webs of an earlier version) after the packed one, acknowledging each on its own", async () => {
+    const redis = clients[transport].redis;
+    await ensureClickConsumerGroup(redis);
+    // An older web appends every field by name to the legacy stream; a newer one packed entries to the current one.
+    for (const i of [1, 2, 3]) await redis.xadd(redisKeys.legacyClickStream(), "*", clickStreamFieldValues(event(i)));
+    for (const i of [4, 5]) await redis.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event(i)));
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 5 });
+    const first = await readNewClicks(redis, "worker-a", 3);
+    expect(first.map((entry) => [entry.stream, entry.event?.eventId])).toEqual([
+      [redisKeys.clickStream(), "e4"],
+      [redisKeys.clickStream(), "e5"],
+      [redisKeys.legacyClickStream(), "e1"],
+    ]);
+    expect(first.map((entry) => entry.event)).toEqual([event(4), event(5), event(1)]);
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 3, unread: 2 });
+    // A retry reads both pending lists; a dead consumer's entries are taken over from both.
+    expect((await readOwnPendingClicks(redis, "worker-a", 10)).map((entry) => entry.event?.eventId)).toEqual(["e4", "e5", "e1"]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const packedClaim = await claimStaleClicks(redis, "worker-b", 20, claimScanStart, 10);
+    expect(packedClaim.entries.map((entry) => entry.event?.eventId)).toEqual(["e4", "e5"]);
+    const legacyClaim = await claimStaleClicks(redis, "worker-b", 20, packedClaim.cursor, 10);
+    expect(legacyClaim.entries.map((entry) => entry.event?.eventId)).toEqual(["e1"]);
+    expect(legacyClaim.cursor).toEqual(claimScanStart);
+    expect(await acknowledgeClicks(redis, [...packedClaim.entries, ...legacyClaim.entries])).toBe(3);
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 2 });
+    const rest = await readNewClicks(redis, "worker-b", 10);
+    expect(rest.map((entry) => [entry.stream, entry.event?.eventId])).toEqual([
+      [redisKeys.legacyClickStream(), "e2"],
+      [redisKeys.legacyClickStream(), "e3"],
+    ]);
+    expect(await acknowledgeClicks(redis, rest)).toBe(2);
+    expect(await trimAcknowledgedClicks(redis)).toBe(5);
+    expect(await redis.xlen(redisKeys.legacyClickStream())).toBe(0);
+    expect(await readClickStreamLag(redis)).toEqual({ pending: 0, unread: 0 });
   });
 
   it("reports a malformed entry instead of throwing", async () => {

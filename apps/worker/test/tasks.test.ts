@@ -131,17 +131,11 @@ describe("clicks.trimStream", () => {
       );
     }
     const delivered = await readNewClicks(redis.redis, "worker-a", 6);
-    await acknowledgeClicks(
-      redis.redis,
-      delivered.slice(0, 4).map((entry) => entry.id),
-    );
+    await acknowledgeClicks(redis.redis, delivered.slice(0, 4));
     expect(await trimClickStream(redis.redis)).toEqual({ trimmed: 4, consumersRemoved: 0 });
     expect(await redis.redis.xlen(stream)).toBe(6);
     expect(await readClickStreamLag(redis.redis)).toEqual({ pending: 2, unread: 4 });
-    await acknowledgeClicks(
-      redis.redis,
-      delivered.slice(4).map((entry) => entry.id),
-    );
+    await acknowledgeClicks(redis.redis, delivered.slice(4));
     expect(await trimClickStream(redis.redis)).toEqual({ trimmed: 2, consumersRemoved: 0 });
     expect(await redis.redis.xlen(stream)).toBe(4);
     expect(await readClickStreamLag(redis.redis)).toEqual({ pending: 0, unread: 4 });

@@ -1,7 +1,14 @@
 import { queueClickWebhooks } from "@hop/webhooks";
 import type { Database } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
-import { type ClickEvent, clickEventToStreamFields, clickStreamFieldOrder } from "./event";
+import {
+  type ClickEvent,
+  clickEventToStreamFields,
+  packedClickFields,
+  packedFieldSeparator,
+  type PackedClickField,
+  withoutPackedFieldSeparator,
+} from "./event";
 import { ingestClickEvents } from "./ingest";
 
 /**
@@ -28,13 +35,9 @@ export function countedVisitLua(link: string, now: string): string {
   return `(${link}.passwordTag == '' and (${link}.expiresAt == 0 or ${link}.expiresAt > ${now}))`;
 }
 
-/** The fields the redirect's script writes: all but the link id (from the cached entry) and the visitor hash (ingestion's). */
-type DraftField = Exclude<(typeof clickStreamFieldOrder)[number], "linkId" | "visitorHash">;
-/** The fields packed into one argument: all the draft's but occurredAt, which the script reads first (is the link expired?). */
-type PackedField = Exclude<DraftField, "occurredAt">;
-// One reader per field, the same values as clickStreamFieldValues (a test holds them equal): the redirect builds its
-// arguments straight from the draft, with no copy of the draft and no object of fields per visit.
-const packedFieldReaders: { readonly [K in PackedField]: (draft: ClickDraft) => string } = {
+// One reader per packed field, the same values as clickStreamFieldValues (a test holds them equal): the redirect builds
+// its arguments straight from the draft, with no copy of the draft and no object of fields per visit.
+const packedFieldReaders: { readonly [K in PackedClickField]: (draft: ClickDraft) => string } = {
   eventId: (draft) => draft.eventId,
   referrer: (draft) => draft.referrer ?? "",
   userAgent: (draft) => draft.userAgent ?? "",
@@ -42,52 +45,32 @@ const packedFieldReaders: { readonly [K in PackedField]: (draft: ClickDraft) => 
   ip: (draft) => draft.ip ?? "",
   trigger: (draft) => draft.trigger ?? "link",
 };
-const draftFields = clickStreamFieldOrder.filter((key): key is DraftField => key !== "linkId" && key !== "visitorHash");
-const packedFields = draftFields.filter((key): key is PackedField => key !== "occurredAt");
-const packedReaders = packedFields.map((key) => packedFieldReaders[key]);
+const packedReaders = packedClickFields.map((field) => packedFieldReaders[field]);
 
 /**
- * Between the packed fields. No field can hold it: HTTP header values cannot
- * carry NUL (Node's parser refuses them), addresses, ids and the trigger
- * never do, and it is removed from any value that does all the same, so the
- * script always finds as many fields as were packed.
- */
-const separator = "\0";
-const withoutSeparator = (value: string) => (value.includes(separator) ? value.replaceAll(separator, "") : value);
-
-/**
- * The script's two arguments for a draft: its occurredAt (ms), then its other
- * stream fields (without the link id and the visitor hash) packed into one
- * string in clickStreamFieldOrder. One argument instead of six: each argument
- * costs the web a serialisation and Redis a bulk string to parse, and the
- * redirect sends one script per visit. clickStreamXaddLua unpacks them.
+ * The script's two arguments for a draft: its occurredAt (ms), then its packed
+ * field (as packClickFields packs it: every field but the link id, which the script takes
+ * from the cached link, and the visitor hash, which ingestion computes). Two
+ * arguments, not seven: each costs the web a serialisation and Redis a bulk
+ * string to parse, and the redirect sends one script per visit.
  */
 export function clickDraftArgs(draft: ClickDraft): [occurredAt: string, packed: string] {
-  let packed = withoutSeparator((packedReaders[0] as (draft: ClickDraft) => string)(draft));
-  for (let i = 1; i < packedReaders.length; i++) packed += separator + withoutSeparator((packedReaders[i] as (draft: ClickDraft) => string)(draft));
+  // packClickFields' loop over an array of readers: no closure per visit.
+  let packed = withoutPackedFieldSeparator((packedReaders[0] as (draft: ClickDraft) => string)(draft));
+  for (let i = 1; i < packedReaders.length; i++) {
+    packed += packedFieldSeparator + withoutPackedFieldSeparator((packedReaders[i] as (draft: ClickDraft) => string)(draft));
+  }
   return [String(draft.occurredAt.getTime()), packed];
 }
 
 /**
- * A Lua XADD of one click onto `streamKey` (a Lua expression, e.g. KEYS[2]):
- * the link id from `linkIdExpression`, occurredAt from `occurredAtExpression`
- * and the other fields unpacked from `packedExpression` (clickDraftArgs'
- * arguments), in clickStreamFieldOrder, as clickEventToStreamFields writes
- * them (no visitor hash: the worker computes it). The stream's entries are
- * the same as ever: workers read them unchanged.
+ * A Lua XADD of one click onto `streamKey` (a Lua expression, e.g. KEYS[2]) as
+ * clickEventToStreamFields writes it: the link id from `linkIdExpression`,
+ * occurredAt from `occurredAtExpression` and the packed field from
+ * `packedExpression` (clickDraftArgs' arguments), passed through as they are.
  */
 export function clickStreamXaddLua(streamKey: string, linkIdExpression: string, occurredAtExpression: string, packedExpression: string): string {
-  const last = packedFields.length;
-  const unpack = [
-    `local packed, fields, from = ${packedExpression}, {}, 1`,
-    `for i = 1, ${last - 1} do local stop = string.find(packed, '\\0', from, true) fields[i] = string.sub(packed, from, stop - 1) from = stop + 1 end`,
-    `fields[${last}] = string.sub(packed, from)`,
-  ];
-  const pairs = [
-    `'linkId', ${linkIdExpression}`,
-    ...draftFields.map((key) => `'${key}', ${key === "occurredAt" ? occurredAtExpression : `fields[${packedFields.indexOf(key) + 1}]`}`),
-  ];
-  return `${unpack.join("\n")}\nredis.call('XADD', ${streamKey}, '*', ${pairs.join(", ")})`;
+  return `redis.call('XADD', ${streamKey}, '*', 'linkId', ${linkIdExpression}, 'occurredAt', ${occurredAtExpression}, 'packed', ${packedExpression})`;
 }
 
 /** Appends one click to the stream. */

@@ -66,13 +66,13 @@ export type ClickEvent = z.input<typeof clickEventSchema>;
 /** A click event as read back: every field present. */
 export type ParsedClickEvent = z.output<typeof clickEventSchema>;
 
-/** The stream entry's flat string fields (Redis streams hold strings). */
+/** An event's values as flat strings, by field name (Redis streams hold strings). */
 export type ClickStreamFields = Record<keyof ParsedClickEvent, string>;
 
 /**
- * The one order of a stream entry's fields: clickEventToStreamFields writes
- * it, and the redirect's Lua lookup writes the same through
- * clickStreamXaddLua (see append.ts).
+ * The order of an event's fields: the packed field holds them in it (minus
+ * the link id, the time and the visitor hash, which stand apart), and
+ * entries of the first shape (every field by name) were written in it.
  */
 export const clickStreamFieldOrder = [
   "eventId",
@@ -86,7 +86,36 @@ export const clickStreamFieldOrder = [
   "trigger",
 ] as const satisfies readonly (keyof ClickStreamFields)[];
 
-/** The stream fields of an event, in no particular key order (the redirect's hot path reads them by clickStreamFieldOrder). */
+/** The fields packed into one value: all but the link id (the lookup's cached link has it), the time and the visitor hash. */
+export const packedClickFields = clickStreamFieldOrder.filter(
+  (key): key is Exclude<(typeof clickStreamFieldOrder)[number], "linkId" | "occurredAt" | "visitorHash"> =>
+    key !== "linkId" && key !== "occurredAt" && key !== "visitorHash",
+);
+export type PackedClickField = (typeof packedClickFields)[number];
+
+/**
+ * Between the packed fields. No field can hold it: HTTP header values cannot
+ * carry NUL (Node's parser refuses them), addresses, ids and the trigger
+ * never do, and packClickFields removes it from any value that does all the
+ * same, so a reader always finds as many fields as were packed.
+ */
+export const packedFieldSeparator = "\0";
+
+/**
+ * A stream entry as written now: three fields (four with a visitor hash) where the first shape had nine. Each field
+ * costs the redirect's script a Lua string and its XADD a listpack element, and the worker a string to decode: the
+ * packed value keeps Redis's CPU per redirect down (docs/benchmarks.md). `visitorHash` is only there when the event
+ * came with one (never from the redirect: ingestion computes it).
+ */
+// A type, not an interface: it is passed where a Record<string, unknown> is asked (XADD's fields, the parser).
+export type PackedClickStreamFields = {
+  linkId: string;
+  occurredAt: string;
+  packed: string;
+  visitorHash?: string;
+};
+
+/** The stream fields of an event, by name and as text (absent values as ""). */
 export function clickStreamFieldValues(event: ClickEvent): ClickStreamFields {
   return {
     eventId: event.eventId,
@@ -101,14 +130,38 @@ export function clickStreamFieldValues(event: ClickEvent): ClickStreamFields {
   };
 }
 
-export function clickEventToStreamFields(event: ClickEvent): ClickStreamFields {
-  const fields = clickStreamFieldValues(event);
-  // Built in clickStreamFieldOrder (object keys keep insertion order; XADD sends them in it).
-  return Object.fromEntries(clickStreamFieldOrder.map((key) => [key, fields[key]])) as ClickStreamFields;
+/** A value as it is packed: without the separator. */
+export const withoutPackedFieldSeparator = (value: string) => (value.includes(packedFieldSeparator) ? value.replaceAll(packedFieldSeparator, "") : value);
+
+/** The packed value of an event's field texts, in packedClickFields' order. */
+export function packClickFields(fields: Pick<ClickStreamFields, PackedClickField>): string {
+  return packedClickFields.map((field) => withoutPackedFieldSeparator(fields[field])).join(packedFieldSeparator);
 }
 
-/** Parses a stream entry back into an event; throws a ZodError for a malformed entry. */
-export function clickEventFromStreamFields(fields: Record<string, unknown>): ParsedClickEvent {
+/** The entry an event is appended as (the redirect's script writes the same through clickStreamXaddLua). */
+export function clickEventToStreamFields(event: ClickEvent): PackedClickStreamFields {
+  const fields = clickStreamFieldValues(event);
+  const entry: PackedClickStreamFields = { linkId: fields.linkId, occurredAt: fields.occurredAt, packed: packClickFields(fields) };
+  if (fields.visitorHash) entry.visitorHash = fields.visitorHash;
+  return entry;
+}
+
+/** The named fields of a packed entry; throws for a packed value that does not hold every field. */
+function unpackedFields(fields: Record<string, unknown>, packed: string): Record<string, unknown> {
+  const values = packed.split(packedFieldSeparator);
+  if (values.length !== packedClickFields.length) throw new Error(`a packed click entry holds ${values.length} fields, not ${packedClickFields.length}`);
+  const named: Record<string, unknown> = { linkId: fields.linkId, occurredAt: fields.occurredAt, visitorHash: fields.visitorHash };
+  for (let i = 0; i < values.length; i++) named[packedClickFields[i] as PackedClickField] = values[i];
+  return named;
+}
+
+/**
+ * Parses a stream entry back into an event, of either shape: packed (clickEventToStreamFields), or every field by
+ * name (what webs wrote before the packed shape, still on the legacy stream during an upgrade). Throws for a
+ * malformed entry (a ZodError, or an Error for a packed value short of fields).
+ */
+export function clickEventFromStreamFields(entry: Record<string, unknown>): ParsedClickEvent {
+  const fields = typeof entry.packed === "string" ? unpackedFields(entry, entry.packed) : entry;
   const text = (key: keyof ParsedClickEvent): string | null => {
     const value = fields[key];
     if (value === undefined || value === null || value === "") return null;

@@ -14,14 +14,17 @@ export {
   clickEventSchema,
   clickEventToStreamFields,
   clickStreamFieldOrder,
+  clickStreamFieldValues,
   clickTriggers,
   maxReferrerLength,
+  packedClickFields,
   triggerOf,
   type ClickTrigger,
   type ParsedClickEvent,
   validReferrer,
   type ClickEvent,
   type ClickStreamFields,
+  type PackedClickStreamFields,
 } from "./event";
 export { accountRollupDimensions, quarterHourSql } from "./account-rollups";
 export {
@@ -36,13 +39,16 @@ export { ingestClickEvents, type IngestOptions, type IngestResult } from "./inge
 export { visitorHash } from "./visitor-hash";
 export {
   acknowledgeClicks,
+  claimScanStart,
   claimStaleClicks,
   ensureClickConsumerGroup,
+  isClaimScanStart,
   readClickStreamLag,
   readNewClicks,
   readOwnPendingClicks,
   removeIdleClickConsumers,
   trimAcknowledgedClicks,
+  type ClaimCursor,
   type ClickStreamEntry,
   type ClickStreamLag,
 } from "./stream";

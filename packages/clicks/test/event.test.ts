@@ -4,9 +4,11 @@ import {
   clickEventFromStreamFields,
   clickEventToStreamFields,
   clickStreamFieldOrder,
+  clickStreamFieldValues,
   clickStreamXaddLua,
   enrichClick,
   enrichClicks,
+  packedClickFields,
   type ClickEvent,
 } from "../src";
 
@@ -25,21 +27,35 @@ const event: ClickEvent = {
 };
 
 describe("stream fields", () => {
-  it("round-trip an event; absent values travel as empty strings", () => {
-    expect(clickEventToStreamFields(event)).toEqual({ ...event, occurredAt: "1764500000000" });
+  it("round-trip an event packed; absent values travel as empty strings, a visitor hash only when there is one", () => {
+    expect(clickEventToStreamFields(event)).toEqual({
+      linkId: "l1",
+      occurredAt: "1764500000000",
+      packed: ["e1", event.referrer, event.userAgent, "DE", "192.0.2.1", "qr"].join("\0"),
+      visitorHash: "hash",
+    });
     expect(clickEventFromStreamFields(clickEventToStreamFields(event))).toEqual(event);
-    const bare = { ...event, referrer: null, userAgent: null, country: null, ip: null };
-    expect(clickEventToStreamFields(bare)).toMatchObject({ referrer: "", userAgent: "", country: "", ip: "" });
+    const bare = { ...event, referrer: null, userAgent: null, country: null, ip: null, visitorHash: null };
+    expect(clickEventToStreamFields(bare)).toEqual({ linkId: "l1", occurredAt: "1764500000000", packed: "e1\0\0\0\0\0qr" });
     expect(clickEventFromStreamFields(clickEventToStreamFields(bare))).toEqual(bare);
+  });
+  it("packs every field but the link id, the time and the visitor hash, in the stream's one order", () => {
+    expect(packedClickFields).toEqual(clickStreamFieldOrder.filter((key) => key !== "linkId" && key !== "occurredAt" && key !== "visitorHash"));
+    const fields = clickStreamFieldValues(event);
+    expect(clickEventToStreamFields(event).packed.split("\0")).toEqual(packedClickFields.map((key) => fields[key]));
+  });
+  it("reads entries of the first shape, every field by name (the legacy stream's), the same", () => {
+    expect(clickEventFromStreamFields(clickStreamFieldValues(event))).toEqual(event);
     // An entry written before the address and trigger existed reads as no address, a plain link visit.
-    const { ip: _ip, trigger: _trigger, ...older } = clickEventToStreamFields(event);
+    const { ip: _ip, trigger: _trigger, ...older } = clickStreamFieldValues(event);
     expect(clickEventFromStreamFields(older)).toMatchObject({ ip: null, trigger: "link" });
   });
-  it("writes the fields in the one order the Lua lookup uses too", () => {
-    expect(Object.keys(clickEventToStreamFields(event))).toEqual([...clickStreamFieldOrder]);
-  });
   it("upper-cases the country and reads numbers as text", () => {
-    expect(clickEventFromStreamFields({ ...clickEventToStreamFields(event), country: "de", eventId: 42 })).toMatchObject({ country: "DE", eventId: "42" });
+    expect(clickEventFromStreamFields({ ...clickStreamFieldValues(event), country: "de", eventId: 42 })).toMatchObject({ country: "DE", eventId: "42" });
+    expect(clickEventFromStreamFields({ ...clickEventToStreamFields(event), packed: "42\0\0\0de\0\0link" })).toMatchObject({
+      country: "DE",
+      eventId: "42",
+    });
   });
   it.each([
     ["no event id", { eventId: "" }],
@@ -48,7 +64,20 @@ describe("stream fields", () => {
     ["a 3-letter country", { country: "DEU" }],
     ["a visitor hash longer than any HMAC", { visitorHash: "x".repeat(129) }],
   ])("throws for an entry with %s", (_case, change) => {
-    expect(() => clickEventFromStreamFields({ ...clickEventToStreamFields(event), ...change })).toThrow();
+    expect(() => clickEventFromStreamFields({ ...clickStreamFieldValues(event), ...change })).toThrow();
+  });
+  it.each([
+    ["a field too few", ["e1", "", "", "DE", "192.0.2.1"]],
+    ["a field too many", ["e1", "", "", "DE", "192.0.2.1", "qr", "x"]],
+    ["no event id", ["", "", "", "DE", "192.0.2.1", "qr"]],
+    ["an unknown trigger", ["e1", "", "", "DE", "192.0.2.1", "sms"]],
+  ])("throws for a packed entry with %s", (_case, values) => {
+    expect(() => clickEventFromStreamFields({ ...clickEventToStreamFields(event), packed: values.join("\0") })).toThrow();
+  });
+  it("never packs the separator inside a field: a NUL in a value is removed, so every field lands in its own place", () => {
+    const fields = clickEventToStreamFields({ ...event, userAgent: "Bot\0/1\0", referrer: "\0" });
+    expect(fields.packed.split("\0")).toHaveLength(packedClickFields.length);
+    expect(clickEventFromStreamFields(fields)).toMatchObject({ userAgent: "Bot/1", referrer: null, ip: "192.0.2.1", trigger: "qr" });
   });
 });
 
@@ -91,35 +120,28 @@ describe("enrichment", () => {
 
 describe("the redirect's stream arguments", () => {
   const { linkId: _linkId, ...draft } = { ...event, ip: "198.51.100.4", trigger: "qr" as const, visitorHash: null };
-  const names = clickStreamFieldOrder.filter((key) => key !== "linkId" && key !== "visitorHash");
-  const packedNames = names.filter((key) => key !== "occurredAt");
-  /** What the script's Lua does with the two arguments, in JavaScript: the entry a worker reads. */
-  const unpacked = (args: [string, string]) =>
-    Object.fromEntries([["linkId", "l1"], ["occurredAt", args[0]], ...args[1].split("\0").map((value, index) => [packedNames[index], value])]);
+  /** What the script's XADD writes with the two arguments: the entry a worker reads. */
+  const written = (args: [string, string]) => ({ linkId: "l1", occurredAt: args[0], packed: args[1] });
 
-  it("are occurredAt, then the draft's other stream fields packed in the stream's order (no link id, no visitor hash)", () => {
-    const fields = clickEventToStreamFields({ ...draft, linkId: "l1" });
+  it("are occurredAt and the packed field, as clickEventToStreamFields writes them (no link id, no visitor hash)", () => {
     const args = clickDraftArgs(draft);
-    expect(args).toEqual([fields.occurredAt, packedNames.map((key) => fields[key]).join("\0")]);
+    expect(written(args)).toEqual(clickEventToStreamFields({ ...draft, linkId: "l1" }));
     // Read back as the worker reads it: the same event, with no hash yet (ingestion computes it).
-    expect(clickEventFromStreamFields(unpacked(args))).toEqual({ ...draft, linkId: "l1", visitorHash: null });
+    expect(clickEventFromStreamFields(written(args))).toEqual({ ...draft, linkId: "l1", visitorHash: null });
     // Empty fields keep their place.
     const bare = { ...draft, referrer: null, userAgent: null, country: null, ip: null };
-    expect(clickEventFromStreamFields(unpacked(clickDraftArgs(bare)))).toEqual({ ...bare, linkId: "l1", visitorHash: null });
+    expect(clickEventFromStreamFields(written(clickDraftArgs(bare)))).toEqual({ ...bare, linkId: "l1", visitorHash: null });
   });
 
   it("never carry the separator inside a field: a NUL in a value is removed, so every field lands in its own place", () => {
     const args = clickDraftArgs({ ...draft, userAgent: "Bot\0/1\0", referrer: "\0" });
-    expect(args[1].split("\0")).toHaveLength(packedNames.length);
-    expect(clickEventFromStreamFields(unpacked(args))).toMatchObject({ userAgent: "Bot/1", referrer: null, ip: "198.51.100.4", trigger: "qr" });
+    expect(args[1].split("\0")).toHaveLength(packedClickFields.length);
+    expect(clickEventFromStreamFields(written(args))).toMatchObject({ userAgent: "Bot/1", referrer: null, ip: "198.51.100.4", trigger: "qr" });
   });
 
-  it("are written by the script's XADD under the stream's field names, in the stream's order", () => {
-    const lua = clickStreamXaddLua("KEYS[2]", "link.id", "ARGV[1]", "ARGV[2]");
-    const xadd = lua.slice(lua.indexOf("redis.call('XADD'"));
-    expect(xadd).toBe(
-      `redis.call('XADD', KEYS[2], '*', 'linkId', link.id, ${names.map((key) => `'${key}', ${key === "occurredAt" ? "ARGV[1]" : `fields[${packedNames.indexOf(key) + 1}]`}`).join(", ")})`,
+  it("are written by the script's XADD under the stream's field names, passed through as they are", () => {
+    expect(clickStreamXaddLua("KEYS[2]", "link.id", "ARGV[1]", "ARGV[2]")).toBe(
+      "redis.call('XADD', KEYS[2], '*', 'linkId', link.id, 'occurredAt', ARGV[1], 'packed', ARGV[2])",
     );
-    expect(lua).toContain("local packed, fields, from = ARGV[2], {}, 1");
   });
 });

@@ -21,9 +21,15 @@ export const redisKeys = {
   userSessions: (userId: string) => `${prefix}:user-sessions:${userId}`,
   /** The cached form of a link for the redirect, by slug. */
   link: (slug: string) => `${prefix}:link:${slug}`,
-  /** The stream clicks are appended to on redirect and drained by workers. */
-  clickStream: () => `${prefix}:clicks`,
-  /** The one consumer group of the clicks stream: every worker is a consumer of it. (A group name, not a key.) */
+  /** The stream clicks are appended to on redirect (entries of the packed shape) and drained by workers. */
+  clickStream: () => `${prefix}:clicks:packed`,
+  /**
+   * The stream of the first entry shape (every field by name), which webs before the packed shape append to: workers
+   * drain it too, so that during an upgrade no click of an older web is lost, and workers of the first shape never
+   * meet a packed entry (they would drop it as malformed).
+   */
+  legacyClickStream: () => `${prefix}:clicks`,
+  /** The one consumer group of each clicks stream: every worker is a consumer of it. (A group name, not a key.) */
   clickStreamGroup: () => "click-ingestion",
   /** The prefix @upstash/ratelimit puts before its own keys, by limiter. */
   rateLimit: (limiter: string) => `${prefix}:ratelimit:${limiter}`,
