@@ -38,6 +38,9 @@ const pools = new WeakMap<Database, pg.Pool>();
 /** The Prisma client every Hop process uses (driver adapter over `pg`). */
 export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
+  // An idle connection that breaks (PostgreSQL restarting) is dropped by the pool, which then emits "error": without a
+  // listener that would end the process, and the adapter adds its own only once Prisma first connects.
+  pool.on("error", () => undefined);
   const adapter = new PrismaPg(pool, {
     // The type asks for a string, but the adapter hands the result to pg's `name` as is, where undefined is an unnamed
     // statement (what every query gets without a generator).
@@ -57,7 +60,8 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
  * parameters are large: Prisma serialises a raw query's parameters to JSON and parses them back before the driver
  * sees them, which for ingestion's batch (some 400 kB of array literals) cost more CPU than sending it. Same
  * connections, same statement; rows as node-postgres gives them (bigint as text), errors as pg's DatabaseError (the
- * SQLSTATE in `code`). A client whose pool has ended (after $disconnect Prisma may make another) goes through Prisma.
+ * SQLSTATE in `code`). A transaction's client (it has no pool of its own) and a client whose pool has ended (after
+ * $disconnect Prisma may make another) go through Prisma: the statement then runs inside that transaction, or at all.
  */
 export async function queryRawOnPool<Row extends Record<string, unknown>>(db: Database, sql: Prisma.Sql): Promise<Row[]> {
   const pool = pools.get(db);
