@@ -84,11 +84,11 @@ export function toCachedLink(link: CacheableLink | null): CachedLink | null {
   if (!link || link.deletedAt) return null;
   return {
     id: link.id,
+    passwordTag: passwordTag(link.passwordHash),
+    expiresAt: link.expiresAt?.getTime() ?? 0,
     url: destinationUrl(link.url, utmFromColumns(link)),
     status: redirectStatusCode(link.redirectStatus),
-    expiresAt: link.expiresAt?.getTime() ?? 0,
     expiredUrl: link.expiredUrl ? asLocationHeader(link.expiredUrl) : "",
-    passwordTag: passwordTag(link.passwordHash),
   };
 }
 

@@ -99,6 +99,32 @@ describe("lookUpLink", () => {
     expect(await streamEvents()).toEqual([]);
   });
 
+  it("applies the rule alike to entries with the rule's fields first (read by pattern) and in any other key order (read by cjson)", async () => {
+    const soon = new Date(Date.now() + 60_000);
+    const links = [
+      await db.link.create({ data: { slug: "locked", url: "https://example.com/l", userId, passwordHash: "$argon2id$fake" } }),
+      await db.link.create({ data: { slug: "old", url: "https://example.com/o", userId, expiresAt: new Date(Date.now() - 1000) } }),
+      await db.link.create({ data: { slug: "soon", url: "https://example.com/s", userId, expiresAt: soon } }),
+      await db.link.create({ data: { slug: "open", url: "https://example.com/p", userId } }),
+    ];
+    const recorded: string[] = [];
+    for (const order of ["written", "reversed"] as const) {
+      await redis.redis.del(redisKeys.clickStream());
+      for (const link of links) {
+        const entry = toCachedLink(link);
+        if (!entry) throw new Error("a live link has an entry");
+        if (order === "written") expect(JSON.stringify(entry)).toMatch(/^\{"id":"[^"]+","passwordTag":"[^"]*","expiresAt":\d+,/);
+        const value = order === "written" ? entry : Object.fromEntries(Object.entries(entry).reverse());
+        await redis.redis.set(redisKeys.link(link.slug), JSON.stringify(value));
+        await lookUpLink(deps(), link.slug, draft());
+      }
+      const events = await streamEvents();
+      recorded.push(events.map((event) => event.linkId).join(","));
+    }
+    const counted = `${links[2]?.id},${links[3]?.id}`;
+    expect(recorded).toEqual([counted, counted]);
+  });
+
   it("caches unknown slugs briefly as missing, and a create's write-through replaces the marker", async () => {
     expect((await lookUpLink(deps(), "later", draft())).link).toBeNull();
     expect(await redis.redis.get(redisKeys.link("later"))).toBe(missingLinkMarker);
