@@ -1,14 +1,7 @@
 import { queueClickWebhooks } from "@hop/webhooks";
 import type { Database } from "@hop/db";
 import { redisKeys, type Redis } from "@hop/redis";
-import {
-  type ClickEvent,
-  clickEventToStreamFields,
-  packedClickFields,
-  packedFieldSeparator,
-  type PackedClickField,
-  withoutPackedFieldSeparator,
-} from "./event";
+import { type ClickEvent, clickEventToStreamFields, packClickFields, packedClickFields, type PackedClickField } from "./event";
 import { ingestClickEvents } from "./ingest";
 
 /**
@@ -49,18 +42,13 @@ const packedReaders = packedClickFields.map((field) => packedFieldReaders[field]
 
 /**
  * The script's two arguments for a draft: its occurredAt (ms), then its packed
- * field (as packClickFields packs it: every field but the link id, which the script takes
- * from the cached link, and the visitor hash, which ingestion computes). Two
+ * field (packClickFields: every field but the link id, which the script
+ * takes from the cached link, and the visitor hash, which ingestion computes). Two
  * arguments, not seven: each costs the web a serialisation and Redis a bulk
  * string to parse, and the redirect sends one script per visit.
  */
 export function clickDraftArgs(draft: ClickDraft): [occurredAt: string, packed: string] {
-  // packClickFields' loop over an array of readers: no closure per visit.
-  let packed = withoutPackedFieldSeparator((packedReaders[0] as (draft: ClickDraft) => string)(draft));
-  for (let i = 1; i < packedReaders.length; i++) {
-    packed += packedFieldSeparator + withoutPackedFieldSeparator((packedReaders[i] as (draft: ClickDraft) => string)(draft));
-  }
-  return [String(draft.occurredAt.getTime()), packed];
+  return [String(draft.occurredAt.getTime()), packClickFields(draft, packedReaders)];
 }
 
 /**

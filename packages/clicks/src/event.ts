@@ -99,7 +99,7 @@ export type PackedClickField = (typeof packedClickFields)[number];
  * never do, and packClickFields removes it from any value that does all the
  * same, so a reader always finds as many fields as were packed.
  */
-export const packedFieldSeparator = "\0";
+const packedFieldSeparator = "\0";
 
 /**
  * A stream entry as written now: three fields (four with a visitor hash) where the first shape had nine. Each field
@@ -130,18 +130,24 @@ export function clickStreamFieldValues(event: ClickEvent): ClickStreamFields {
   };
 }
 
-/** A value as it is packed: without the separator. */
-export const withoutPackedFieldSeparator = (value: string) => (value.includes(packedFieldSeparator) ? value.replaceAll(packedFieldSeparator, "") : value);
+const withoutSeparator = (value: string) => (value.includes(packedFieldSeparator) ? value.replaceAll(packedFieldSeparator, "") : value);
 
-/** The packed value of an event's field texts, in packedClickFields' order. */
-export function packClickFields(fields: Pick<ClickStreamFields, PackedClickField>): string {
-  return packedClickFields.map((field) => withoutPackedFieldSeparator(fields[field])).join(packedFieldSeparator);
+/**
+ * The packed value of `source`: `readers` are one per packedClickFields, in its order, each reading its field's text
+ * from the source. Readers made once, not a closure per call: the redirect packs its draft this way on every visit.
+ */
+export function packClickFields<Source>(source: Source, readers: readonly ((source: Source) => string)[]): string {
+  let packed = withoutSeparator((readers[0] as (source: Source) => string)(source));
+  for (let i = 1; i < readers.length; i++) packed += packedFieldSeparator + withoutSeparator((readers[i] as (source: Source) => string)(source));
+  return packed;
 }
+
+const namedFieldReaders = packedClickFields.map((field) => (fields: ClickStreamFields) => fields[field]);
 
 /** The entry an event is appended as (the redirect's script writes the same through clickStreamXaddLua). */
 export function clickEventToStreamFields(event: ClickEvent): PackedClickStreamFields {
   const fields = clickStreamFieldValues(event);
-  const entry: PackedClickStreamFields = { linkId: fields.linkId, occurredAt: fields.occurredAt, packed: packClickFields(fields) };
+  const entry: PackedClickStreamFields = { linkId: fields.linkId, occurredAt: fields.occurredAt, packed: packClickFields(fields, namedFieldReaders) };
   if (fields.visitorHash) entry.visitorHash = fields.visitorHash;
   return entry;
 }
