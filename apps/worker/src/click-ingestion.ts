@@ -166,7 +166,9 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
       inFlight.add(committing);
       void committing.finally(() => inFlight.delete(committing));
       // The own-pending list is re-read only once nothing else is in flight (or it would include batches still committing).
-      if (retryOwnPending) await committing;
+      // A short batch means the stream is drained: the next read waits for this commit, so that it takes what arrived
+      // meanwhile as one batch rather than a few clicks each in a transaction of their own (see batchesInFlight).
+      if (retryOwnPending || entries.length < batchSize) await committing;
     }
     // Batches already read are committed (and acknowledged) before the process stops.
     await Promise.allSettled(inFlight);

@@ -143,6 +143,85 @@ describe("click ingestion", () => {
     expect(links.map((link) => Number(link.totalClicks))).toEqual([20, 20]);
   });
 
+  /** Batch transactions of the worker held behind the test's row lock. */
+  const commitsWaiting = async () => {
+    const [row] = await db.$queryRaw<[{ waiting: bigint }]>`
+      SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    return Number(row.waiting);
+  };
+
+  it("reads no further while a short batch commits (what arrives meanwhile is the next batch), but keeps full batches in flight side by side", async () => {
+    // A row lock on both links holds every batch's transaction at its first insert (the click's foreign key), for as long
+    // as the test wants.
+    let releaseLock: () => void = () => undefined;
+    const lockReleased = new Promise<void>((resolve) => {
+      releaseLock = resolve;
+    });
+    let lockTaken: () => void = () => undefined;
+    const locked = new Promise<void>((resolve) => {
+      lockTaken = resolve;
+    });
+    const holder = db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM "Link" FOR UPDATE`;
+        lockTaken();
+        await lockReleased;
+      },
+      { timeout: 30_000 },
+    );
+    let sent = 0;
+    const trickle = start({ batchSize: 1_000 });
+    try {
+      await locked;
+      // Clicks arrive one by one, all the time, as visits do: each read finds a few, a short batch (the stream drained).
+      let arriving = true;
+      // Four at once: the stream is never empty when the worker reads, as under load.
+      const arrivals = Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (arriving) await push([click(sent++)]);
+        }),
+      );
+      try {
+        await waitFor(commitsWaiting, (waiting) => waiting > 0, 10_000);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        // The first batch is held at its commit; what arrived since is not read into transactions of its own beside it
+        // (it waits for the commit and goes as one batch).
+        expect(await commitsWaiting()).toBe(1);
+        expect((await readClickStreamLag(redis.redis)).unread).toBeGreaterThan(10);
+      } finally {
+        arriving = false;
+        await arrivals;
+      }
+    } finally {
+      releaseLock();
+      await holder;
+    }
+    await drained();
+    expect(await totals()).toEqual({ rows: sent, clicks: sent, bots: 0 });
+    await trickle.stop();
+    start({ batchSize: 10 });
+
+    // Full batches are a backlog: three of them commit side by side (batchesInFlight), the fourth waits for a slot.
+    const secondHolder = db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM "Link" FOR UPDATE`;
+        await push(Array.from({ length: 45 }, (_, i) => click(1_000_000 + i)));
+        await waitFor(
+          () => readClickStreamLag(redis.redis),
+          (lag) => lag.pending === 30,
+          10_000,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await readClickStreamLag(redis.redis)).toEqual({ pending: 30, unread: 15 });
+        expect(await commitsWaiting()).toBe(3);
+      },
+      { timeout: 30_000 },
+    );
+    await secondHolder;
+    await drained();
+    expect(await totals()).toEqual({ rows: sent + 45, clicks: sent + 45, bots: 0 });
+  });
+
   it("takes over what a dead consumer left pending, once it has been idle long enough", async () => {
     await push(Array.from({ length: 30 }, (_, i) => click(i)));
     // A consumer reads a batch and dies before committing it.
