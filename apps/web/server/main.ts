@@ -7,6 +7,7 @@
  * SIGTERM stop taking requests, finish in-flight ones, leave, exit.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "@hop/config";
@@ -22,10 +23,12 @@ import { requestOrigin, requestOriginHeader } from "./request-origin";
 import { answerShortLink, linkUnavailablePage } from "./redirect";
 import { securityHeaders } from "./security-headers";
 import { isSlugShaped } from "@hop/validators";
+import { warmUpLinkLookup } from "@hop/links";
 import { createMachineApi } from "./machine-api";
 import { answerExportDownload, exportDownloadId } from "./export-download";
 
 const dev = process.argv.includes("--dev");
+const warmUpTimeoutMs = 5_000;
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 
 let services: ReturnType<typeof getWebServices>;
@@ -42,7 +45,13 @@ const buildId = dev ? "development" : readFileSync(new URL("../.next/BUILD_ID", 
 
 const nextApp = next({ dev, dir: appDir, hostname: env.HOST, port: env.PORT });
 const handleWithNext = nextApp.getRequestHandler();
+// Beside Next's preparation: what the redirect loads on first use is loaded before the first visit (see warmUpLinkLookup).
+const redirectWarmedUp = warmUpLinkLookup({ db: services.db, redis: services.redis.redis }).catch((error: unknown) =>
+  log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not warm the redirect up: the first visits pay for it"),
+);
 await nextApp.prepare();
+// Bounded: a database or Redis that does not answer now must not keep the instance from starting (readiness says so).
+await Promise.race([redirectWarmedUp, sleep(warmUpTimeoutMs, undefined, { ref: false })]);
 
 let stopping = false;
 const inFlight = services.inFlight;

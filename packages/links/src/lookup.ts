@@ -79,3 +79,18 @@ export async function lookUpLink(deps: { db: Database; redis: Redis }, slug: str
   if (redisAvailable) await fillLinkCache(deps.redis, slug, link).catch(() => undefined);
   return { link, clickRecorded: false, redisAvailable };
 }
+
+/**
+ * Runs both of the lookup's paths once, for a slug no link can have (none is empty), so that a new process's first
+ * visits do not pay for what the first use of each loads: Prisma's query compiler (a WebAssembly module and the code
+ * around it, imported on the first query: ~400 ms of a visit on a 2-core machine, with every visit that arrives meanwhile
+ * queued behind it) and the script in Redis (the first EVALSHA finds it missing). Records nothing and caches
+ * nothing; rejects as the first failing part does (the caller goes on: visits then pay it themselves).
+ */
+export async function warmUpLinkLookup(deps: { db: Database; redis: Redis }): Promise<void> {
+  const noSlug = "";
+  await Promise.all([
+    runLuaScript(deps.redis, lookUpAndRecordScript, [redisKeys.link(noSlug), redisKeys.clickStream()], ["0", ""]),
+    deps.db.link.findFirst({ where: servedLinkWhere(noSlug) }),
+  ]);
+}

@@ -3,7 +3,7 @@ import { createDatabase, type Database } from "@hop/db";
 import { createRedisClient, redisKeys, type RedisClient } from "@hop/redis";
 import { createTestDatabase, startRedisServer, type RedisServer } from "@hop/test-harness";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cacheLink, fillLinkCache, lookUpLink, missingLinkMarker, toCachedLink, type ClickDraft } from "../src";
+import { cacheLink, fillLinkCache, lookUpLink, missingLinkMarker, toCachedLink, warmUpLinkLookup, type ClickDraft } from "../src";
 
 // The redirect's lookup on real Redis and PostgreSQL: cache first, one round
 // trip for lookup + click, PostgreSQL on a miss, never overwriting a newer write.
@@ -148,4 +148,29 @@ describe("lookUpLink", () => {
     await db.link.create({ data: { slug: "gone", url: "https://example.com/g", userId, deletedAt: new Date() } });
     expect((await lookUpLink(deps(), "gone", draft())).link).toBeNull();
   });
+
+  it("is warmed up at start without recording or caching anything, and the first visit after it finds the script loaded", async () => {
+    const link = await db.link.create({ data: { slug: "first", url: "https://example.com/first", userId } });
+    await fillLinkCache(redis.redis, "first", toCachedLink(link));
+    await redis.redis.scriptFlush();
+    await warmUpLinkLookup(deps());
+    // Nothing but the link's own cache entry: no click appended, no entry cached for the slug no link has.
+    expect(await redis.redis.keys("*")).toEqual([redisKeys.link("first")]);
+    const before = await commandStats();
+    expect((await lookUpLink(deps(), "first", draft())).clickRecorded).toBe(true);
+    const after = await commandStats();
+    // The visit's EVALSHA ran at once: no NOSCRIPT answer, no EVAL of the text behind it (the one EVAL is the first INFO read).
+    expect(after.get("evalsha")).toEqual({ calls: (before.get("evalsha")?.calls ?? 0) + 1, failed: before.get("evalsha")?.failed ?? 0 });
+    expect(after.get("eval")?.calls).toBe((before.get("eval")?.calls ?? 0) + 1);
+  });
 });
+
+/** Calls and failed calls (rejected ones included) of each Redis command so far, from INFO commandstats read inside a script. */
+async function commandStats(): Promise<Map<string, { calls: number; failed: number }>> {
+  const info = await redis.redis.eval<[], string>("return redis.call('INFO', 'commandstats')", [], []);
+  const stats = new Map<string, { calls: number; failed: number }>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)/gm)) {
+    stats.set(match[1]!, { calls: Number(match[2]), failed: Number(match[3]) + Number(match[4]) });
+  }
+  return stats;
+}
