@@ -10,6 +10,7 @@ import {
   publishLiveClicks,
   readNewClicks,
   readOwnPendingClicks,
+  warmUpClickIngestion,
   type ClickEvent,
   type ClickStreamEntry,
 } from "@hop/clicks";
@@ -39,6 +40,7 @@ export interface ClickIngestion {
 }
 
 const maxFailureBackoffMs = 5_000;
+const warmUpTimeoutMs = 5_000;
 const claimScanIntervalMs = 1_000;
 /**
  * Three, not two: a batch's transaction spends part of its time waiting (for the previous batch's row locks on the
@@ -124,6 +126,12 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
 
   async function run(): Promise<void> {
     await ensureClickConsumerGroup(redis);
+    // The first batch would otherwise pay for what ingestion loads on first use (see warmUpClickIngestion). Bounded: a
+    // database that does not answer now fails the first batch in its own time, and the retries take over from there.
+    await Promise.race([
+      warmUpClickIngestion(db, { visitorHashSecret: options.visitorHashSecret }).catch(() => undefined),
+      sleep(warmUpTimeoutMs, undefined, { signal: stopSignal.signal, ref: false }).catch(() => undefined),
+    ]);
     // Batches committing now (each its own transaction): several in flight keep both
     // the process (reading, enriching the next) and PostgreSQL (committing) busy.
     const inFlight = new Set<Promise<void>>();

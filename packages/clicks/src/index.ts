@@ -35,7 +35,7 @@ export {
   type CompactionOptions,
   type CompactionResult,
 } from "./compaction";
-export { ingestClickEvents, type IngestOptions, type IngestResult } from "./ingest";
+export { ingestClickEvents, warmUpClickIngestion, type IngestOptions, type IngestResult } from "./ingest";
 export { visitorHash } from "./visitor-hash";
 export {
   acknowledgeClicks,

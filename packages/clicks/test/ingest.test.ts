@@ -1,7 +1,7 @@
 import { createDatabase, type Database } from "@hop/db";
 import { createTestDatabase, waitFor } from "@hop/test-harness";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ingestClickEvents, visitorHash, type ClickEvent } from "../src";
+import { ingestClickEvents, visitorHash, warmUpClickIngestion, type ClickEvent } from "../src";
 
 // Counting clicks exactly once, on real PostgreSQL.
 let db: Database;
@@ -236,5 +236,23 @@ describe("ingestClickEvents", () => {
     ]);
     const row = await db.accountDailyVisitor.findFirstOrThrow({ select: { firstAt: true, lastAt: true, humanFirstAt: true, humanLastAt: true } });
     expect(row).toEqual({ firstAt: at(0), lastAt: at(10), humanFirstAt: at(5), humanLastAt: at(9) });
+  });
+
+  it("is warmed up at start without writing anything", async () => {
+    await warmUpClickIngestion(db, { visitorHashSecret: "ingest-test-visitor-hash-secret-0123456789" });
+    const [clicks, dailyStats, dailyVisitors, accountBuckets, totals] = await Promise.all([
+      db.click.count(),
+      db.linkDailyStat.count(),
+      db.linkDailyVisitor.count(),
+      db.accountClickBucket.count(),
+      db.link.aggregate({ _sum: { totalClicks: true } }),
+    ]);
+    expect({ clicks, dailyStats, dailyVisitors, accountBuckets, totalClicks: Number(totals._sum.totalClicks) }).toEqual({
+      clicks: 0,
+      dailyStats: 0,
+      dailyVisitors: 0,
+      accountBuckets: 0,
+      totalClicks: 0,
+    });
   });
 });
