@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { Command, type Redis } from "ioredis";
 import type { RedisCommand } from "./commands";
 import { awaitFirstConnection, ExclusiveConnectionPool, openConnection, waitUntilReady, type ConnectionSettings } from "./connections";
 import { RedisReplyError, RedisTimeoutError, RedisUnavailableError, type RestError } from "./errors";
@@ -213,18 +213,22 @@ export class RedisExecutor {
    * both say it is gone, and the client sends the text again).
    */
   #prepare(command: RedisCommand): PreparedCommand {
-    const [name, first, ...rest] = command;
+    // Read by index, not destructured: every redirect's script passes here, and a rest element is a copy of the command.
+    const name = command[0];
+    const first = command[1];
     if (first === undefined) return { command };
     switch (name) {
       case "EVAL":
       case "EVAL_RO":
-        return { command: [name, this.#scripts.learn(first).body, ...rest] };
+        return { command: withArgument(command, 1, this.#scripts.learn(first).body) };
       case "EVALSHA":
       case "EVALSHA_RO": {
         const known = this.#scripts.find(first);
-        return known ? { command: [name, known.redisSha, ...rest] } : { command };
+        // A script with no shebang has the same name in Redis as in the client (Hop's own): sent as it is, no copy.
+        return known && known.redisSha !== first ? { command: withArgument(command, 1, known.redisSha) } : { command };
       }
       case "SCRIPT": {
+        const rest = command.slice(2);
         const subcommand = first.toUpperCase();
         if (subcommand === "LOAD" && rest[0] !== undefined) {
           const known = this.#scripts.learn(rest[0]);
@@ -280,10 +284,19 @@ function coalesceWrites(connection: Redis): void {
   });
 }
 
-async function send(connection: Redis, [name, ...args]: RedisCommand): Promise<RedisReply> {
+/** The command with one argument replaced. */
+function withArgument(command: RedisCommand, index: number, value: string): RedisCommand {
+  const copy: [string, ...string[]] = [...command];
+  copy[index] = value;
+  return copy;
+}
+
+async function send(connection: Redis, command: RedisCommand): Promise<RedisReply> {
   coalesceWrites(connection);
   try {
-    return (await connection.callBuffer(name, ...args)) as RedisReply;
+    // ioredis's Command made here, not through callBuffer(name, ...args): that copies the arguments twice more (its
+    // rest parameter, then the name shifted off) and builds an options object per command. replyEncoding null: Buffers.
+    return (await connection.sendCommand(new Command(command[0], command.slice(1), { replyEncoding: null }))) as RedisReply;
   } catch (error) {
     throw translateError(error);
   }
