@@ -35,6 +35,8 @@ export interface ClickIngestionOptions {
 }
 
 export interface ClickIngestion {
+  /** Settles once ingestion has loaded what it uses (or gave up after a few seconds); never rejects. */
+  warmedUp: Promise<void>;
   /** Finishes (commits and acknowledges) the batch in hand, then resolves; what was not read stays in the stream. */
   stop(): Promise<void>;
 }
@@ -126,12 +128,7 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
 
   async function run(): Promise<void> {
     await ensureClickConsumerGroup(redis);
-    // The first batch would otherwise pay for what ingestion loads on first use (see warmUpClickIngestion). Bounded: a
-    // database that does not answer now fails the first batch in its own time, and the retries take over from there.
-    await Promise.race([
-      warmUpClickIngestion(db, { visitorHashSecret: options.visitorHashSecret }).catch(() => undefined),
-      sleep(warmUpTimeoutMs, undefined, { signal: stopSignal.signal, ref: false }).catch(() => undefined),
-    ]);
+    await warmedUp;
     // Batches committing now (each its own transaction): several in flight keep both
     // the process (reading, enriching the next) and PostgreSQL (committing) busy.
     const inFlight = new Set<Promise<void>>();
@@ -182,6 +179,12 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
     await Promise.allSettled(inFlight);
   }
 
+  // The first batch would otherwise pay for what ingestion loads on first use (see warmUpClickIngestion). Bounded: a
+  // database that does not answer now fails the first batch in its own time, and the retries take over from there.
+  const warmedUp = Promise.race([
+    warmUpClickIngestion(db, { visitorHashSecret: options.visitorHashSecret }).catch(() => undefined),
+    sleep(warmUpTimeoutMs, undefined, { signal: stopSignal.signal, ref: false }).catch(() => undefined),
+  ]);
   const running = ensureStarted();
   function ensureStarted(): Promise<void> {
     return (async () => {
@@ -199,6 +202,7 @@ export function startClickIngestion(options: ClickIngestionOptions): ClickIngest
   }
 
   return {
+    warmedUp,
     stop: async () => {
       stopSignal.abort();
       await running;

@@ -128,6 +128,8 @@ const clickIngestion = startClickIngestion({
   visitorHashSecret: env.VISITOR_HASH_SECRET,
 });
 const workerUtils = await makeWorkerUtils({ pgPool: pool, logger: jobLogger });
+// Ready means clicks are counted at full speed from the first batch on (a rolling deploy waits for it).
+await clickIngestion.warmedUp;
 
 const heartbeat = await startHeartbeat({
   redis: redis.redis,
