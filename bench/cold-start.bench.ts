@@ -67,7 +67,15 @@ try {
   let clicks = 0;
   const countedClick = async () => {
     const started = performance.now();
-    const event = { eventId: `cold-start-${clicks++}`, linkId: link.id, occurredAt: new Date(), referrer: null, userAgent: "bench", country: null, ip: "10.0.0.1" };
+    const event = {
+      eventId: `cold-start-${clicks++}`,
+      linkId: link.id,
+      occurredAt: new Date(),
+      referrer: null,
+      userAgent: "bench",
+      country: null,
+      ip: "10.0.0.1",
+    };
     await redis.redis.xadd(redisKeys.clickStream(), "*", clickEventToStreamFields(event));
     const deadline = started + 30_000;
     while ((await db.click.count({ where: { eventId: event.eventId } })) === 0) {
