@@ -1,5 +1,6 @@
 import { clickEventFromStreamFields, visitorHash } from "@hop/clicks";
 import { createDatabase, type Database } from "@hop/db";
+import { linkLookupScriptSha } from "@hop/links";
 import { redisKeys } from "@hop/redis";
 import { Redis as IORedis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,6 +51,13 @@ async function streamEvents() {
 }
 
 describe("the redirect across instances", () => {
+  it("finds its script in Redis at the first visit: each instance loads it at start, before it listens", async () => {
+    if (raw.status !== "ready") await raw.connect();
+    // Nothing has visited a short link yet (the owner only signed up).
+    expect(await raw.xlen(redisKeys.clickStream())).toBe(0);
+    expect(await raw.script("EXISTS", linkLookupScriptSha)).toEqual([1]);
+  });
+
   it("created on web 1, followed on web 2 and 3; edited on web 2, web 1 sends to the new target at once; deleted, 404 everywhere", async () => {
     const link = await owner.api(webUrl(0)).links.create.mutate({ url: "https://example.com/first", slug: "roam" });
     for (const index of [1, 2]) {

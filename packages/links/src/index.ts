@@ -17,6 +17,6 @@ export {
   type CachedLink,
 } from "./cache";
 export { asLocationHeader, destinationUrl, utmFromColumns, utmToColumns, type UtmColumns } from "./destination";
-export { lookUpLink, servedLinkWhere, warmUpLinkLookup, type ClickDraft, type LinkLookup } from "./lookup";
+export { linkLookupScriptSha, lookUpLink, servedLinkWhere, warmUpLinkLookup, type ClickDraft, type LinkLookup } from "./lookup";
 export { redirectStatusCode, redirectStatusFromCode } from "./redirect-status";
 export { generateSlug, generatedSlugLength, slugAlphabet } from "./slug";

@@ -34,6 +34,9 @@ if ${countedVisitLua("link", "now")} then
 end
 return cached`);
 
+/** The SHA1 under which Redis holds the redirect's script once an instance has run or warmed it up. */
+export const linkLookupScriptSha = lookUpAndRecordScript.sha;
+
 function parseCached(value: unknown): CachedLink | null | undefined {
   if (value === null || value === undefined) return undefined;
   if (value === missingLinkMarker) return null;
