@@ -15,10 +15,9 @@
 import { parseArgs } from "node:util";
 import { clickEventToStreamFields } from "@hop/clicks";
 import { createDatabase } from "@hop/db";
-import { migrateDatabase } from "@hop/db/migrate";
-import { migrateJobQueue } from "@hop/jobs";
 import { createRedisClient, redisKeys } from "@hop/redis";
-import { CleanupStack, startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+import { CleanupStack, startHopProcess } from "@hop/test-harness";
+import { startBenchStack } from "./bench-stack";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -31,20 +30,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const cleanup = new CleanupStack();
 try {
-  const postgres = await startPostgresServer({ ephemeral: true });
-  cleanup.defer(() => postgres.stop());
-  const redisServer = await startRedisServer();
-  cleanup.defer(() => redisServer.dispose());
-  const databaseUrl = await postgres.createDatabase("bench");
-  await migrateDatabase(databaseUrl);
-  await migrateJobQueue(databaseUrl);
-  const env = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisServer.url,
-    SESSION_SECRETS: `1:${"cold-start-bench-secret-".repeat(2)}`,
-    VISITOR_HASH_SECRET: "cold-start-bench-visitor-hash-secret-0123",
-    LOG_LEVEL: "info",
-  };
+  const { databaseUrl, redisServer, env } = await startBenchStack(cleanup);
   const db = createDatabase(databaseUrl, { maxConnections: 2 });
   cleanup.defer(() => db.$disconnect());
   const redis = createRedisClient({ REDIS_URL: redisServer.url });

@@ -19,11 +19,10 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { hashPassword } from "@hop/auth";
 import { createDatabase } from "@hop/db";
-import { migrateDatabase } from "@hop/db/migrate";
-import { migrateJobQueue } from "@hop/jobs";
-import { CleanupStack, startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+import { CleanupStack, startHopProcess } from "@hop/test-harness";
 import pg from "pg";
 import { createCookieClient } from "../test/support/http-session";
+import { startBenchStack } from "./bench-stack";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -92,13 +91,7 @@ function sampleChildren(parentPid: number) {
 
 const cleanup = new CleanupStack();
 try {
-  const postgres = await startPostgresServer({ ephemeral: true });
-  cleanup.defer(() => postgres.stop());
-  const redisServer = await startRedisServer();
-  cleanup.defer(() => redisServer.dispose());
-  const databaseUrl = await postgres.createDatabase("bench");
-  await migrateDatabase(databaseUrl);
-  await migrateJobQueue(databaseUrl);
+  const { databaseUrl, env: processEnv } = await startBenchStack(cleanup);
   const db = createDatabase(databaseUrl);
   cleanup.defer(() => db.$disconnect());
   const raw = new pg.Client({ connectionString: databaseUrl });
@@ -137,13 +130,6 @@ try {
   }
   const baselineSeconds = (performance.now() - baselineStarted) / 1000;
 
-  const processEnv = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisServer.url,
-    SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
-    VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
-    LOG_LEVEL: "info",
-  };
   const web = await startHopProcess("web", processEnv);
   cleanup.defer(() => web.kill());
   // `--worker-heap-mb 96`: the worker's V8 old space capped, as an operator can (NODE_OPTIONS=--max-old-space-size=96).

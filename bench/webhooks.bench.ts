@@ -12,11 +12,10 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { hashPassword } from "@hop/auth";
 import { createDatabase } from "@hop/db";
-import { migrateDatabase } from "@hop/db/migrate";
-import { migrateJobQueue } from "@hop/jobs";
-import { CleanupStack, startHopProcess, startPostgresServer, startRedisServer } from "@hop/test-harness";
+import { CleanupStack, startHopProcess } from "@hop/test-harness";
 import { createCookieClient } from "../test/support/http-session";
 import { startWebhookReceiver } from "../test/support/webhook-receiver";
+import { startBenchStack } from "./bench-stack";
 
 const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== "--"), options: { events: { type: "string", default: "50" } } });
 const events = Number(values.events);
@@ -32,21 +31,7 @@ const cleanup = new CleanupStack();
 try {
   const receiver = await startWebhookReceiver();
   cleanup.defer(() => receiver.close());
-  const postgres = await startPostgresServer({ ephemeral: true });
-  cleanup.defer(() => postgres.stop());
-  const redisServer = await startRedisServer();
-  cleanup.defer(() => redisServer.dispose());
-  const databaseUrl = await postgres.createDatabase("bench");
-  await migrateDatabase(databaseUrl);
-  await migrateJobQueue(databaseUrl);
-  const env = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisServer.url,
-    SESSION_SECRETS: `1:${"bench-session-secret-".repeat(2)}`,
-    VISITOR_HASH_SECRET: "bench-visitor-hash-secret-0123456789abcdef",
-    METADATA_FETCH_ALLOW_LOOPBACK: "true",
-    LOG_LEVEL: "info",
-  };
+  const { databaseUrl, env } = await startBenchStack(cleanup, { METADATA_FETCH_ALLOW_LOOPBACK: "true" });
   const web = await startHopProcess("web", env);
   cleanup.defer(() => web.kill());
   const worker = await startHopProcess("worker", env);
