@@ -32,6 +32,12 @@ export interface RedisClientOptions {
    * not seconds.
    */
   commandTimeoutMs?: number;
+  /**
+   * Connections that carry single commands and pipelines (default 2). The executor sends a turn of the event loop's
+   * commands in one write per connection, so a process whose commands are many and small (the web: a script per
+   * visit) writes, and Redis reads and answers, once a turn on one connection instead of twice on two.
+   */
+  sharedConnections?: number;
 }
 
 /** @upstash/redis over a custom Requester, with its reply parsing switched off. */
@@ -53,6 +59,7 @@ export function createRedisClient(env: RedisEnv, options: RedisClientOptions = {
       url: env.REDIS_URL,
       connectionName: options.connectionName ?? "hop",
       ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
+      ...(options.sharedConnections ? { sharedConnections: options.sharedConnections } : {}),
       ...(options.onConnectionError ? { onConnectionError: options.onConnectionError } : {}),
     });
     const requester = new TcpRequester(executor);

@@ -1,7 +1,7 @@
 import { parseEnv } from "@hop/config";
 import { startRedisServer, type RedisServer } from "@hop/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedisClient, redisEnvSchema, redisKeys } from "../src";
+import { createRedisClient, redisEnvSchema, redisKeys, runRedisCommand } from "../src";
 
 let redisServer: RedisServer;
 beforeAll(async () => {
@@ -22,6 +22,23 @@ describe("createRedisClient", () => {
       expect(await client.redis.get(redisKeys.lock("test"))).toBe("held");
     } finally {
       await client.close();
+    }
+  });
+
+  it("opens as many shared connections as asked (the web's one), two by default", async () => {
+    const env = parseEnv(redisEnvSchema, { REDIS_URL: redisServer.url });
+    const single = createRedisClient(env, { connectionName: "test-single", sharedConnections: 1 });
+    const pair = createRedisClient(env, { connectionName: "test-pair" });
+    try {
+      // Commands from separate callbacks, as visits arrive: every shared connection is put to use.
+      await Promise.all(Array.from({ length: 8 }, (_, i) => new Promise((resolve) => setImmediate(resolve)).then(() => single.redis.get(`hop:test:${i}`))));
+      await Promise.all(Array.from({ length: 8 }, (_, i) => new Promise((resolve) => setImmediate(resolve)).then(() => pair.redis.get(`hop:test:${i}`))));
+      const clients = String(await runRedisCommand(single.redis, ["CLIENT", "LIST"]));
+      const named = (name: string) => clients.split("\n").filter((line) => line.includes(` name=${name} `)).length;
+      expect(named("test-single")).toBe(1);
+      expect(named("test-pair")).toBe(2);
+    } finally {
+      await Promise.all([single.close(), pair.close()]);
     }
   });
 

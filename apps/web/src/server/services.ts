@@ -41,6 +41,8 @@ export function getWebServices(): WebServices {
       redis: createRedisClient(env, {
         connectionName: "hop-web",
         commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+        // One: under load a turn's visits leave in one write and come back in one read (bench:redirect).
+        sharedConnections: 1,
         onConnectionError: (error) => log.warn({ err: error.message }, "Redis connection error"),
       }),
       sessionConfig: { secrets: env.SESSION_SECRETS, ttlSeconds: env.SESSION_TTL_SECONDS },
