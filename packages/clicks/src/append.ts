@@ -23,9 +23,9 @@ export function isCountedVisit(link: { passwordTag: string; expiresAt: number },
   return link.passwordTag === "" && (link.expiresAt === 0 || link.expiresAt > now);
 }
 
-/** isCountedVisit in Lua, over a decoded cached link `link` and the visit time `now` (ms). */
-export function countedVisitLua(link: string, now: string): string {
-  return `(${link}.passwordTag == '' and (${link}.expiresAt == 0 or ${link}.expiresAt > ${now}))`;
+/** isCountedVisit in Lua, over Lua expressions for a cached link's password tag and expiry (ms) and the visit time (ms). */
+export function countedVisitLua(passwordTag: string, expiresAt: string, now: string): string {
+  return `(${passwordTag} == '' and (${expiresAt} == 0 or ${expiresAt} > ${now}))`;
 }
 
 // One reader per packed field, the same values as clickStreamFieldValues (a test holds them equal): the redirect builds
