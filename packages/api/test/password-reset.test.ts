@@ -135,13 +135,18 @@ describe("following the link", () => {
     expect(await codeOf(client().run((api) => api.auth.signIn({ email: "ada@example.com", password: "a brand new passphrase" })))).toBe("OK");
   });
 
-  it("lets only one of two simultaneous uses of a link through", async () => {
+  it("lets only one of two simultaneous uses of a link through, and the one let through signs in", async () => {
     await client().run((api) => api.auth.signUp({ email: "ada@example.com", password: "correct horse battery" }));
-    const token = await requestLink("ada@example.com");
-    const outcomes = await Promise.all(
-      ["first passphrase!", "second passphrase!"].map((newPassword) => codeOf(client().run((api) => api.auth.resetPassword({ token, newPassword })))),
-    );
-    expect(outcomes.sort()).toEqual(["BAD_REQUEST", "OK"]);
+    // Three links (the mails one address may be sent an hour), each used twice at once: the refused use must not end
+    // the session the other one starts (it did when it moved the session epoch before finding the link spent: the use
+    // that changed the password was answered CONFLICT, in 2 of 6 runs of this test on the old code).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const token = await requestLink("ada@example.com");
+      const outcomes = await Promise.all(
+        ["first passphrase!", "second passphrase!"].map((newPassword) => codeOf(client().run((api) => api.auth.resetPassword({ token, newPassword })))),
+      );
+      expect(outcomes.sort()).toEqual(["BAD_REQUEST", "OK"]);
+    }
   });
 
   it("refuses an expired link, an unknown one and a malformed one, and voids older links once one is used", async () => {

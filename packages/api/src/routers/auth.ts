@@ -150,11 +150,14 @@ export const authRouter = {
     if (!found || found.usedAt !== null || found.expiresAt.getTime() <= Date.now()) throw fieldError("token", resetLinkRefused);
     const passwordHash = await hashPassword(input.newPassword);
     const ttlSeconds = ctx.sessionConfig.ttlSeconds;
-    await advanceSessionEpoch(ctx.redis, { userId: found.userId, keepSessionId: null, ttlSeconds });
     const user = await ctx.db.$transaction(async (tx) => {
       const now = new Date();
+      // The link is spent first: of two uses at once, the second waits here for the first's commit and is refused,
+      // having moved nothing (had it moved the epoch, the first use's new session would be refused as if raced).
       const spent = await tx.passwordResetToken.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
       if (spent.count !== 1) throw fieldError("token", resetLinkRefused);
+      // Every session ends before the new hash can commit; Redis unreachable: the transaction rolls back, nothing changed.
+      await advanceSessionEpoch(ctx.redis, { userId: found.userId, keepSessionId: null, ttlSeconds });
       // Any other link mailed before this reset is void too: it was asked for with the old password in mind.
       await tx.passwordResetToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });
       return tx.user.update({ where: { id: found.userId }, data: { passwordHash }, select: meColumns });
