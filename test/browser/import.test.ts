@@ -84,6 +84,14 @@ describe("the import page", () => {
     await page.goto(`${webUrl(0)}/links`);
     await page.getByRole("link", { name: "Import" }).click();
     await page.waitForURL(/\/links\/import$/);
+    // A file that is not CSV (a quote never closed) is refused with the reason, not "something went wrong".
+    await page
+      .getByLabel("CSV file")
+      .setInputFiles({ name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from('url,title\nhttps://a.example/,"unclosed\n') });
+    const refusal = page.getByRole("alert").filter({ hasText: "The file could not be read" });
+    await refusal.waitFor({ state: "visible" });
+    expect(await refusal.textContent()).toMatch(/a quote \("\) opened in it is never closed/);
+    await saveScreenshot(page, "import-refused-file");
     await page.getByLabel("CSV file").setInputFiles({ name: "dub-export.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
 
     const previewRows = page.getByTestId("preview-row");

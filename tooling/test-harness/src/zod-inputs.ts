@@ -149,6 +149,8 @@ const nastyStrings = [
   "../../etc/passwd",
   "<script>alert(1)</script>",
   "__proto__",
+  // A quote never closed: text read as CSV, JSON or SQL must refuse it, not fail on it.
+  '"',
 ];
 
 const wrongTypes: unknown[] = [null, 0, -1, true, [], {}, ["a"], { toString: "x" }, new Date(Number.NaN)];
