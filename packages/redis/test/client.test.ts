@@ -31,8 +31,10 @@ describe("createRedisClient", () => {
     const pair = createRedisClient(env, { connectionName: "test-pair" });
     try {
       // Commands from separate callbacks, as visits arrive: every shared connection is put to use.
-      await Promise.all(Array.from({ length: 8 }, (_, i) => new Promise((resolve) => setImmediate(resolve)).then(() => single.redis.get(`hop:test:${i}`))));
-      await Promise.all(Array.from({ length: 8 }, (_, i) => new Promise((resolve) => setImmediate(resolve)).then(() => pair.redis.get(`hop:test:${i}`))));
+      const getFromSeparateCallbacks = (client: typeof single) =>
+        Promise.all(Array.from({ length: 8 }, (_, i) => new Promise((resolve) => setImmediate(resolve)).then(() => client.redis.get(`hop:test:${i}`))));
+      await getFromSeparateCallbacks(single);
+      await getFromSeparateCallbacks(pair);
       const clients = String(await runRedisCommand(single.redis, ["CLIENT", "LIST"]));
       const named = (name: string) => clients.split("\n").filter((line) => line.includes(` name=${name} `)).length;
       expect(named("test-single")).toBe(1);
