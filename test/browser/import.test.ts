@@ -92,6 +92,9 @@ describe("the import page", () => {
     await refusal.waitFor({ state: "visible" });
     expect(await refusal.textContent()).toMatch(/a quote \("\) opened in it is never closed/);
     await saveScreenshot(page, "import-refused-file");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await saveScreenshot(page, "import-refused-file-390");
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByLabel("CSV file").setInputFiles({ name: "dub-export.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
 
     const previewRows = page.getByTestId("preview-row");
